@@ -1,0 +1,185 @@
+"""One validated configuration model, read from TOML.
+
+Errors name the file and the key at fault in one line: ``auditreport.toml: policy.min_log_retention_days: ...``.
+Relative paths in a config file are relative to that file's directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+from .period import Period
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+# The bundled sample configuration: the demo a new user runs first, and the commented example to copy.
+SAMPLE_CONFIG = PACKAGE_ROOT.parents[1] / "sample_data" / "auditreport.toml"
+
+SOURCE_NAMES = ["cloudtrail", "trails", "sagemaker", "cloudwatch", "iam", "s3", "mlflow"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Policy(_Strict):
+    min_log_retention_days: int = Field(365, ge=1)
+    ml_log_group_prefixes: list[str] = ["/aws/sagemaker/"]
+    ml_role_patterns: list[str] = ["arn:aws:iam::*:role/*sagemaker*", "arn:aws:iam::*:role/ml-*"]
+    ml_event_sources: list[str] = ["sagemaker.amazonaws.com"]
+    approver_roles: list[str] = []
+    production_aliases: list[str] = ["production", "champion"]
+    production_stages: list[str] = ["Production"]
+    approval_tags: list[str] = ["approved_by"]
+    access_denied_threshold: int = Field(10, ge=1)
+    access_denied_window_minutes: int = Field(15, ge=1)
+    max_delivery_gap_hours: int = Field(6, ge=1)
+
+
+class FilesSource(_Strict):
+    kind: Literal["files"]
+    path: Path
+
+
+class S3TrailSource(_Strict):
+    kind: Literal["s3"]
+    uri: str
+    organization_id: str | None = None
+    accounts: list[str] | None = None  # default: [aws].accounts, else discovered from the bucket
+    regions: list[str] | None = None  # default: [aws].regions, else discovered
+    bucket_account: str | None = None  # the account whose credentials read the bucket; default: the first account
+
+    @field_validator("uri")
+    @classmethod
+    def _s3_uri(cls, v: str) -> str:
+        if not v.startswith("s3://") or len(v) <= 5:
+            raise ValueError(f"'{v}' is not an s3://bucket[/prefix] URI")
+        return v
+
+
+class AwsSource(_Strict):
+    kind: Literal["aws"]
+    log_group_prefixes: list[str] | None = None  # cloudwatch: default policy.ml_log_group_prefixes
+    event_log_groups: list[str] = []  # cloudwatch: groups whose events are read for the period
+    buckets: list[str] = []  # s3: buckets whose settings are read
+
+
+class MlflowRestSource(_Strict):
+    kind: Literal["rest"]
+    tracking_uri: str
+    timeout_seconds: float = Field(30, gt=0)
+
+
+SourceConfig = Annotated[Union[FilesSource, S3TrailSource, AwsSource, MlflowRestSource], Field(discriminator="kind")]
+
+
+class Aws(_Strict):
+    accounts: list[str] = []
+    regions: list[str] = []
+    profile: str | None = None
+    role_arn: str | None = None  # e.g. arn:aws:iam::{account}:role/AuditReportReader
+    external_id: str | None = None
+    endpoint_url: str | None = None  # for a test server (moto); never set in production
+    max_concurrency: int = Field(8, ge=1, le=64)
+    max_attempts: int = Field(8, ge=1)
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, v: list[str]) -> list[str]:
+        for a in v:
+            if not (len(a) == 12 and a.isdigit()):
+                raise ValueError(f"'{a}' is not a 12-digit AWS account id")
+        return v
+
+
+_ALLOWED_KINDS = {
+    "cloudtrail": {"files", "s3"},
+    "trails": {"files", "aws"},
+    "sagemaker": {"files", "aws"},
+    "cloudwatch": {"files", "aws"},
+    "iam": {"files", "aws"},
+    "s3": {"files", "aws"},
+    "mlflow": {"files", "rest"},
+}
+
+
+class Config(_Strict):
+    organisation: str = "Unnamed organisation"
+    period: str | None = None
+    policy: Policy = Policy()
+    sources: dict[str, SourceConfig] = {}
+    aws: Aws = Aws()
+    # not part of the file: where it came from
+    config_path: Path | None = Field(default=None, exclude=True)
+    config_sha256: str = Field(default="", exclude=True)
+
+    @field_validator("sources")
+    @classmethod
+    def _known_sources(cls, v: dict) -> dict:
+        for name, src in v.items():
+            if name not in _ALLOWED_KINDS:
+                raise ValueError(f"unknown source '{name}' (known: {', '.join(SOURCE_NAMES)})")
+            if src.kind not in _ALLOWED_KINDS[name]:
+                raise ValueError(
+                    f"source '{name}' cannot be kind '{src.kind}' (allowed: {', '.join(sorted(_ALLOWED_KINDS[name]))})"
+                )
+        return v
+
+    @field_validator("period")
+    @classmethod
+    def _period(cls, v: str | None) -> str | None:
+        if v is not None:
+            Period.parse(v)
+        return v
+
+    def resolve_period(self, override: str | None = None) -> Period:
+        if override:
+            return Period.parse(override)
+        if self.period:
+            return Period.parse(self.period)
+        return Period.previous_month()
+
+    def policy_params(self) -> dict:
+        return self.policy.model_dump()
+
+
+def _format_validation_error(path: Path, err: ValidationError) -> str:
+    first = err.errors()[0]
+    loc_parts = [str(p) for p in first["loc"]]
+    if len(loc_parts) > 2 and loc_parts[0] == "sources" and loc_parts[2] in {"files", "s3", "aws", "rest"}:
+        del loc_parts[2]  # pydantic puts the discriminator value in the path
+    loc = ".".join(loc_parts)
+    msg = first["msg"].removeprefix("Value error, ")
+    more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
+    return f"{path}: {loc}: {msg}{more}"
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate a TOML configuration. ``None`` means the bundled sample configuration."""
+    path = Path(path) if path else SAMPLE_CONFIG
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot read configuration: {e.strerror}") from None
+    try:
+        data = tomllib.loads(raw_bytes.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    try:
+        cfg = Config.model_validate(data)
+    except ValidationError as e:
+        raise ConfigError(_format_validation_error(path, e)) from None
+    base = path.resolve().parent
+    for src in cfg.sources.values():
+        if isinstance(src, FilesSource) and not src.path.is_absolute():
+            src.path = (base / src.path).resolve()
+    cfg.config_path = path.resolve()
+    cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
+    return cfg

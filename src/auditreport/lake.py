@@ -1,0 +1,447 @@
+"""The Parquet lake: table schemas, Hive-partitioned layout, and DuckDB views over it.
+
+Every table is declared once here. The loaders write these columns, the checks read them, the check test
+runner builds empty tables from them, and ``audit.duckdb`` exposes one view per table.
+
+Times are ``TIMESTAMP`` values in UTC (no zone attached), so Athena, Trino and Spark read them unchanged.
+Nested documents (CloudTrail's ``requestParameters``, IAM policy documents, tags) are ``JSON`` text: never
+inferred structs, because real data breaks struct inference (keys that differ only by case).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROVENANCE = [
+    ("source_key", "VARCHAR"),  # the raw object or file this row came from (relative to its source root)
+    ("record_index", "INTEGER"),  # position of the record inside that object (0-based), null when not a list
+    ("ingest_run_id", "VARCHAR"),  # the run that loaded it
+]
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: list[tuple[str, str]]
+    description: str
+    source: str  # the configured source that feeds it: cloudtrail, trails, sagemaker, mlflow, cloudwatch, iam, s3
+    time_column: str | None = None  # event tables: the column a period filter applies to
+    partitioned: bool = False  # year=/month= partitions from time_column
+    provenance: bool = True
+    extra_doc: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def all_columns(self) -> list[tuple[str, str]]:
+        cols = list(self.columns)
+        if self.provenance:
+            cols += PROVENANCE
+        if self.partitioned:
+            cols += [("year", "INTEGER"), ("month", "INTEGER")]
+        return cols
+
+    def ddl(self, name: str | None = None) -> str:
+        body = ", ".join(f'"{c}" {t}' for c, t in self.all_columns)
+        return f'CREATE TABLE "{name or self.name}" ({body})'
+
+
+def _t(name, source, description, columns, **kw) -> Table:
+    return Table(name=name, source=source, description=description, columns=columns, **kw)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in [
+        _t(
+            "cloudtrail_events",
+            "cloudtrail",
+            "One row per CloudTrail record delivered to the trail bucket.",
+            [
+                ("event_id", "VARCHAR"),
+                ("event_time", "TIMESTAMP"),
+                ("event_time_raw", "VARCHAR"),
+                ("event_version", "VARCHAR"),
+                ("event_source", "VARCHAR"),
+                ("event_name", "VARCHAR"),
+                ("event_type", "VARCHAR"),
+                ("event_category", "VARCHAR"),
+                ("aws_region", "VARCHAR"),
+                ("source_ip_address", "VARCHAR"),
+                ("user_agent", "VARCHAR"),
+                ("error_code", "VARCHAR"),
+                ("error_message", "VARCHAR"),
+                ("request_id", "VARCHAR"),
+                ("recipient_account_id", "VARCHAR"),
+                ("read_only", "BOOLEAN"),
+                ("management_event", "BOOLEAN"),
+                ("shared_event_id", "VARCHAR"),
+                ("vpc_endpoint_id", "VARCHAR"),
+                # derived from userIdentity
+                ("user_type", "VARCHAR"),  # userIdentity.type
+                ("principal_arn", "VARCHAR"),  # userIdentity.arn (for AssumedRole: the sts assumed-role ARN)
+                ("principal_account_id", "VARCHAR"),
+                ("principal_id", "VARCHAR"),
+                ("access_key_id", "VARCHAR"),
+                ("session_issuer_arn", "VARCHAR"),  # userIdentity.sessionContext.sessionIssuer.arn (the role)
+                ("session_name", "VARCHAR"),  # the role session name, for AssumedRole
+                ("actor_arn", "VARCHAR"),  # who acted, comparable across events: role ARN for AssumedRole, else arn
+                ("invoked_by", "VARCHAR"),
+                # nested documents kept as JSON text
+                ("user_identity", "JSON"),
+                ("request_parameters", "JSON"),
+                ("response_elements", "JSON"),
+                ("additional_event_data", "JSON"),
+                ("resources", "JSON"),
+                ("service_event_details", "JSON"),
+                ("tls_details", "JSON"),
+                # where the object sat in the bucket
+                ("source_account_id", "VARCHAR"),  # account in the object key (may differ from recipient_account_id)
+                ("source_region", "VARCHAR"),  # region in the object key
+            ],
+            time_column="event_time",
+            partitioned=True,
+        ),
+        _t(
+            "cloudtrail_digests",
+            "cloudtrail",
+            "One row per CloudTrail digest file (CloudTrail-Digest/), for log-file integrity and delivery gaps.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("digest_start_time", "TIMESTAMP"),
+                ("digest_end_time", "TIMESTAMP"),
+                ("digest_s3_bucket", "VARCHAR"),
+                ("digest_s3_object", "VARCHAR"),
+                ("previous_digest_s3_object", "VARCHAR"),
+                ("previous_digest_signature", "VARCHAR"),
+                ("log_files", "JSON"),  # [{s3Bucket, s3Object, hashValue, hashAlgorithm, oldestEventTime, newestEventTime}]
+                ("log_file_count", "INTEGER"),
+            ],
+            time_column="digest_end_time",
+            partitioned=True,
+        ),
+        _t(
+            "ingest_objects",
+            "cloudtrail",
+            "Every input object the run saw, with what became of it: loaded, quarantined or changed.",
+            [
+                ("source", "VARCHAR"),  # cloudtrail, cloudtrail_digest, sagemaker, ...
+                ("object_key", "VARCHAR"),
+                ("size_bytes", "BIGINT"),
+                ("etag", "VARCHAR"),  # S3 ETag, or the SHA-256 of a local file
+                ("sha256", "VARCHAR"),
+                ("status", "VARCHAR"),  # loaded | quarantined | changed
+                ("records_read", "INTEGER"),
+                ("records_loaded", "INTEGER"),
+                ("records_quarantined", "INTEGER"),
+                ("batch_id", "VARCHAR"),
+                ("loaded_at", "TIMESTAMP"),
+                ("ingest_run_id", "VARCHAR"),
+            ],
+            provenance=False,
+        ),
+        _t(
+            "quarantine",
+            "cloudtrail",
+            "Objects and records that could not be loaded, with the reason. Counted in the report.",
+            [
+                ("source", "VARCHAR"),
+                ("object_key", "VARCHAR"),
+                ("record_index", "INTEGER"),  # null when the whole object was quarantined
+                ("reason", "VARCHAR"),  # short code: corrupt_gzip, malformed_json, not_cloudtrail, missing_event_time, ...
+                ("detail", "VARCHAR"),  # one line for a person
+                ("raw_excerpt", "VARCHAR"),  # first bytes of the record or object, for investigation
+                ("quarantined_at", "TIMESTAMP"),
+                ("ingest_run_id", "VARCHAR"),
+            ],
+            provenance=False,
+        ),
+        _t(
+            "cloudtrail_trails",
+            "trails",
+            "Trail settings per account and region: DescribeTrails + GetTrailStatus + GetEventSelectors.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("trail_arn", "VARCHAR"),
+                ("trail_name", "VARCHAR"),
+                ("home_region", "VARCHAR"),
+                ("is_multi_region_trail", "BOOLEAN"),
+                ("is_organization_trail", "BOOLEAN"),
+                ("include_global_service_events", "BOOLEAN"),
+                ("log_file_validation_enabled", "BOOLEAN"),
+                ("s3_bucket_name", "VARCHAR"),
+                ("s3_key_prefix", "VARCHAR"),
+                ("kms_key_id", "VARCHAR"),
+                ("cloud_watch_logs_log_group_arn", "VARCHAR"),
+                ("is_logging", "BOOLEAN"),  # null when GetTrailStatus was not captured
+                ("latest_delivery_time", "TIMESTAMP"),
+                ("latest_delivery_error", "VARCHAR"),
+                ("event_selectors", "JSON"),
+                ("advanced_event_selectors", "JSON"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "sagemaker_model_packages",
+            "sagemaker",
+            "Every model package version in the SageMaker Model Registry, as DescribeModelPackage returns it.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("model_package_arn", "VARCHAR"),
+                ("model_package_group_name", "VARCHAR"),
+                ("model_package_version", "INTEGER"),
+                ("model_approval_status", "VARCHAR"),  # Approved | Rejected | PendingManualApproval
+                ("approval_description", "VARCHAR"),
+                ("model_package_status", "VARCHAR"),
+                ("creation_time", "TIMESTAMP"),
+                ("last_modified_time", "TIMESTAMP"),
+                ("created_by", "JSON"),  # CreatedBy as the API returns it (moto fakes it; CloudTrail is authoritative)
+                ("last_modified_by", "JSON"),
+                ("model_data_url", "VARCHAR"),
+                ("image", "VARCHAR"),
+                ("customer_metadata", "JSON"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "sagemaker_endpoints",
+            "sagemaker",
+            "SageMaker endpoints as DescribeEndpoint returns them.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("endpoint_name", "VARCHAR"),
+                ("endpoint_arn", "VARCHAR"),
+                ("endpoint_config_name", "VARCHAR"),
+                ("endpoint_status", "VARCHAR"),
+                ("creation_time", "TIMESTAMP"),
+                ("last_modified_time", "TIMESTAMP"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "sagemaker_models",
+            "sagemaker",
+            "SageMaker models (DescribeModel); one row per container.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("model_name", "VARCHAR"),
+                ("model_arn", "VARCHAR"),
+                ("container_index", "INTEGER"),
+                ("model_package_arn", "VARCHAR"),  # ModelPackageName of the container, normalised to an ARN
+                ("image", "VARCHAR"),
+                ("model_data_url", "VARCHAR"),
+                ("execution_role_arn", "VARCHAR"),
+                ("creation_time", "TIMESTAMP"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "sagemaker_deployments",
+            "sagemaker",
+            "What is deployed: endpoint -> endpoint config -> production variant -> model -> model package.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("endpoint_name", "VARCHAR"),
+                ("endpoint_arn", "VARCHAR"),
+                ("endpoint_status", "VARCHAR"),
+                ("endpoint_config_name", "VARCHAR"),
+                ("variant_name", "VARCHAR"),
+                ("model_name", "VARCHAR"),
+                ("model_arn", "VARCHAR"),
+                ("model_package_arn", "VARCHAR"),  # null when the model was not built from a registry package
+                ("image", "VARCHAR"),
+                ("model_data_url", "VARCHAR"),
+                ("endpoint_last_modified_time", "TIMESTAMP"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "mlflow_registered_models",
+            "mlflow",
+            "MLflow registered models per snapshot, with their aliases and tags.",
+            [
+                ("snapshot_at", "TIMESTAMP"),
+                ("tracking_uri", "VARCHAR"),
+                ("model_name", "VARCHAR"),
+                ("aliases", "JSON"),  # {"alias": "version"}
+                ("tags", "JSON"),  # {"key": "value"}
+                ("description", "VARCHAR"),
+                ("creation_time", "TIMESTAMP"),
+                ("last_updated_time", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "mlflow_model_versions",
+            "mlflow",
+            "MLflow model versions per snapshot. OSS MLflow records no actor: user_id is never filled.",
+            [
+                ("snapshot_at", "TIMESTAMP"),
+                ("tracking_uri", "VARCHAR"),
+                ("model_name", "VARCHAR"),
+                ("version", "INTEGER"),
+                ("current_stage", "VARCHAR"),
+                ("status", "VARCHAR"),
+                ("source", "VARCHAR"),
+                ("run_id", "VARCHAR"),
+                ("aliases", "JSON"),  # ["alias", ...] taken from the registered model, since search omits them
+                ("tags", "JSON"),  # {"key": "value"}
+                ("user_id", "VARCHAR"),
+                ("run_user_id", "VARCHAR"),  # the run's user_id (who trained it), from runs/get
+                ("description", "VARCHAR"),
+                ("creation_time", "TIMESTAMP"),
+                ("last_updated_time", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "mlflow_aliases",
+            "mlflow",
+            "One row per alias per snapshot: which version an alias pointed to when the snapshot was taken.",
+            [
+                ("snapshot_at", "TIMESTAMP"),
+                ("model_name", "VARCHAR"),
+                ("alias", "VARCHAR"),
+                ("version", "INTEGER"),
+            ],
+        ),
+        _t(
+            "mlflow_registry_changes",
+            "mlflow",
+            "Registry history derived by comparing consecutive snapshots. Each change was observed between "
+            "observed_after and observed_before; MLflow records neither who made it nor exactly when.",
+            [
+                ("model_name", "VARCHAR"),
+                ("version", "INTEGER"),  # null for model-level changes
+                ("change", "VARCHAR"),  # version_created | version_deleted | stage_changed | alias_set | alias_moved
+                # | alias_removed | tag_set | tag_changed | tag_removed
+                ("field", "VARCHAR"),  # the alias or tag name, or 'current_stage'
+                ("old_value", "VARCHAR"),
+                ("new_value", "VARCHAR"),
+                ("observed_after", "TIMESTAMP"),  # last snapshot without the change
+                ("observed_before", "TIMESTAMP"),  # first snapshot with it
+            ],
+            provenance=False,
+        ),
+        _t(
+            "mlflow_runs",
+            "mlflow",
+            "The MLflow runs that registered model versions point to.",
+            [
+                ("snapshot_at", "TIMESTAMP"),
+                ("run_id", "VARCHAR"),
+                ("experiment_id", "VARCHAR"),
+                ("user_id", "VARCHAR"),
+                ("status", "VARCHAR"),
+                ("start_time", "TIMESTAMP"),
+                ("end_time", "TIMESTAMP"),
+                ("tags", "JSON"),
+                ("params", "JSON"),
+            ],
+        ),
+        _t(
+            "cloudwatch_log_groups",
+            "cloudwatch",
+            "CloudWatch log groups with their retention (null retention_in_days = never expires).",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("log_group_name", "VARCHAR"),
+                ("log_group_arn", "VARCHAR"),
+                ("retention_in_days", "INTEGER"),
+                ("creation_time", "TIMESTAMP"),
+                ("stored_bytes", "BIGINT"),
+                ("kms_key_id", "VARCHAR"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "cloudwatch_log_events",
+            "cloudwatch",
+            "Log events of the configured log groups for the period (FilterLogEvents).",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("log_group_name", "VARCHAR"),
+                ("log_stream_name", "VARCHAR"),
+                ("event_time", "TIMESTAMP"),
+                ("ingestion_time", "TIMESTAMP"),
+                ("event_id", "VARCHAR"),
+                ("message", "VARCHAR"),
+            ],
+            time_column="event_time",
+            partitioned=True,
+        ),
+        _t(
+            "iam_principals",
+            "iam",
+            "IAM users, roles and groups from GetAccountAuthorizationDetails.",
+            [
+                ("account_id", "VARCHAR"),
+                ("principal_type", "VARCHAR"),  # user | role | group
+                ("principal_name", "VARCHAR"),
+                ("principal_arn", "VARCHAR"),
+                ("path", "VARCHAR"),
+                ("create_date", "TIMESTAMP"),
+                ("assume_role_policy", "JSON"),  # roles only
+                ("attached_managed_policy_arns", "JSON"),
+                ("group_names", "JSON"),  # users only
+                ("tags", "JSON"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "iam_policy_statements",
+            "iam",
+            "Every statement of every policy that applies to a principal: inline, or managed and attached "
+            "(default version). Actions and resources are JSON arrays even when the document used a string.",
+            [
+                ("account_id", "VARCHAR"),
+                ("principal_type", "VARCHAR"),
+                ("principal_name", "VARCHAR"),
+                ("principal_arn", "VARCHAR"),
+                ("policy_kind", "VARCHAR"),  # inline | managed
+                ("policy_name", "VARCHAR"),
+                ("policy_arn", "VARCHAR"),  # null for inline policies
+                ("statement_index", "INTEGER"),
+                ("sid", "VARCHAR"),
+                ("effect", "VARCHAR"),
+                ("actions", "JSON"),
+                ("not_actions", "JSON"),
+                ("resources", "JSON"),
+                ("not_resources", "JSON"),
+                ("condition", "JSON"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+        _t(
+            "s3_bucket_settings",
+            "s3",
+            "Settings of the configured buckets (trail bucket, dataset buckets).",
+            [
+                ("account_id", "VARCHAR"),
+                ("bucket", "VARCHAR"),
+                ("versioning_status", "VARCHAR"),  # Enabled | Suspended | null (never enabled)
+                ("mfa_delete", "VARCHAR"),
+                ("object_lock_enabled", "BOOLEAN"),
+                ("object_lock_mode", "VARCHAR"),
+                ("object_lock_days", "INTEGER"),
+                ("object_lock_years", "INTEGER"),
+                ("lifecycle_rules", "JSON"),
+                ("public_access_block", "JSON"),
+                ("captured_at", "TIMESTAMP"),
+            ],
+        ),
+    ]
+}
+
+
+def table(name: str) -> Table:
+    return TABLES[name]
+
+
+def table_dir(lake_root: Path, name: str) -> Path:
+    return Path(lake_root) / name
