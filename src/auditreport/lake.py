@@ -445,3 +445,114 @@ def table(name: str) -> Table:
 
 def table_dir(lake_root: Path, name: str) -> Path:
     return Path(lake_root) / name
+
+
+def empty_select(name: str) -> str:
+    """A typed, empty SELECT for a table: what a view falls back to when the lake holds no file for it yet."""
+    cols = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in TABLES[name].all_columns)
+    return f"SELECT {cols} WHERE false"
+
+
+def parquet_glob(lake_root: Path, name: str) -> str:
+    return str(Path(lake_root) / name / "**" / "*.parquet")
+
+
+def has_files(lake_root: Path, name: str) -> bool:
+    d = Path(lake_root) / name
+    return d.is_dir() and any(d.rglob("*.parquet"))
+
+
+def view_sql(lake_root: Path, name: str, view_name: str | None = None) -> str:
+    """CREATE VIEW over the table's Parquet files (Hive partitions read as columns), or an empty typed view."""
+    t = TABLES[name]
+    if has_files(lake_root, name):
+        cols = ", ".join(f'CAST("{c}" AS {typ}) AS "{c}"' for c, typ in t.all_columns)
+        glob = parquet_glob(lake_root, name).replace("'", "''")
+        body = f"SELECT {cols} FROM read_parquet('{glob}', hive_partitioning = {str(t.partitioned).lower()}, union_by_name = true)"
+    else:
+        body = empty_select(name)
+    return f'CREATE OR REPLACE VIEW "{view_name or name}" AS {body}'
+
+
+def create_temp_table(con, name: str, temp_name: str) -> None:
+    con.execute(f'DROP TABLE IF EXISTS "{temp_name}"')
+    con.execute(TABLES[name].ddl(temp_name).replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+
+
+def insert_rows(con, name: str, temp_name: str, rows: list[dict]) -> None:
+    """Insert Python rows (dicts; JSON columns may hold dicts/lists) into a table shaped like lake table ``name``."""
+    import json
+
+    if not rows:
+        return
+    cols = TABLES[name].all_columns
+    json_cols = {c for c, t in cols if t == "JSON"}
+    names = [c for c, _ in cols]
+    values = [
+        [
+            (json.dumps(r.get(c), default=str) if r.get(c) is not None else None) if c in json_cols else r.get(c)
+            for c in names
+        ]
+        for r in rows
+    ]
+    placeholders = ", ".join("?" for _ in names)
+    quoted = ", ".join(f'"{c}"' for c in names)
+    con.executemany(f'INSERT INTO "{temp_name}" ({quoted}) VALUES ({placeholders})', values)
+
+
+def write_parquet(con, select_sql: str, path: Path, params: dict | None = None) -> None:
+    """COPY a SELECT to one Parquet file, atomically (temp name, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    con.execute(f"COPY ({select_sql}) TO '{str(tmp).replace(chr(39), chr(39) * 2)}' (FORMAT parquet)", params or {})
+    tmp.replace(path)
+
+
+def replace_table(con, lake_root: Path, name: str, rows: list[dict], run_id: str) -> int:
+    """Rewrite a snapshot table whole from ``rows``: the new files appear at once, the old ones go after."""
+    import shutil
+
+    temp = f"_new_{name}"
+    create_temp_table(con, name, temp)
+    insert_rows(con, name, temp, rows)
+    final = Path(lake_root) / name
+    staging = Path(lake_root) / f".staging-{name}-{run_id}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    t = TABLES[name]
+    if t.partitioned:
+        con.execute(
+            f"COPY (SELECT * FROM \"{temp}\") TO '{staging}' (FORMAT parquet, PARTITION_BY (year, month), "
+            f"FILENAME_PATTERN 'part-{{i}}')"
+        )
+    else:
+        write_parquet(con, f'SELECT * FROM "{temp}"', staging / "part-0.parquet")
+    old = Path(lake_root) / f".old-{name}-{run_id}"
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    con.execute(f'DROP TABLE "{temp}"')
+    return len(rows)
+
+
+def replace_period_files(con, lake_root: Path, name: str, rows: list[dict], period_label: str) -> int:
+    """Write a partitioned table's rows for one period, replacing what an earlier run of that period wrote.
+    Other periods' files stay: the lake accumulates months."""
+    t = TABLES[name]
+    table_root = Path(lake_root) / name
+    for old in table_root.rglob(f"period-{period_label}-*.parquet") if table_root.exists() else []:
+        old.unlink()
+    if not rows:
+        return 0
+    temp = f"_new_{name}"
+    create_temp_table(con, name, temp)
+    insert_rows(con, name, temp, rows)
+    table_root.mkdir(parents=True, exist_ok=True)
+    con.execute(
+        f"COPY (SELECT * FROM \"{temp}\") TO '{table_root}' (FORMAT parquet, PARTITION_BY (year, month), "
+        f"FILENAME_PATTERN 'period-{period_label}-{{i}}', OVERWRITE_OR_IGNORE)"
+    )
+    con.execute(f'DROP TABLE "{temp}"')
+    assert t.partitioned
+    return len(rows)

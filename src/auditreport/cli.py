@@ -1,0 +1,154 @@
+"""The command line: a thin layer over the library. Parses arguments, calls runner, prints, sets the exit code."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import load_config
+from .errors import AuditReportError, ConfigError
+from .results import EXIT_CONFIG, EXIT_CRASH
+
+SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
+
+
+def _progress():
+    """Progress on a terminal; silence under a scheduler (stderr not a TTY)."""
+    if not sys.stderr.isatty():
+        return None
+    try:
+        from .extract.progress import Progress
+
+        return Progress(sys.stderr)
+    except ImportError:
+        return None
+
+
+class _Group(click.Group):
+    def invoke(self, ctx):
+        debug = "--debug" in sys.argv[1:]
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except AuditReportError as e:
+            if debug:
+                traceback.print_exc()
+            click.echo(f"auditreport: error: {e}", err=True)
+            ctx.exit(e.exit_code)
+        except Exception as e:  # noqa: BLE001 - the one place that turns a crash into exit code 4
+            if debug:
+                traceback.print_exc()
+            first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+            click.echo(f"auditreport: unexpected error: {type(e).__name__}: {first} (run with --debug for the traceback)", err=True)
+            ctx.exit(EXIT_CRASH)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="auditreport")
+def main():
+    """Monthly compliance reports for ML platforms on AWS and MLflow."""
+
+
+def _common(f):
+    f = click.option("--debug", is_flag=True, help="Show the traceback of an error.")(f)
+    f = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+                     show_default=True, help="Output folder: reports, lake, raw evidence, audit.duckdb.")(f)  # fmt: skip
+    f = click.option("--period", help="Month to report, YYYY-MM. Default: the config's period, else last month (UTC).")(f)
+    f = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Configuration file (TOML). Default: the bundled sample configuration.")(f)  # fmt: skip
+    return f
+
+
+def _load(config_path, period):
+    config = load_config(config_path)
+    return config, config.resolve_period(period)
+
+
+@main.command()
+@_common
+@click.option("--fail-on", type=SEVERITY_CHOICE, help="Exit 1 when a check at or above this severity fails.")
+@click.option("--evidence-rows", type=click.IntRange(1, 10000), default=25, show_default=True,
+              help="Evidence rows per check shown in the PDF/HTML (all rows go to evidence/*.csv).")  # fmt: skip
+def run(config_path, period, out_dir, debug, fail_on, evidence_rows):
+    """Extract, load, check and report one month."""
+    from .runner import run as run_pipeline
+
+    config, period = _load(config_path, period)
+    result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows)
+    _print_summary(result)
+    sys.exit(result.exit_code(fail_on))
+
+
+@main.command()
+@_common
+def extract(config_path, period, out_dir, debug):
+    """Extract and load the lake only: no checks, no report (for daily extraction, monthly reporting)."""
+    from .runner import extract as extract_only
+
+    config, period = _load(config_path, period)
+    result = extract_only(config, period, out_dir, progress=_progress())
+    for s in result.sources:
+        click.echo(f"  {s.name:<11} {s.status:<14} objects {s.objects_read:>6} loaded {s.objects_loaded:>6} "
+                   f"skipped {s.objects_skipped:>6} quarantined {s.objects_quarantined:>4}  {s.detail}")  # fmt: skip
+    click.echo(f"lake: {out_dir / 'lake'}")
+    sys.exit(0 if all(s.status in ("ok", "not_configured") for s in result.sources) else 2)
+
+
+@main.command()
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def checks(debug, fmt):
+    """List the check catalogue: id, severity, title, frameworks."""
+    import json
+
+    from .checks.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    if fmt == "json":
+        click.echo(json.dumps([{"id": c.id, "severity": c.severity, "kind": c.kind, "title": c.title,
+                                "frameworks": c.frameworks, "requires": c.requires} for c in catalogue], indent=1))  # fmt: skip
+        return
+    for c in catalogue:
+        fw = ", ".join(f"{k}:{'/'.join(v)}" for k, v in sorted(c.frameworks.items()))
+        click.echo(f"{c.id:<44} {c.severity:<9} {c.title}\n{'':<44} {'':<9} {fw}")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True,
+              help="The output folder of a finished run.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.argument("query", required=False)
+def sql(out_dir, fmt, debug, query):
+    """Run QUERY against a finished run's lake, or open a SQL prompt when no QUERY is given."""
+    from .sql_shell import open_lake, run_query, shell
+
+    con = open_lake(out_dir)
+    if query:
+        run_query(con, query, fmt, click.echo)
+    else:
+        shell(con, fmt)
+
+
+def _print_summary(result) -> None:
+    counts = result.status_counts()
+    click.echo(f"auditreport {result.tool_version} run {result.run_id} for {result.organisation}, {result.period}")
+    for s in result.sources:
+        click.echo(f"  source {s.name:<11} {s.status:<14} {s.detail}")
+    click.echo("  checks: " + ", ".join(f"{v} {k}" for k, v in counts.items() if v))
+    for c in sorted((c for c in result.checks if c.status == "fail"), key=lambda c: ["critical", "high", "medium", "low", "info"].index(c.check.severity)):
+        click.echo(f"  FAIL {c.check.severity:<8} {c.check.id} ({c.counts['fail']} row(s))")
+    if not result.complete:
+        click.echo("  INCOMPLETE: " + "; ".join(result.incomplete_reasons[:5]), err=True)
+    for key in ("report_pdf", "report_html", "findings_json"):
+        if key in result.outputs:
+            click.echo(f"  {key.replace('_', '.').replace('report.', 'report.')}: {result.outputs[key]}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

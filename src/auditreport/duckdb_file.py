@@ -1,0 +1,56 @@
+"""``audit.duckdb``: a DuckDB database over the lake for ad-hoc SQL, one view per lake table, plus the run's
+findings as tables. Views point at the Parquet files by absolute path; ``auditreport sql`` rebuilds them if the
+folder moved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from . import lake
+
+
+def write_audit_database(out_dir: Path, lake_root: Path, result=None) -> dict[str, Path]:
+    path = Path(out_dir) / "audit.duckdb"
+    tmp = path.with_name("audit.duckdb.tmp")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        for name, t in lake.TABLES.items():
+            con.execute(lake.view_sql(Path(lake_root).resolve(), name))
+            con.execute(f"COMMENT ON VIEW \"{name}\" IS '{t.description.replace(chr(39), chr(39) * 2)}'")
+        if result is not None:
+            _write_findings(con, result)
+    finally:
+        con.close()
+    tmp.replace(path)
+    return {"audit_duckdb": path}
+
+
+def _write_findings(con, result) -> None:
+    con.execute(
+        "CREATE TABLE check_results (run_id VARCHAR, check_id VARCHAR, title VARCHAR, severity VARCHAR, kind VARCHAR, "
+        "status VARCHAR, message VARCHAR, rows_pass INTEGER, rows_fail INTEGER, rows_info INTEGER, frameworks JSON, sql VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE findings (run_id VARCHAR, check_id VARCHAR, severity VARCHAR, resource VARCHAR, status VARCHAR, "
+        "reason VARCHAR, evidence JSON)"
+    )
+    for c in result.checks:
+        k = c.counts
+        con.execute(
+            "INSERT INTO check_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [result.run_id, c.check.id, c.check.title, c.check.severity, c.check.kind, c.status, c.message,
+             k["pass"], k["fail"], k["info"], json.dumps(c.check.frameworks), c.check.sql],
+        )  # fmt: skip
+        con.executemany(
+            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                [result.run_id, c.check.id, c.check.severity, str(r.get("resource")), r.get("status"), r.get("reason"),
+                 json.dumps(r, default=str)]
+                for r in c.rows
+            ],
+        )  # fmt: skip

@@ -1,0 +1,1 @@
+"""Loaders: raw evidence in the canonical layout -> Parquet lake tables."""

@@ -1,0 +1,363 @@
+"""Streaming CloudTrail loader: log objects in the S3 key layout -> ``cloudtrail_events`` Parquet.
+
+Objects are read in bounded batches (by bytes and count), so a month of logs never has to fit in memory: DuckDB reads
+each batch with an explicit schema, the rows go to Hive partitions, and the batch is committed by writing its
+``ingest_objects`` file last. A batch whose commit marker is missing (a run killed midway) is removed at the next
+start, so re-running loads every object exactly once.
+
+Nothing is lost: an object DuckDB cannot read (corrupt gzip, truncated JSON) is isolated by bisecting its batch and
+quarantined whole; an object that is valid JSON but not a CloudTrail log file is quarantined; a record whose
+``eventTime`` is missing or unparseable is quarantined alone. Loaded + quarantined = read, per object.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from .. import lake
+from ..errors import AuditReportError
+from ..extract.base import CLOUDTRAIL_KEY, RawObject, sha256_file
+from .cloudtrail_sql import RECORDS_COLUMNS, projection_sql
+
+# Largest JSON document DuckDB reads in a batch (uncompressed). DuckDB sizes its read buffers from it, so it is kept
+# moderate; a single object above it is retried alone with the large limit before it counts as unreadable.
+MAX_OBJECT_BYTES = 128 << 20
+LARGE_OBJECT_BYTES = 1 << 30
+BATCH_BYTES = 48 << 20  # compressed bytes per batch: bounds memory whatever the month's size
+BATCH_OBJECTS = 2000
+
+
+@dataclass
+class CloudTrailLoadStats:
+    objects_read: int = 0
+    objects_loaded: int = 0
+    objects_quarantined: int = 0
+    objects_skipped: int = 0  # loaded by an earlier run, unchanged
+    objects_changed: int = 0  # loaded by an earlier run, ETag/hash differs now: flagged, not reloaded
+    records_loaded: int = 0
+    records_quarantined: int = 0
+    bytes_read: int = 0
+    inputs: list[dict] = field(default_factory=list)  # per object: key, sha256, size, records, status
+
+
+def _quote_list(paths: list[str]) -> str:
+    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+
+
+def _read_batch_sql(paths: list[str], max_object_bytes: int = MAX_OBJECT_BYTES) -> str:
+    cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RECORDS_COLUMNS.items()) + "}"
+    return f"""
+SELECT filename, Records IS NULL AS no_records, coalesce(len(Records), 0) AS n_records,
+       unnest(CASE WHEN Records IS NULL OR len(Records) = 0 THEN [NULL] ELSE Records END) AS r,
+       generate_subscripts(CASE WHEN Records IS NULL OR len(Records) = 0 THEN [NULL] ELSE Records END, 1) - 1 AS idx
+FROM read_json({_quote_list(paths)}, columns = {cols}, filename = true, format = 'auto',
+               maximum_object_size = {max_object_bytes})"""
+
+
+def _classify_read_error(path: Path, err: Exception) -> tuple[str, str]:
+    """Name what is wrong with one object DuckDB could not read, in one line."""
+    try:
+        with gzip.open(path, "rb") as f:
+            while f.read(1 << 20):
+                pass
+    except (OSError, EOFError) as e:
+        return "corrupt_gzip", f"not a readable gzip stream ({e})"
+    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    first = re.sub(r' in file "[^"]*",', "", first).removeprefix("Invalid Input Error: ").strip()
+    return "malformed_json", f"not valid JSON: {first}"
+
+
+class CloudTrailLoader:
+    def __init__(self, con: duckdb.DuckDBPyConnection, lake_root: Path, run_id: str, source: str = "cloudtrail"):
+        self.con = con
+        self.lake_root = Path(lake_root)
+        self.run_id = run_id
+        self.source = source
+        self.events_dir = self.lake_root / "cloudtrail_events"
+        self.marker_dir = self.lake_root / "ingest_objects"
+        self.quarantine_dir = self.lake_root / "quarantine"
+
+    # --- state ---------------------------------------------------------------------------------------------
+    def recover(self) -> int:
+        """Remove event files of batches that never committed (a killed run). Returns files removed."""
+        committed = {p.stem.removeprefix("batch-") for p in self.marker_dir.glob("batch-*.parquet")}
+        removed = 0
+        for p in self.events_dir.rglob("b-*.parquet") if self.events_dir.exists() else []:
+            batch = p.stem.split("_")[0].removeprefix("b-")
+            if batch not in committed:
+                p.unlink()
+                removed += 1
+        for q in self.quarantine_dir.glob("batch-*.parquet") if self.quarantine_dir.exists() else []:
+            if q.stem.removeprefix("batch-") not in committed:
+                q.unlink()
+        for junk in self.lake_root.glob(".staging-ct-*"):
+            shutil.rmtree(junk, ignore_errors=True)
+        return removed
+
+    def already_loaded(self) -> dict[str, str]:
+        """key -> etag of every object an earlier run committed."""
+        if not any(self.marker_dir.glob("batch-*.parquet")):
+            return {}
+        rows = self.con.execute(
+            f"SELECT object_key, etag FROM read_parquet('{self.marker_dir}/batch-*.parquet') "
+            "WHERE status IN ('loaded', 'quarantined')"
+        ).fetchall()
+        return {k: e for k, e in rows}
+
+    # --- loading -------------------------------------------------------------------------------------------
+    def load(self, objects: list[RawObject], progress=lambda n, b: None) -> CloudTrailLoadStats:
+        self.recover()
+        previous = self.already_loaded()
+        stats = CloudTrailLoadStats()
+        todo: list[tuple[RawObject, str]] = []
+        changed: list[dict] = []
+        for obj in objects:
+            if obj.kind != "log":
+                continue
+            stats.objects_read += 1
+            if obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
+                stats.objects_skipped += 1
+                stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
+                continue
+            digest = sha256_file(obj.path)
+            etag = obj.etag or digest
+            if obj.key in previous:
+                if previous[obj.key] == etag:
+                    stats.objects_skipped += 1
+                    stats.inputs.append(self._input(obj, digest, "skipped"))
+                else:
+                    stats.objects_changed += 1
+                    stats.inputs.append(self._input(obj, digest, "changed"))
+                    changed.append(self._marker(obj, etag, digest, "changed", 0, 0, 0, "-"))
+                continue
+            todo.append((obj, digest))
+            stats.bytes_read += obj.size_bytes
+        if changed:
+            self._commit("changed-" + uuid.uuid4().hex[:12], changed, [self._quarantine_changed(m) for m in changed])
+        batch: list[tuple[RawObject, str]] = []
+        size = 0
+        for item in todo:
+            batch.append(item)
+            size += item[0].size_bytes
+            if size >= BATCH_BYTES or len(batch) >= BATCH_OBJECTS:
+                self._load_batch(batch, stats)
+                progress(len(batch), size)
+                batch, size = [], 0
+        if batch:
+            self._load_batch(batch, stats)
+            progress(len(batch), size)
+        return stats
+
+    def _input(self, obj: RawObject, digest: str, status: str, records: int | None = None) -> dict:
+        return {"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": records, "status": status}
+
+    def _marker(self, obj, etag, digest, status, read, loaded, quarantined, batch_id) -> dict:
+        return {
+            "source": self.source, "object_key": obj.key, "size_bytes": obj.size_bytes, "etag": etag,
+            "sha256": digest, "status": status, "records_read": read, "records_loaded": loaded,
+            "records_quarantined": quarantined, "batch_id": batch_id,
+            "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None), "ingest_run_id": self.run_id,
+        }  # fmt: skip
+
+    def _quarantine_row(self, key, index, reason, detail, excerpt=None) -> dict:
+        return {
+            "source": self.source, "object_key": key, "record_index": index, "reason": reason, "detail": detail,
+            "raw_excerpt": excerpt, "quarantined_at": datetime.now(timezone.utc).replace(tzinfo=None),
+            "ingest_run_id": self.run_id,
+        }  # fmt: skip
+
+    def _quarantine_changed(self, m: dict) -> dict:
+        return self._quarantine_row(
+            m["object_key"], None, "object_changed",
+            "object changed since an earlier run loaded it (ETag differs); not reloaded: investigate tampering",
+        )  # fmt: skip
+
+    def _read_groups(self, items, bad, on_group) -> None:
+        """Read ``items`` into temp table _ct_raw and hand them to ``on_group``. When DuckDB cannot read the group,
+        split it in halves until the unreadable objects stand alone; they go to ``bad``, the rest are read."""
+        if not items:
+            return
+        biggest = max(o.size_bytes for o, _ in items)
+        # DuckDB sizes read buffers from maximum_object_size: derive it from the compressed sizes (JSON rarely
+        # compresses beyond 30x), within bounds, rather than reserving the largest possible buffer per file.
+        limit = min(max(biggest * 32, 16 << 20), MAX_OBJECT_BYTES)
+        try:
+            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _ct_raw AS {_read_batch_sql([str(o.path) for o, _ in items], limit)}")
+        except duckdb.OutOfMemoryException as err:
+            if len(items) == 1:
+                raise AuditReportError(
+                    f"{items[0][0].key}: out of memory reading this object ({str(err).splitlines()[0]}); "
+                    "raise DuckDB's memory limit"
+                ) from None
+        except duckdb.Error as err:
+            if len(items) == 1:
+                obj, digest = items[0]
+                if "maximum_object_size" in str(err) and limit < LARGE_OBJECT_BYTES:
+                    try:
+                        self.con.execute(
+                            f"CREATE OR REPLACE TEMP TABLE _ct_raw AS {_read_batch_sql([str(obj.path)], LARGE_OBJECT_BYTES)}"
+                        )
+                        on_group(items)
+                        return
+                    except duckdb.Error as err2:
+                        err = err2
+                reason, detail = _classify_read_error(obj.path, err)
+                bad.append((obj, digest, reason, detail))
+                return
+        else:
+            on_group(items)
+            return
+        mid = len(items) // 2
+        self._read_groups(items[:mid], bad, on_group)
+        self._read_groups(items[mid:], bad, on_group)
+
+    def _load_batch(self, items: list[tuple[RawObject, str]], stats: CloudTrailLoadStats) -> None:
+        batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        markers: list[dict] = []
+        quarantined: list[dict] = []
+        bad: list[tuple[RawObject, str, str, str]] = []
+        # Magic-byte check first: a non-gzip object fails fast without costing a bisection.
+        readable = []
+        for obj, digest in items:
+            with open(obj.path, "rb") as f:
+                head = f.read(2)
+            if obj.key.endswith(".gz") and head != b"\x1f\x8b":
+                bad.append((obj, digest, "corrupt_gzip", "not gzip data (no gzip header)"))
+            else:
+                readable.append((obj, digest))
+        groups = iter(range(1 << 30))
+        self._read_groups(
+            readable, bad,
+            lambda grp: self._project_and_write(grp, batch_id, next(groups), markers, quarantined, stats),
+        )  # fmt: skip
+        for obj, digest, reason, detail in bad:
+            quarantined.append(self._quarantine_row(obj.key, None, reason, detail, _excerpt(obj.path)))
+            markers.append(self._marker(obj, obj.etag or digest, digest, "quarantined", 0, 0, 0, batch_id))
+            stats.objects_quarantined += 1
+            stats.inputs.append(self._input(obj, digest, "quarantined", 0))
+        self._commit(batch_id, markers, quarantined)
+
+    def _project_and_write(self, items, batch_id, group, markers, quarantined, stats) -> None:
+        con = self.con
+        keys = []
+        for obj, _ in items:
+            m = CLOUDTRAIL_KEY.search(obj.key)
+            keys.append((str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None))
+        con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys (filename VARCHAR, key VARCHAR, source_account_id VARCHAR, source_region VARCHAR)")
+        con.executemany("INSERT INTO _ct_keys VALUES (?, ?, ?, ?)", keys)
+        source = "(SELECT x.*, k.key, k.source_account_id, k.source_region FROM _ct_raw x JOIN _ct_keys k USING (filename))"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_records'])}",
+            {"run_id": self.run_id},
+        )
+        staging = self.lake_root / f".staging-ct-{batch_id}-{group}"
+        self.lake_root.mkdir(parents=True, exist_ok=True)
+        columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
+        con.execute(
+            f"COPY (SELECT {columns} FROM _ct_rows WHERE event_time IS NOT NULL) TO '{staging}' "
+            f"(FORMAT parquet, PARTITION_BY (year, month), FILENAME_PATTERN 'b-{batch_id}_g{group}_{{i}}')"
+        )
+        per_object = {
+            key: (no_records, n_records, good, bad_n)
+            for key, no_records, n_records, good, bad_n in con.execute(
+                "SELECT source_key, any_value(no_records), any_value(n_records), "
+                "count(*) FILTER (WHERE event_time IS NOT NULL), "
+                "count(*) FILTER (WHERE event_time IS NULL AND NOT no_records AND n_records > 0) "
+                "FROM _ct_rows GROUP BY source_key"
+            ).fetchall()
+        }
+        for key, idx, raw, t, null_record in con.execute(
+            "SELECT source_key, record_index, _raw, event_time_raw, _null_record FROM _ct_rows "
+            "WHERE event_time IS NULL AND NOT no_records AND n_records > 0 ORDER BY source_key, record_index"
+        ).fetchall():
+            if null_record:
+                reason, detail = "null_record", f"record {idx} is null, not an event"
+            elif t is None:
+                reason, detail = "missing_event_time", f"record {idx} has no eventTime"
+            else:
+                reason, detail = "unparseable_event_time", f"record {idx} has an eventTime that is not a time: {t[:60]!r}"
+            quarantined.append(self._quarantine_row(key, idx, reason, detail, raw))
+        for obj, digest in items:
+            no_records, n_records, good, bad_n = per_object.get(obj.key, (True, 0, 0, 0))
+            etag = obj.etag or digest
+            if no_records:
+                quarantined.append(
+                    self._quarantine_row(
+                        obj.key, None, "not_cloudtrail",
+                        "valid JSON but not a CloudTrail log file (no top-level Records array)", _excerpt(obj.path),
+                    )  # fmt: skip
+                )
+                markers.append(self._marker(obj, etag, digest, "quarantined", 0, 0, 0, batch_id))
+                stats.objects_quarantined += 1
+                stats.inputs.append(self._input(obj, digest, "quarantined", 0))
+                continue
+            markers.append(self._marker(obj, etag, digest, "loaded", n_records, good, bad_n, batch_id))
+            stats.objects_loaded += 1
+            stats.records_loaded += good
+            stats.records_quarantined += bad_n
+            stats.inputs.append(self._input(obj, digest, "loaded", good))
+        # move the partition files into the lake (renames within one filesystem)
+        if staging.exists():
+            for f in staging.rglob("*.parquet"):
+                dest = self.events_dir / f.relative_to(staging)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                f.replace(dest)
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def _commit(self, batch_id: str, markers: list[dict], quarantined: list[dict]) -> None:
+        """Quarantine rows first, the ingest_objects marker last: the marker is the batch's commit."""
+        con = self.con
+        if quarantined:
+            lake.create_temp_table(con, "quarantine", "_ct_q")
+            lake.insert_rows(con, "quarantine", "_ct_q", quarantined)
+            lake.write_parquet(con, "SELECT * FROM _ct_q", self.quarantine_dir / f"batch-{batch_id}.parquet")
+        lake.create_temp_table(con, "ingest_objects", "_ct_m")
+        lake.insert_rows(con, "ingest_objects", "_ct_m", markers)
+        lake.write_parquet(con, "SELECT * FROM _ct_m", self.marker_dir / f"batch-{batch_id}.parquet")
+
+
+def _excerpt(path: Path, n: int = 300) -> str:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(n)
+        try:
+            head = gzip.decompress(head) if head[:2] == b"\x1f\x8b" else head
+        except (OSError, EOFError):
+            with gzip.open(path, "rb") as g:
+                head = g.read(n)
+    except (OSError, EOFError):
+        pass
+    return head[:n].decode("utf-8", "replace")
+
+
+def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table: str = "cloudtrail_events") -> int:
+    """Load raw CloudTrail records (dicts, as AWS writes them) into an existing table through the same projection
+    as the file loader. Records the loader would quarantine are left out. Returns rows inserted. For tests and
+    ad-hoc use; the lake is written by CloudTrailLoader."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "AWSLogs" / "000000000000" / "CloudTrail" / "us-east-1" / "2026" / "01" / "01" / "inline.json.gz"
+        path.parent.mkdir(parents=True)
+        with gzip.open(path, "wt") as f:
+            json.dump({"Records": records}, f)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _ct_raw AS {_read_batch_sql([str(path)])}")
+        source = (
+            "(SELECT x.*, 'inline' AS key, CAST(NULL AS VARCHAR) AS source_account_id, "
+            "CAST(NULL AS VARCHAR) AS source_region FROM _ct_raw x)"
+        )
+        columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
+        before = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        con.execute(
+            f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM ({projection_sql(source)}) WHERE event_time IS NOT NULL',
+            {"run_id": "inline"},
+        )
+        return con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] - before

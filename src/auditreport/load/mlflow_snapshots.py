@@ -1,0 +1,154 @@
+"""MLflow REST snapshots -> lake rows, and registry history derived by comparing consecutive snapshots.
+
+OSS MLflow keeps no registry history and records no actor: tags carry no author or time, ``user_id`` on model
+versions is never filled, and moving an alias overwrites it. The only honest history is "this changed between
+snapshot T1 and snapshot T2", which is what ``mlflow_registry_changes`` holds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from .snapshot_files import SnapshotRead, SnapshotReader, parse_time
+
+SNAPSHOT_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def _tags(items) -> dict:
+    return {t.get("key"): t.get("value") for t in items or [] if isinstance(t, dict)}
+
+
+def read_mlflow(root: Path, run_id: str) -> SnapshotRead:
+    rd = SnapshotReader("mlflow", root, run_id)
+    snaps_dir = Path(root) / "snapshots"
+    states = []  # (snapshot_at, {(model, version): version_row}, {model: {alias: version}}, {model: tags})
+    for snap in sorted(p for p in snaps_dir.iterdir() if p.is_dir()) if snaps_dir.is_dir() else []:
+        try:
+            snapshot_at = datetime.strptime(snap.name, SNAPSHOT_FORMAT)
+        except ValueError:
+            rd.quarantine(rd.key(snap), "unexpected_snapshot", f"snapshot folder name is not {SNAPSHOT_FORMAT}")
+            continue
+        tracking_uri = None
+        cap = snap / "_capture.json"
+        if cap.is_file() and isinstance(body := rd.read_json(cap), dict):
+            tracking_uri = body.get("tracking_uri")
+        models: dict[str, dict] = {}
+        search = _pages(rd, snap, "registered-models-search", "registered_models")
+        for m in search:
+            models[m.get("name")] = m
+        get_dir = snap / "registered-models-get"
+        for f in sorted(get_dir.glob("*.json")) if get_dir.is_dir() else []:
+            body = rd.read_json(f)
+            if isinstance(body, dict) and body.get("registered_model"):
+                m = body["registered_model"]
+                models[m.get("name")] = {**models.get(m.get("name"), {}), **m}  # get carries aliases
+        aliases_by_model = {}
+        for name, m in sorted(models.items()):
+            aliases = {a.get("alias"): str(a.get("version")) for a in m.get("aliases") or []}
+            aliases_by_model[name] = aliases
+            rd.result.add("mlflow_registered_models", {
+                "snapshot_at": snapshot_at, "tracking_uri": tracking_uri, "model_name": name, "aliases": aliases,
+                "tags": _tags(m.get("tags")), "description": m.get("description"),
+                "creation_time": parse_time(m.get("creation_timestamp")),
+                "last_updated_time": parse_time(m.get("last_updated_timestamp")),
+                "source_key": rd.key(snap), "ingest_run_id": run_id,
+            })  # fmt: skip
+            for alias, version in sorted(aliases.items()):
+                rd.result.add("mlflow_aliases", {
+                    "snapshot_at": snapshot_at, "model_name": name, "alias": alias, "version": int(version),
+                    "source_key": rd.key(snap), "ingest_run_id": run_id,
+                })  # fmt: skip
+        runs = {}
+        runs_dir = snap / "runs-get"
+        for f in sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []:
+            body = rd.read_json(f)
+            run = (body or {}).get("run") if isinstance(body, dict) else None
+            if not run:
+                continue
+            info, data = run.get("info", {}), run.get("data", {})
+            runs[info.get("run_id")] = info
+            rd.result.add("mlflow_runs", {
+                "snapshot_at": snapshot_at, "run_id": info.get("run_id"), "experiment_id": info.get("experiment_id"),
+                "user_id": info.get("user_id"), "status": info.get("status"),
+                "start_time": parse_time(info.get("start_time")), "end_time": parse_time(info.get("end_time")),
+                "tags": _tags(data.get("tags")), "params": _tags(data.get("params")),
+                "source_key": rd.key(f), "ingest_run_id": run_id,
+            })  # fmt: skip
+        versions = {}
+        for i, v in enumerate(_pages(rd, snap, "model-versions-search", "model_versions")):
+            name, version = v.get("name"), int(v.get("version"))
+            held = sorted(a for a, ver in aliases_by_model.get(name, {}).items() if ver == str(version))
+            row = {
+                "snapshot_at": snapshot_at, "tracking_uri": tracking_uri, "model_name": name, "version": version,
+                "current_stage": v.get("current_stage"), "status": v.get("status"), "source": v.get("source"),
+                "run_id": v.get("run_id"), "aliases": held, "tags": _tags(v.get("tags")),
+                "user_id": v.get("user_id") or None, "run_user_id": (runs.get(v.get("run_id")) or {}).get("user_id"),
+                "description": v.get("description"), "creation_time": parse_time(v.get("creation_timestamp")),
+                "last_updated_time": parse_time(v.get("last_updated_timestamp")),
+                "source_key": rd.key(snap), "record_index": i, "ingest_run_id": run_id,
+            }  # fmt: skip
+            versions[(name, version)] = row
+            rd.result.add("mlflow_model_versions", row)
+        states.append((snapshot_at, versions, aliases_by_model))
+    for before, after in zip(states, states[1:]):
+        for change in diff_snapshots(before, after):
+            rd.result.add("mlflow_registry_changes", change)
+    if states:
+        rd.result.captured_at = states[-1][0]
+    return rd.result
+
+
+def _pages(rd: SnapshotReader, snap: Path, name: str, key: str) -> list[dict]:
+    """A list response: one file with all pages merged, or a folder of page files."""
+    out = []
+    files = [snap / f"{name}.json"] if (snap / f"{name}.json").is_file() else sorted((snap / name).glob("*.json"))
+    for f in files:
+        body = rd.read_json(f)
+        if isinstance(body, dict):
+            out.extend(body.get(key) or [])
+    return out
+
+
+def diff_snapshots(before, after) -> list[dict]:
+    """Every registry change between two snapshots, stamped with the two snapshot times."""
+    t1, v1, a1 = before
+    t2, v2, a2 = after
+    out = []
+
+    def add(model, version, change, field, old, new):
+        out.append({
+            "model_name": model, "version": version, "change": change, "field": field,
+            "old_value": None if old is None else str(old), "new_value": None if new is None else str(new),
+            "observed_after": t1, "observed_before": t2,
+        })  # fmt: skip
+
+    for key in sorted(set(v1) | set(v2)):
+        model, version = key
+        old, new = v1.get(key), v2.get(key)
+        if old is None:
+            add(model, version, "version_created", None, None, version)
+            old = {"current_stage": None, "tags": {}}
+        if new is None:
+            add(model, version, "version_deleted", None, version, None)
+            continue
+        if old.get("current_stage") != new.get("current_stage") and not (old.get("current_stage") is None and new.get("current_stage") in (None, "None")):
+            add(model, version, "stage_changed", "current_stage", old.get("current_stage"), new.get("current_stage"))
+        ot, nt = old.get("tags") or {}, new.get("tags") or {}
+        for tag in sorted(set(ot) | set(nt)):
+            if tag not in ot:
+                add(model, version, "tag_set", tag, None, nt[tag])
+            elif tag not in nt:
+                add(model, version, "tag_removed", tag, ot[tag], None)
+            elif ot[tag] != nt[tag]:
+                add(model, version, "tag_changed", tag, ot[tag], nt[tag])
+    for model in sorted(set(a1) | set(a2)):
+        old, new = a1.get(model, {}), a2.get(model, {})
+        for alias in sorted(set(old) | set(new)):
+            if alias not in old:
+                add(model, int(new[alias]), "alias_set", alias, None, new[alias])
+            elif alias not in new:
+                add(model, int(old[alias]), "alias_removed", alias, old[alias], None)
+            elif old[alias] != new[alias]:
+                add(model, int(new[alias]), "alias_moved", alias, old[alias], new[alias])
+    return out

@@ -1,0 +1,69 @@
+"""``auditreport sql``: ad-hoc SQL over a finished run's lake."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from . import lake
+from .errors import ConfigError
+
+
+def open_lake(out_dir: Path) -> duckdb.DuckDBPyConnection:
+    lake_root = Path(out_dir) / "lake"
+    if not lake_root.is_dir():
+        raise ConfigError(f"{out_dir}: no lake/ folder here; run 'auditreport run --out {out_dir}' first")
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    for name in lake.TABLES:
+        con.execute(lake.view_sql(lake_root.resolve(), name))
+    db = Path(out_dir) / "audit.duckdb"
+    if db.is_file():
+        con.execute(f"ATTACH '{db.resolve()}' AS audit (READ_ONLY)")
+        for t in ("check_results", "findings"):
+            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'audit' AND table_name = ?", [t]).fetchone()[0]:
+                con.execute(f'CREATE VIEW "{t}" AS SELECT * FROM audit."{t}"')
+    return con
+
+
+def run_query(con, query: str, fmt: str, echo) -> None:
+    try:
+        rel = con.sql(query)
+    except duckdb.Error as e:
+        raise ConfigError(f"query failed: {str(e).splitlines()[0]}") from None
+    if rel is None:
+        return
+    if fmt == "json":
+        cols = rel.columns
+        for row in rel.fetchall():
+            echo(json.dumps(dict(zip(cols, row)), default=str))
+    elif fmt == "csv":
+        import csv
+
+        w = csv.writer(sys.stdout)
+        w.writerow(rel.columns)
+        w.writerows(rel.fetchall())
+    else:
+        echo(str(rel))
+
+
+def shell(con, fmt: str) -> None:
+    print("auditreport SQL over the lake. Tables: " + ", ".join(lake.TABLES) + ". End statements with ';', Ctrl-D quits.")
+    buf = []
+    while True:
+        try:
+            line = input("sql> " if not buf else "...> ")
+        except EOFError:
+            print()
+            return
+        buf.append(line)
+        if line.rstrip().endswith(";"):
+            q = "\n".join(buf)
+            buf = []
+            try:
+                run_query(con, q, fmt, print)
+            except ConfigError as e:
+                print(f"error: {e}")
