@@ -1,0 +1,104 @@
+/*---
+id: sagemaker_self_approval
+title: SageMaker model packages are not approved by the person who created them
+severity: critical
+kind: detection
+frameworks:
+  soc2: [CC5.1, CC6.3, CC8.1]
+  iso27001: [A.5.3, A.8.32]
+  eu_ai_act: [Art.17]
+  iso42001: [A.3.2, A.6.2.5]
+  nist_ai_rmf: [GOVERN 2.1, MANAGE 1.1]
+requires: [cloudtrail_events]
+params: [period_start, period_end]
+description: >
+  Separation of duties for the model approval gate. For every successful approval of the period
+  (UpdateModelPackage to Approved, or CreateModelPackage registering a package already Approved) the package's
+  CreateModelPackage event is looked up in all loaded CloudTrail events, and the approval is reported when the
+  approver is the same person as the author. People are compared, not roles: for an assumed role the person is the
+  role session name (people assume roles under their own name, so alice as ml-engineer/alice and as
+  ml-approver/alice is one person), for an IAM user the user name, both compared without regard to case; for other
+  identities the principal ARN. Registering a package already Approved is always a self-approval. When the
+  package's creation is not among the loaded events, the approval is listed as info: the author is unknown, so the
+  check cannot pass it.
+remediation: >
+  Have a second person review the model and re-record the approval, or revert it. Require distinct people for
+  creation and approval: deny sagemaker:CreateModelPackage with ModelApprovalStatus=Approved, and allow approvals
+  only from an approver role that model authors cannot assume.
+---*/
+with events as (
+    select *,
+        case when user_type = 'AssumedRole' and session_name is not null then lower(session_name)
+             when user_type = 'IAMUser' and principal_arn is not null then lower(regexp_extract(principal_arn, '[^/]+$'))
+             else coalesce(principal_arn, principal_id, actor_arn) end as person,
+        case when user_type = 'AssumedRole' and session_name is not null
+             then format('{} (role {})', session_name, coalesce(actor_arn, principal_arn))
+             else coalesce(principal_arn, actor_arn, principal_id, 'an unidentified principal') end as identity,
+        case when event_name = 'UpdateModelPackage' then json_extract_string(request_parameters, '$.modelPackageArn')
+             else json_extract_string(response_elements, '$.modelPackageArn') end as package_arn
+    from cloudtrail_events
+    where event_source = 'sagemaker.amazonaws.com'
+      and error_code is null
+      and event_name in ('UpdateModelPackage', 'CreateModelPackage')
+),
+approvals as (
+    select *
+    from events
+    where event_time >= $period_start and event_time < $period_end
+      and json_extract_string(request_parameters, '$.modelApprovalStatus') = 'Approved'
+    qualify event_id is null
+         or row_number() over (partition by event_id order by source_key, record_index) = 1
+),
+creations as (
+    select *
+    from events
+    where event_name = 'CreateModelPackage' and package_arn is not null
+    qualify row_number() over (partition by package_arn order by event_time, event_id) = 1
+),
+paired as (
+    select
+        a.package_arn, a.event_name, a.event_time as approved_at, a.identity as approver, a.person as approver_person,
+        coalesce(a.actor_arn, a.principal_arn) as approver_arn, a.recipient_account_id as account_id,
+        a.aws_region as region, a.event_id, a.source_key, a.record_index,
+        c.event_time as created_at, c.identity as author, c.person as author_person,
+        coalesce(c.actor_arn, c.principal_arn) as author_arn, c.event_id as create_event_id,
+        c.source_key as create_source_key
+    from approvals a
+    left join creations c on c.package_arn = a.package_arn
+)
+select
+    coalesce(package_arn, format('unidentified model package (event {})', event_id)) as resource,
+    case when created_at is null then 'info' else 'fail' end as status,
+    case
+        when created_at is null then format(
+            'Model package {} was approved at {} by {}, but its CreateModelPackage event is not among the loaded '
+            || 'CloudTrail events, so whether its author approved it cannot be verified.',
+            coalesce(package_arn, 'of unknown ARN'), strftime(approved_at, '%Y-%m-%dT%H:%M:%SZ'), approver)
+        when event_name = 'CreateModelPackage' then format(
+            'Model package {} was registered already Approved at {} by {}: its author approved it in the same call, '
+            || 'without a second person''s review.', package_arn, strftime(approved_at, '%Y-%m-%dT%H:%M:%SZ'), approver)
+        else format(
+            'Model package {} was approved at {} by {}, the same person who created it at {} as {}.',
+            package_arn, strftime(approved_at, '%Y-%m-%dT%H:%M:%SZ'), approver,
+            strftime(created_at, '%Y-%m-%dT%H:%M:%SZ'), author)
+    end as reason,
+    package_arn as model_package_arn,
+    author,
+    approver,
+    author_person,
+    approver_person,
+    created_at,
+    approved_at,
+    author_arn,
+    approver_arn,
+    account_id,
+    region,
+    approved_at as event_time,
+    event_name,
+    event_id,
+    create_event_id,
+    source_key,
+    create_source_key
+from paired
+where created_at is null or author_person = approver_person
+order by approved_at, event_id

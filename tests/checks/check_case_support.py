@@ -1,0 +1,198 @@
+"""Support for the check test cases in ``queries/<domain>/<check_id>.yaml`` (see docs/architecture.md).
+
+Case file format::
+
+    cases:
+      - name: short name, unique in the file
+        description: optional, why this case matters
+        params: {min_log_retention_days: 90, period_start: "2026-09-01T00:00:00"}   # overrides of the defaults
+        unavailable: {sagemaker_deployments: "source 'sagemaker' not configured"}  # optional
+        tables:
+          cloudwatch_log_groups: [{account_id: "111122223333", log_group_name: /aws/sagemaker/x}]
+          cloudtrail_records: [{eventVersion: "1.09", eventTime: "2026-10-03T09:14:00Z", ...}]   # raw, via the loader
+        expect:            # rows, as a multiset, on the columns given; a key ending in '~' matches a substring
+          - {resource: ..., status: fail, reason~: "below the required 365"}
+        expect_status: fail
+        expect_message: "holds no rows"      # optional: a substring of the no_data / error message
+
+In ``tables:`` a missing column is NULL. A JSON column takes a YAML mapping or list (written with json.dumps) or a
+string, which is JSON text as stored (so a JSON string value is written '"s3:*"').
+YAML timestamps are read as strings (CloudTrail records must reach the loader as AWS wrote them); TIMESTAMP columns
+are parsed here, and expected values are compared to timestamps after parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from auditreport import lake
+from auditreport.config import Policy
+
+PERIOD_START = datetime(2026, 10, 1)
+PERIOD_END = datetime(2026, 11, 1)
+RAW_CLOUDTRAIL = "cloudtrail_records"
+CASE_KEYS = {"name", "description", "params", "tables", "expect", "expect_status", "expect_message", "unavailable"}
+CHECK_STATUSES = {"pass", "fail", "info", "error", "no_data"}
+
+
+class _NoTimestampLoader(yaml.SafeLoader):
+    pass
+
+
+_NoTimestampLoader.yaml_implicit_resolvers = {
+    first: [r for r in resolvers if r[0] != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def case_path(check) -> Path:
+    return Path(check.path).with_suffix(".yaml")
+
+
+def load_cases(path: Path) -> list[dict]:
+    """Read and structurally validate a case file; AssertionError names the file and case at fault."""
+    data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_NoTimestampLoader)
+    assert isinstance(data, dict) and isinstance(data.get("cases"), list) and data["cases"], f"{path}: no 'cases:' list"
+    assert set(data) == {"cases"}, f"{path}: unknown top-level keys {sorted(set(data) - {'cases'})}"
+    names = set()
+    for i, case in enumerate(data["cases"]):
+        where = f"{path}: case {case.get('name', i) if isinstance(case, dict) else i}"
+        assert isinstance(case, dict) and isinstance(case.get("name"), str), f"{where}: a case needs a name"
+        assert case["name"] not in names, f"{where}: duplicate case name"
+        names.add(case["name"])
+        assert not set(case) - CASE_KEYS, f"{where}: unknown keys {sorted(set(case) - CASE_KEYS)}"
+        assert "expect" in case or "expect_status" in case, f"{where}: needs expect or expect_status"
+        assert case.get("expect_status", "pass") in CHECK_STATUSES, f"{where}: bad expect_status"
+        assert isinstance(case.get("expect", []), list), f"{where}: expect must be a list of rows"
+        for t, rows in (case.get("tables") or {}).items():
+            assert t == RAW_CLOUDTRAIL or t in lake.TABLES, f"{where}: unknown table '{t}'"
+            assert isinstance(rows, list), f"{where}: tables.{t} must be a list of rows"
+            if t != RAW_CLOUDTRAIL:
+                known = {c for c, _ in lake.TABLES[t].all_columns}
+                for row in rows:
+                    unknown = set(row) - known
+                    assert not unknown, f"{where}: tables.{t}: unknown column(s) {sorted(unknown)}"
+        for p in case.get("params") or {}:
+            assert p in Policy.model_fields or p in ("period_start", "period_end"), f"{where}: unknown param '{p}'"
+    return data["cases"]
+
+
+def new_lake() -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB with every lake table, empty."""
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")  # the lake is naive UTC; never let the machine's zone leak into casts
+    for t in lake.TABLES.values():
+        con.execute(t.ddl())
+    return con
+
+
+def to_naive_utc(value) -> datetime:
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise TypeError(f"not a timestamp: {value!r}")
+
+
+def _cell(value, col_type: str):
+    if value is None:
+        return None
+    if col_type == "JSON":
+        return value if isinstance(value, str) else json.dumps(value)
+    if col_type == "TIMESTAMP":
+        return to_naive_utc(value)
+    return value
+
+
+def insert_case_tables(con, tables: dict) -> None:
+    for name, rows in (tables or {}).items():
+        if not rows:
+            continue
+        if name == RAW_CLOUDTRAIL:
+            from auditreport.load.cloudtrail import load_records_into
+
+            loaded = load_records_into(con, rows)
+            assert loaded == len(rows), f"the CloudTrail loader loaded {loaded} of {len(rows)} records"
+            continue
+        types = dict(lake.TABLES[name].all_columns)
+        cols = sorted({c for row in rows for c in row})
+        sql = f'INSERT INTO "{name}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in cols)}) VALUES ({", ".join("?" * len(cols))})'
+        con.executemany(sql, [[_cell(row.get(c), types[c]) for c in cols] for row in rows])
+
+
+def case_params(case: dict) -> tuple[dict, datetime, datetime]:
+    """Policy defaults overridden by the case; the period defaults to 2026-10."""
+    params = Policy().model_dump()
+    overrides = dict(case.get("params") or {})
+    start = to_naive_utc(overrides.pop("period_start", PERIOD_START))
+    end = to_naive_utc(overrides.pop("period_end", PERIOD_END))
+    params.update(overrides)
+    Policy.model_validate({k: v for k, v in params.items()})  # a case must not use an invalid policy value
+    params.update(period_start=start, period_end=end)
+    return params, start, end
+
+
+def _same(actual, expected, substring: bool = False) -> bool:
+    if substring:
+        return actual is not None and str(expected) in str(actual)
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    if isinstance(actual, datetime) and isinstance(expected, (str, date)):
+        return actual == to_naive_utc(expected)
+    if isinstance(actual, bool) or isinstance(expected, bool):
+        return actual is expected
+    if isinstance(actual, (int, float, Decimal)) and isinstance(expected, (int, float)):
+        return abs(float(actual) - float(expected)) < 1e-6
+    if isinstance(actual, (list, tuple)) and isinstance(expected, list):
+        return len(actual) == len(expected) and all(_same(a, e) for a, e in zip(actual, expected))
+    if isinstance(actual, str) and isinstance(expected, (dict, list)):
+        try:
+            return json.loads(actual) == expected
+        except ValueError:
+            return False
+    if isinstance(actual, str) and isinstance(expected, (int, float)):
+        return actual == str(expected)
+    return actual == expected
+
+
+def row_matches(actual: dict, expected: dict) -> bool:
+    for key, value in expected.items():
+        col, substring = (key[:-1], True) if key.endswith("~") else (key, False)
+        if col not in actual or not _same(actual[col], value, substring):
+            return False
+    return True
+
+
+def match_rows(actual: list[dict], expected: list[dict]) -> str | None:
+    """None when every expected row matches a distinct actual row and no actual row is left; else a description."""
+    owner: dict[int, int] = {}  # actual index -> expected index
+
+    def place(e: int, seen: set) -> bool:
+        for a, row in enumerate(actual):
+            if a not in seen and row_matches(row, expected[e]):
+                seen.add(a)
+                if a not in owner or place(owner[a], seen):
+                    owner[a] = e
+                    return True
+        return False
+
+    unmatched = [expected[e] for e in range(len(expected)) if not place(e, set())]
+    extra = [actual[a] for a in range(len(actual)) if a not in owner]
+    if not unmatched and not extra:
+        return None
+    cols = sorted({k.rstrip("~") for e in expected for k in e} | {"resource", "status", "reason"})
+    show = lambda rows: "\n".join(f"    {json.dumps(r, default=str)}" for r in rows) or "    (none)"
+    return (
+        f"expected {len(expected)} row(s), got {len(actual)}\n"
+        f"  expected rows not found:\n{show(unmatched)}\n"
+        f"  actual rows not expected (columns {', '.join(cols)}):\n"
+        f"{show([{c: r.get(c) for c in cols} for r in extra])}"
+    )

@@ -1,0 +1,127 @@
+"""A malformed check file stops loading with one line that names the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from auditreport.checks.catalogue import load_catalogue
+from auditreport.checks.frameworks import load_frameworks
+from auditreport.errors import CheckDefinitionError
+
+FRAMEWORK = """id: soc2
+name: "SOC 2"
+requirements:
+  CC7.2: "The entity monitors system components."
+"""
+
+GOOD = """/*---
+id: {id}
+title: Trails are logging
+severity: high
+kind: posture
+frameworks: {{soc2: [CC7.2]}}
+requires: [cloudtrail_trails]
+params: [min_log_retention_days]
+description: >
+  A description.
+remediation: >
+  A remediation.
+---*/
+select trail_name as resource, 'pass' as status, 'ok' as reason, $min_log_retention_days as n from cloudtrail_trails
+"""
+
+
+def write(root: Path, text: str, name: str = "good_check", domain: str = "retention") -> Path:
+    (root / "frameworks").mkdir(parents=True, exist_ok=True)
+    (root / "frameworks" / "soc2.yaml").write_text(FRAMEWORK)
+    path = root / domain / f"{name}.sql"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_a_good_check_loads(tmp_path):
+    write(tmp_path, GOOD.format(id="good_check"))
+    [check] = load_catalogue(tmp_path)
+    assert (check.id, check.domain, check.severity, check.kind) == ("good_check", "retention", "high", "posture")
+    assert check.frameworks == {"soc2": ["CC7.2"]} and check.params == ["min_log_retention_days"]
+    assert check.description == "A description." and check.sql.startswith("/*---")
+
+
+def test_the_repository_catalogue_and_frameworks_load_by_default():
+    assert load_catalogue()
+    assert "soc2" in load_frameworks()
+
+
+BAD = [
+    ("unknown header key", lambda s: s.replace("kind: posture", "kind: posture\nowner: alice"), "owner: unknown header key"),
+    ("bad severity", lambda s: s.replace("severity: high", "severity: urgent"), "severity"),
+    ("bad kind", lambda s: s.replace("kind: posture", "kind: metric"), "kind"),
+    ("missing title", lambda s: s.replace("title: Trails are logging\n", ""), "title: Field required"),
+    ("id differs from file name", lambda s: s.replace("id: good_check", "id: other_check"), "differs from the file name"),
+    ("unknown framework", lambda s: s.replace("{soc2: [CC7.2]}", "{pci: [A.1]}"), "unknown framework 'pci'"),
+    ("unknown requirement", lambda s: s.replace("[CC7.2]", "[CC9.9]"), "unknown requirement 'CC9.9' of framework 'soc2'"),
+    ("no requirement", lambda s: s.replace("[CC7.2]", "[]"), "lists no requirement"),
+    ("unknown table", lambda s: s.replace("[cloudtrail_trails]", "[trails]"), "unknown lake table 'trails'"),
+    ("no required table", lambda s: s.replace("[cloudtrail_trails]", "[]"), "requires"),
+    ("param declared, unused", lambda s: s.replace("params: [min_log_retention_days]", "params: [min_log_retention_days, period_start]"),
+     "declared but not used: period_start"),
+    ("param used, undeclared", lambda s: s.replace("as n from", "as n, $period_end as e from"), "used but not declared: period_end"),
+    ("param not a policy field", lambda s: s.replace("min_log_retention_days", "retention"), "unknown parameter 'retention'"),
+    ("no header", lambda s: s[s.index("---*/") + 5 :], "no metadata header"),
+    ("header not YAML", lambda s: s.replace("title: Trails are logging", "title: [unclosed"), "header is not valid YAML"),
+    ("header not a mapping", lambda s: "/*---\n- a\n- b\n---*/\nselect 1", "header must be a YAML mapping"),
+    ("SQL does not parse", lambda s: s.replace("select trail_name", "selec trail_name"), "SQL does not parse"),
+    ("two statements", lambda s: s + ";\nselect 1", "exactly one SQL statement"),
+    ("not a select", lambda s: s[: s.index("select trail_name")] + "delete from cloudtrail_trails", "must be a SELECT"),
+]
+
+
+@pytest.mark.parametrize("mutate,expected", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_bad_check_files_are_rejected_in_one_line(tmp_path, mutate, expected):
+    path = write(tmp_path, mutate(GOOD.format(id="good_check")))
+    with pytest.raises(CheckDefinitionError) as err:
+        load_catalogue(tmp_path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: "), message
+    assert expected in message, message
+    assert "\n" not in message
+
+
+def test_duplicate_ids_across_domains(tmp_path):
+    write(tmp_path, GOOD.format(id="good_check"), domain="retention")
+    second = write(tmp_path, GOOD.format(id="good_check"), domain="tampering")
+    with pytest.raises(CheckDefinitionError, match="is already defined by"):
+        load_catalogue(tmp_path)
+    assert second.exists()
+
+
+def test_check_outside_a_domain_folder(tmp_path):
+    write(tmp_path, GOOD.format(id="good_check"))
+    (tmp_path / "loose.sql").write_text(GOOD.format(id="loose"))
+    with pytest.raises(CheckDefinitionError, match="belong in"):
+        load_catalogue(tmp_path)
+
+
+def test_missing_catalogue_directory(tmp_path):
+    with pytest.raises(CheckDefinitionError, match="not found"):
+        load_catalogue(tmp_path / "nowhere")
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("id: soc2\nname: x\nrequirements: {}\n", "requirements"),
+        ("id: other\nname: x\nrequirements: {A: b}\n", "differs from the file name"),
+        ("id: soc2\nname: x\nrequirements: {A: b}\nversion: 2\n", "version: unknown key"),
+        ("id: soc2\nname: [x\n", "not valid YAML"),
+    ],
+)
+def test_bad_framework_files(tmp_path, text, expected):
+    (tmp_path / "soc2.yaml").write_text(text)
+    with pytest.raises(CheckDefinitionError) as err:
+        load_frameworks(tmp_path)
+    assert str(err.value).startswith(f"{tmp_path / 'soc2.yaml'}: ") and expected in str(err.value)
+    assert "\n" not in str(err.value)
