@@ -1,0 +1,61 @@
+"""Reports: report.html and report.pdf from one template set, findings.json, and evidence/<check_id>.csv.
+
+    write_reports(result, out_dir, frameworks=None, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
+        "findings_json": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
+
+The HTML and PDF cap each evidence table at ``evidence_row_cap`` rows (failing rows first) and name the CSV that holds
+them all; findings.json and the CSVs hold every row.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..results import RunResult
+from ._io import atomic_write_text
+from .evidence import write_evidence
+from .findings import write_findings
+from .html import render_html
+from .pdf import write_pdf
+
+__all__ = ["write_reports", "render_html"]
+
+
+def write_reports(
+    result: RunResult,
+    out_dir: Path,
+    frameworks: dict | None = None,
+    evidence_row_cap: int = 25,
+    *,
+    quarantine_row_cap: int = 50,
+    input_row_cap: int = 500,
+    generated_at: datetime | None = None,
+    pdf: bool = True,
+) -> dict[str, Path]:
+    """Write every report output into ``out_dir``; return output name -> path.
+
+    ``frameworks``: framework id -> object or dict with ``id``, ``name`` and ``requirements`` (requirement id -> text),
+    as ``auditreport.checks.frameworks.load_frameworks`` returns; without it the report lists framework and requirement
+    ids only. ``pdf=False`` skips the (slow) PDF render.
+    """
+    if evidence_row_cap < 1:
+        raise ValueError("evidence_row_cap must be at least 1")
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    generated_at = generated_at or datetime.now(timezone.utc)
+
+    outputs: dict[str, Path] = {}
+    evidence = write_evidence(result, out_dir)
+    outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at)
+
+    html = render_html(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
+    html_path = out_dir / "report.html"
+    atomic_write_text(html_path, html)
+    outputs["report_html"] = html_path
+    if pdf:
+        outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf")
+    outputs["evidence_dir"] = out_dir / "evidence"
+    for check_id, path in evidence.items():
+        outputs[f"evidence:{check_id}"] = path
+    return outputs

@@ -1,0 +1,25 @@
+"""The PDF: WeasyPrint over the very HTML string of report.html, with PDF metadata from its <head>."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._io import atomic_write_bytes
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
+    raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported here: WeasyPrint is slow to import and only the PDF needs it
+
+    # No base_url: links to evidence/<check>.csv stay relative, so they work beside the PDF wherever it is copied.
+    document = HTML(string=html, url_fetcher=_no_fetch).render()
+    return document.write_pdf()
+
+
+def write_pdf(html: str, path: Path) -> Path:
+    atomic_write_bytes(path, html_to_pdf(html))
+    return path

@@ -1,0 +1,337 @@
+"""The template's view of a RunResult: ordered, inverted, capped and formatted, so templates stay plain markup."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..checks.model import SEVERITIES, CheckResult
+from ..results import RunResult
+from .order import columns_of, evidence_filename, ordered_rows, report_order, severity_rank
+from .values import display_text, human_utc
+
+CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
+TEXT_LIMIT = 2000  # reasons, messages, details
+
+# Worst first: the status a requirement takes from its checks.
+ROLLUP_ORDER = ["fail", "error", "no_data", "pass", "info"]
+
+QUARANTINE_COLUMNS = ["source", "object_key", "record_index", "reason", "detail"]
+
+SOURCE_STATUS_LABEL = {"ok": "OK", "partial": "PARTIAL", "unavailable": "UNAVAILABLE", "not_configured": "NOT CONFIGURED"}
+
+
+@dataclass
+class RowView:
+    n: int  # 1-based data row number in evidence/<check>.csv
+    status: str
+    reason: str | None
+    cells: list[str | None]  # one per FindingView.grid_columns
+    lines: list[tuple[str, str | None]]  # (column, value) for FindingView.line_columns: full-width lines under the row
+
+
+@dataclass
+class FindingView:
+    id: str
+    anchor: str
+    title: str
+    severity: str
+    kind: str
+    domain: str
+    status: str
+    message: str | None
+    description: str | None
+    remediation: str | None
+    frameworks: list[tuple[str, str, list[str]]]  # (framework id, name, requirement ids)
+    counts: dict[str, int]
+    total_rows: int
+    grid_columns: list[str]  # short values: table columns
+    grid_widths: list[float]  # percent of the table width per grid column (fixed table layout)
+    line_columns: list[str]  # long values (ARNs, JSON): one full-width labelled line each, under the row
+    rows: list[RowView]
+    hidden_rows: int
+    evidence_file: str | None
+    has_reason: bool
+    sql: str
+    sql_sha256: str
+    path: str
+
+
+@dataclass
+class RequirementView:
+    id: str
+    text: str | None
+    status: str
+    checks: list[FindingView]
+    in_framework: bool = True
+
+
+@dataclass
+class FrameworkView:
+    id: str
+    anchor: str
+    name: str
+    requirements: list[RequirementView]
+    total_requirements: int | None  # in the framework file; None when no file was given
+    unmapped: int | None  # requirements of the framework file that no check maps to
+    rollup_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+def _requirement_texts(fw: Any) -> dict[str, str | None]:
+    """Requirement id -> text, in file order; accepts a dict of text (or of objects with text/title) or a list."""
+    reqs = _get(fw, "requirements") or {}
+    out: dict[str, str | None] = {}
+    items = reqs.items() if isinstance(reqs, dict) else ((_get(r, "id"), r) for r in reqs)
+    for rid, val in items:
+        if isinstance(val, str) or val is None:
+            text = val
+        else:
+            text = _get(val, "text") or _get(val, "title") or _get(val, "name")
+        out[str(rid)] = text
+    return out
+
+
+def _rollup(statuses: list[str]) -> str:
+    for s in ROLLUP_ORDER:
+        if s in statuses:
+            return s
+    return "info"
+
+
+def period_long(result: RunResult) -> str:
+    p = result.period
+    last = (p.end - timedelta(days=1)).date()
+    return f"{calendar.month_name[p.month]} {p.year} ({p.start.date().isoformat()} – {last.isoformat()} UTC)"
+
+
+EVIDENCE_FIXED_PCT = 13.0  # the '#' and status columns
+GRID_CHARS = 100  # about how many monospace characters fit across the value columns of an A4 portrait page
+LONG_VALUE = 40  # a column whose typical value is longer goes on its own line under the row
+
+
+def layout_columns(columns: list[str], values: list[list[str | None]]) -> tuple[list[int], list[int], list[float]]:
+    """Split an evidence table's columns into a grid of short ones and full-width lines for long ones.
+
+    A4 portrait holds about a hundred monospace characters across; ARNs and JSON documents are often longer than
+    that on their own, and a seven-column grid of them wraps every cell into a tall, unreadable strip. Short values
+    (names, timestamps, flags, counts) stay in columns; long values become labelled lines under their row.
+    Returns (grid column indexes, line column indexes, grid widths in percent).
+
+    Widths are fixed here because ``table-layout: auto`` with ``overflow-wrap: anywhere`` makes WeasyPrint measure
+    every possible break of every ARN, which takes seconds per table.
+    """
+    want = []
+    for j, col in enumerate(columns):
+        lengths = sorted(len(row[j] or "") for row in values) or [0]
+        typical = lengths[math.ceil(0.8 * (len(lengths) - 1))]  # of two rows: the longer
+        header = max(len(part) for part in col.split("_")) + 1
+        want.append(max(typical, header, 4))
+    grid = [j for j, w in enumerate(want) if w <= LONG_VALUE]
+    while len(grid) > 1 and sum(min(want[j], LONG_VALUE) for j in grid) > GRID_CHARS:
+        grid.remove(max(grid, key=lambda j: (want[j], j)))
+    if not grid and columns:
+        grid = [0]  # at least one column in the grid: the first (resource), wrapped
+    lines = [j for j in range(len(columns)) if j not in grid]
+    total = sum(min(want[j], LONG_VALUE) for j in grid) or 1
+    space = 100.0 - EVIDENCE_FIXED_PCT
+    return grid, lines, [round(space * min(want[j], LONG_VALUE) / total, 2) for j in grid]
+
+
+def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView:
+    c = cr.check
+    cols = columns_of(cr)
+    shown = [col for col in cols if col not in ("status", "reason")]
+    if "resource" in shown:
+        shown.remove("resource")
+        shown.insert(0, "resource")
+    rows = ordered_rows(cr)
+    shown_rows = rows[:cap]
+    values = [[display_text(row.get(col), CELL_LIMIT) for col in shown] for row in shown_rows]
+    grid, lines, widths = layout_columns(shown, values)
+    views = [
+        RowView(
+            n=i + 1,
+            status=str(row.get("status") or "info"),
+            reason=display_text(row.get("reason"), TEXT_LIMIT),
+            cells=[vals[j] for j in grid],
+            lines=[(shown[j], vals[j]) for j in lines],
+        )
+        for i, (row, vals) in enumerate(zip(shown_rows, values))
+    ]
+    return FindingView(
+        id=c.id,
+        anchor=f"check-{c.id}",
+        title=c.title,
+        severity=c.severity,
+        kind=c.kind,
+        domain=c.domain,
+        status=cr.status,
+        message=display_text(cr.message, TEXT_LIMIT) if cr.message else None,
+        description=(c.description or "").strip() or None,
+        remediation=(c.remediation or "").strip() or None,
+        frameworks=[(fw, fw_names.get(fw, fw), list(reqs)) for fw, reqs in c.frameworks.items()],
+        counts=cr.counts,
+        total_rows=len(rows),
+        grid_columns=[shown[j] for j in grid],
+        grid_widths=widths,
+        line_columns=[shown[j] for j in lines],
+        rows=views,
+        hidden_rows=max(0, len(rows) - cap),
+        evidence_file=f"evidence/{evidence_filename(c.id)}" if rows else None,
+        has_reason="reason" in cols,
+        sql=c.sql,
+        sql_sha256=hashlib.sha256(c.sql.encode("utf-8")).hexdigest(),
+        path=f"queries/{c.domain}/{c.id}.sql" if c.domain else str(c.path),
+    )
+
+
+def _frameworks(findings: list[FindingView], frameworks: dict | None) -> list[FrameworkView]:
+    frameworks = frameworks or {}
+    mapped: dict[str, dict[str, list[FindingView]]] = {}
+    for f in findings:
+        for fw_id, _name, reqs in f.frameworks:
+            for rid in reqs:
+                mapped.setdefault(fw_id, {}).setdefault(str(rid), []).append(f)
+    # every framework loaded (one no check maps to says so), then ids the checks name that have no definition
+    order = list(frameworks) + sorted(fw for fw in mapped if fw not in frameworks)
+    out = []
+    for fw_id in order:
+        fw = frameworks.get(fw_id)
+        texts = _requirement_texts(fw) if fw is not None else {}
+        by_req = mapped.get(fw_id, {})
+        req_ids = [r for r in texts if r in by_req] + sorted(r for r in by_req if r not in texts)
+        reqs = []
+        for rid in req_ids:
+            checks = sorted(by_req[rid], key=lambda f: (ROLLUP_ORDER.index(f.status) if f.status in ROLLUP_ORDER else 9,
+                                                         severity_rank(f.severity), f.id))
+            reqs.append(RequirementView(id=rid, text=display_text(texts.get(rid)), status=_rollup([f.status for f in checks]),
+                                        checks=checks, in_framework=(fw is None or rid in texts)))
+        counts = {s: 0 for s in ROLLUP_ORDER}
+        for r in reqs:
+            counts[r.status] += 1
+        out.append(FrameworkView(
+            id=fw_id,
+            anchor=f"fw-{fw_id}",
+            name=str(_get(fw, "name") or fw_id) if fw is not None else fw_id,
+            requirements=reqs,
+            total_requirements=len(texts) if fw is not None else None,
+            unmapped=len([r for r in texts if r not in by_req]) if fw is not None else None,
+            rollup_counts=counts,
+        ))
+    return out
+
+
+def _source(s) -> dict:
+    return {
+        "name": s.name,
+        "kind": s.kind,
+        "status": s.status,
+        "status_label": SOURCE_STATUS_LABEL.get(s.status, s.status.upper()),
+        "location": display_text(s.location) or None,
+        "detail": display_text(s.detail, TEXT_LIMIT) or None,
+        "objects_read": s.objects_read,
+        "objects_loaded": s.objects_loaded,
+        "objects_quarantined": s.objects_quarantined,
+        "objects_skipped": s.objects_skipped,
+        "records_loaded": s.records_loaded,
+        "records_quarantined": s.records_quarantined,
+        "has_records": bool(s.records_loaded),
+        "time_min": human_utc(s.time_min).removesuffix(" UTC") or None,
+        "time_max": human_utc(s.time_max).removesuffix(" UTC") or None,
+        "tables": list(s.tables),
+    }
+
+
+def _count_by(rows: list[dict], *keys: str) -> list[tuple]:
+    counts: dict[tuple, int] = {}
+    for r in rows:
+        k = tuple(str(r.get(key) or "") for key in keys)
+        counts[k] = counts.get(k, 0) + 1
+    return [(*k, n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def build_context(
+    result: RunResult,
+    frameworks: dict | None,
+    generated_at: datetime,
+    evidence_row_cap: int,
+    quarantine_row_cap: int,
+    input_row_cap: int,
+) -> dict:
+    fw_names = {fid: str(_get(fw, "name") or fid) for fid, fw in (frameworks or {}).items()}
+    findings = [_finding(cr, fw_names, evidence_row_cap) for cr in report_order(result.checks)]
+    detailed = [f for f in findings if f.status != "pass"]
+    passing = [f for f in findings if f.status == "pass"]
+    failing = [f for f in findings if f.status == "fail"]
+    not_verified_checks = [f for f in findings if f.status in ("error", "no_data")]
+    not_verified_sources = [_source(s) for s in result.sources if s.status in ("unavailable", "partial", "not_configured")]
+    fws = _frameworks(findings, frameworks)
+
+    quarantine = sorted(result.quarantine, key=lambda q: (str(q.get("source") or ""), str(q.get("object_key") or ""),
+                                                         q.get("record_index") if q.get("record_index") is not None else -1))
+    inputs = sorted(result.inputs, key=lambda i: (i.source, i.key))
+    input_status: dict[tuple[str, str], int] = {}
+    for i in inputs:
+        input_status[(i.source, i.status)] = input_status.get((i.source, i.status), 0) + 1
+
+    toc = [("summary", "1", "Executive summary", 1, None)]
+    toc.append(("frameworks", "2", "Results by framework", 1, None))
+    toc += [(fw.anchor, "", fw.name, 2, None) for fw in fws]
+    toc.append(("findings", "3", "Findings", 1, None))
+    toc += [(f.anchor, "", f"{f.title}", 2, f.status) for f in detailed]
+    if passing:
+        toc.append(("passing", "", f"Passing checks ({len(passing)})", 2, "pass"))
+    toc.append(("sources", "4", "Data sources and limitations", 1, None))
+    toc.append(("appendix-sql", "A", "Appendix A: check SQL", 1, None))
+    toc.append(("appendix-inputs", "B", "Appendix B: input files", 1, None))
+    toc.append(("appendix-lake", "C", "Appendix C: policy parameters and the lake", 1, None))
+
+    return {
+        "title": f"ML Platform Compliance Report: {result.organisation}, {result.period.label}",
+        "organisation": result.organisation,
+        "period_label": result.period.label,
+        "period_long": period_long(result),
+        "run_id": result.run_id,
+        "tool_version": result.tool_version,
+        "generated_at": human_utc(generated_at),
+        "generated_at_iso": generated_at.isoformat(),
+        "started_at": human_utc(result.started_at),
+        "finished_at": human_utc(result.finished_at) or None,
+        "config_path": result.config_path,
+        "config_sha256": result.config_sha256,
+        "complete": result.complete,
+        "incomplete_reasons": [display_text(r, TEXT_LIMIT) for r in result.incomplete_reasons],
+        "status_counts": result.status_counts(),
+        "failing_by_severity": result.failing_by_severity(),
+        "severities": SEVERITIES,
+        "total_checks": len(findings),
+        "findings": findings,
+        "detailed": detailed,
+        "passing": passing,
+        "failing": failing,
+        "not_verified_checks": not_verified_checks,
+        "not_verified_sources": not_verified_sources,
+        "frameworks": fws,
+        "sources": [_source(s) for s in result.sources],
+        "quarantine": [{k: display_text(q.get(k), CELL_LIMIT) for k in QUARANTINE_COLUMNS} for q in quarantine[:quarantine_row_cap]],
+        "quarantine_total": len(quarantine),
+        "quarantine_by_reason": _count_by(quarantine, "source", "reason"),
+        "inputs": inputs[:input_row_cap],
+        "inputs_total": len(inputs),
+        "input_status": sorted(input_status.items()),
+        "policy": sorted((k, display_text(v)) for k, v in result.policy.items()),
+        "table_counts": sorted(result.table_counts.items()),
+        "timings": list(result.timings.items()),
+        "evidence_row_cap": evidence_row_cap,
+        "toc": toc,
+    }
