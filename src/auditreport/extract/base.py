@@ -72,7 +72,8 @@ def write_json(path: Path, body) -> None:
 
 def _json_default(v):
     if isinstance(v, datetime):
-        return (v if v.tzinfo else v.replace(tzinfo=timezone.utc)).isoformat()
+        # botocore parses times with tzlocal(): write them in UTC whatever the machine's zone
+        return (v.astimezone(timezone.utc) if v.tzinfo else v.replace(tzinfo=timezone.utc)).isoformat()
     if isinstance(v, bytes):
         return v.decode("utf-8", "replace")
     raise TypeError(f"cannot serialise {type(v).__name__}")

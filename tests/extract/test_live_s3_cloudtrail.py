@@ -1,0 +1,189 @@
+"""CloudTrail from a trail bucket on a real (moto) S3 server in its own process."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from datetime import date
+
+import pytest
+
+from auditreport.errors import SourceError
+from auditreport.extract.base import CLOUDTRAIL_KEY
+from auditreport.extract.s3_cloudtrail import S3CloudTrailExtractor, parse_s3_uri
+from live_seed import (ACCOUNTS, ORG, PERIOD, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX,
+                       make_config, make_ctx, seed_trail_bucket)
+from servers import moto_client
+
+DAYS_LISTED = len(PERIOD.days(margin_days=1))  # 31 + 2
+
+
+def in_period_day_prefix(prefix: str) -> bool:
+    m = re.search(r"/CloudTrail(?:-Digest)?/[a-z0-9-]+/(\d{4})/(\d{2})/(\d{2})/$", prefix)
+    if not m:
+        return False
+    return date(*map(int, m.groups())) in PERIOD.days(margin_days=1)
+
+
+@pytest.fixture
+def bucket(moto):
+    s3 = moto_client(moto.url, "s3")
+    return s3, seed_trail_bucket(s3)
+
+
+def test_parse_s3_uri():
+    assert parse_s3_uri("s3://b") == ("b", "")
+    assert parse_s3_uri("s3://b/") == ("b", "")
+    assert parse_s3_uri("s3://b/a/b/") == ("b", "a/b/")
+    assert parse_s3_uri("s3://b/a/b") == ("b", "a/b/")
+
+
+def test_lists_only_the_day_prefixes_of_the_period_and_mirrors_the_key_layout(moto, bucket, tmp_path, aws_calls):
+    s3, keys = bucket
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
+                      accounts=ACCOUNTS, regions=REGIONS)
+    ctx = make_ctx(cfg, tmp_path / "raw")
+    with aws_calls.recording():
+        out = S3CloudTrailExtractor().extract(ctx)
+
+    assert out.errors == [] and out.kind == "s3" and out.location == f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"
+    got = {o.key: o for o in out.objects}
+    assert set(got) == keys["log"] | keys["digest"]
+    assert {o.kind for o in out.objects if o.key in keys["digest"]} == {"digest"}
+    assert {o.kind for o in out.objects if o.key in keys["log"]} == {"log"}
+    # every object is on disk below the root, in the AWS layout, byte for byte
+    assert (out.root / "AWSLogs").is_dir() and out.root == tmp_path / "raw" / "cloudtrail"
+    for o in out.objects:
+        assert CLOUDTRAIL_KEY.search(o.key), o.key
+        assert o.path == out.root / o.key
+        body = s3.get_object(Bucket=TRAIL_BUCKET, Key=TRAIL_PREFIX + o.key)
+        assert o.path.read_bytes() == body["Body"].read()
+        assert o.size_bytes == o.path.stat().st_size and o.etag == body["ETag"].strip('"')
+    first_log = next(o for o in out.objects if o.kind == "log")
+    assert json.loads(gzip.decompress(first_log.path.read_bytes()))["Records"]
+
+    # only day prefixes of the period +- 1 day were listed, never the bucket or an account folder
+    lists = aws_calls.of("ListObjectsV2")
+    prefixes = [c[3]["Prefix"] for c in lists]
+    assert all(in_period_day_prefix(p) for p in prefixes), [p for p in prefixes if not in_period_day_prefix(p)]
+    assert all("Delimiter" not in c[3] for c in lists)  # accounts and regions were configured: no discovery
+    assert len(set(prefixes)) == len(ACCOUNTS) * len(REGIONS) * 2 * DAYS_LISTED
+    got_keys = {c[3]["Key"] for c in aws_calls.of("GetObject")}
+    assert got_keys == {TRAIL_PREFIX + k for k in keys["log"] | keys["digest"]}
+    assert not any(k.removeprefix(TRAIL_PREFIX) in keys["outside"] for k in got_keys)
+
+
+def test_organisation_trail_accounts_and_regions_are_discovered(moto, tmp_path, aws_calls):
+    s3 = moto_client(moto.url, "s3")
+    keys = seed_trail_bucket(s3, prefix="", org=ORG)
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}"}})
+    with aws_calls.recording():
+        out = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+
+    assert {o.key for o in out.objects} == keys["log"] | keys["digest"]
+    assert all(k.startswith(f"AWSLogs/{ORG}/") for k in (o.key for o in out.objects))
+    assert all((out.root / o.key).is_file() for o in out.objects)
+    delimited = sorted(c[3]["Prefix"] for c in aws_calls.of("ListObjectsV2") if c[3].get("Delimiter") == "/")
+    # AWSLogs/, AWSLogs/o-x/, then per account CloudTrail/ and CloudTrail-Digest/: a handful, not the bucket
+    assert delimited[:2] == ["AWSLogs/", f"AWSLogs/{ORG}/"]
+    assert len(delimited) == 2 + 2 * len(ACCOUNTS)
+    others = [c[3]["Prefix"] for c in aws_calls.of("ListObjectsV2") if "Delimiter" not in c[3]]
+    assert all(in_period_day_prefix(p) for p in others)
+    assert out.errors == []
+
+
+def test_organisation_id_from_the_config_and_assume_role_into_the_bucket_account(moto, tmp_path, aws_calls):
+    log_archive = "333333333333"
+    s3 = moto_client(moto.url, "s3", account=log_archive)
+    keys = seed_trail_bucket(s3, org=ORG)
+    cfg = make_config(
+        moto.url,
+        {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}", "organization_id": ORG,
+                        "accounts": [ACCOUNTS[0]], "bucket_account": log_archive}},
+        role_arn=ROLE_PATTERN, external_id="audit-ext-id", regions=["eu-west-1"],
+    )
+    with aws_calls.recording():
+        out = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="20261101T0300Z-ab12"))
+    assert {o.key for o in out.objects} == {k for k in keys["log"] | keys["digest"]
+                                            if f"/{ACCOUNTS[0]}/" in k and "/eu-west-1/" in k}
+    assume = aws_calls.of("AssumeRole")
+    assert [c[3]["RoleArn"] for c in assume] == [f"arn:aws:iam::{log_archive}:role/AuditReportReader"]
+    assert assume[0][3]["ExternalId"] == "audit-ext-id"
+    assert assume[0][3]["RoleSessionName"] == "auditreport-20261101T0300Z-ab12"
+
+
+def test_second_run_downloads_nothing_and_a_changed_object_is_downloaded_again(moto, bucket, tmp_path, aws_calls):
+    s3, keys = bucket
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
+                      accounts=ACCOUNTS, regions=REGIONS)
+    first = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    loaded = {o.key: o.etag for o in first.objects}  # what the loader records as loaded
+
+    with aws_calls.recording():
+        second = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="run-2",
+                                                          already_loaded=loaded))
+    assert aws_calls.of("GetObject") == []
+    assert {o.key for o in second.objects} == set(loaded)
+    assert all(o.path is None and o.etag == loaded[o.key] for o in second.objects)
+
+    # the bucket owner rewrites one object: a new ETag, which must come back downloaded, with its new ETag
+    changed = sorted(keys["log"])[3]
+    s3.put_object(Bucket=TRAIL_BUCKET, Key=TRAIL_PREFIX + changed, Body=b"rewritten, not even gzip")
+    third = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="run-3", already_loaded=loaded))
+    downloaded = [o for o in third.objects if o.path is not None]
+    assert [o.key for o in downloaded] == [changed]
+    assert downloaded[0].etag != loaded[changed]
+    assert downloaded[0].path.read_bytes() == b"rewritten, not even gzip"
+
+
+def test_a_run_killed_midway_then_run_again_has_every_object_exactly_once(moto, bucket, tmp_path):
+    _, keys = bucket
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
+                      accounts=ACCOUNTS, regions=REGIONS, max_concurrency=4)
+    raw = tmp_path / "raw"
+
+    class Killed(Exception):
+        pass
+
+    def die_after_five(source, objects, nbytes):
+        if objects >= 5:
+            raise Killed
+
+    with pytest.raises(Killed):
+        S3CloudTrailExtractor().extract(make_ctx(cfg, raw, progress=die_after_five))
+    root = raw / "cloudtrail"
+    half = [p for p in root.rglob("*") if p.is_file()]
+    assert 5 <= len(half) < len(keys["log"] | keys["digest"])
+    assert not [p for p in half if p.name.endswith(".tmp")]
+    # a hard kill (SIGKILL mid-write) leaves a temporary file: the next run removes it
+    stale = root / "AWSLogs" / "stale" / f".{sorted(keys['log'])[0].rsplit('/', 1)[1]}.0123.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half an object")
+
+    progress = []
+    out = S3CloudTrailExtractor().extract(make_ctx(cfg, raw, run_id="run-2",
+                                                   progress=lambda *a: progress.append(a)))
+    listed = [o.key for o in out.objects]
+    assert len(listed) == len(set(listed)) and set(listed) == keys["log"] | keys["digest"]
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+    assert files == sorted(listed)  # no duplicate, no leftover, nothing else
+    assert progress[-1][0] == "cloudtrail" and progress[-1][1] == len(listed)
+    assert progress[-1][2] == sum(o.size_bytes for o in out.objects)
+
+
+def test_a_configured_account_without_logs_makes_the_source_partial(moto, bucket, tmp_path):
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
+                      accounts=[*ACCOUNTS, "444444444444"], regions=REGIONS)
+    out = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    assert len(out.objects) == len(bucket[1]["log"] | bucket[1]["digest"])
+    assert len(out.errors) == 1 and "444444444444" in out.errors[0] and "2026-10" in out.errors[0]
+
+
+def test_a_missing_bucket_is_a_source_error_naming_the_source(moto, tmp_path):
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": "s3://no-such-trail-bucket/x"}})
+    with pytest.raises(SourceError) as e:
+        S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    assert e.value.source == "cloudtrail"
+    assert "NoSuchBucket" in str(e.value) and "ListObjectsV2" in str(e.value)
+    assert "\n" not in str(e.value)
