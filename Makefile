@@ -20,7 +20,8 @@ system-deps:
 install: $(VENV)/bin/python system-deps
 	$(PIP) install --quiet -e .
 
-install-test: $(VENV)/bin/python system-deps
+install-test: $(VENV)/bin/python
+	@scripts/ensure-system-deps.sh --test
 	$(PIP) install --quiet -e '.[test]'
 	@test -x $(MLFLOW_VENV)/bin/mlflow || { $(PYTHON) -m venv $(MLFLOW_VENV) && \
 	  $(MLFLOW_VENV)/bin/pip install --quiet --upgrade pip && \

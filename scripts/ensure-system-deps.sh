@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# WeasyPrint needs Pango (and HarfBuzz, fontconfig) from the system. Install them when missing and we can.
+# System packages auditreport needs, installed when missing and when we can (root + apt-get):
+#   always:  Pango (WeasyPrint draws text with it) and a font
+#   --test:  poppler-utils (pdftotext, pdftoppm: the tests read the PDF back as text)
 set -euo pipefail
-if ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' && ldconfig -p | grep -q 'libpangoft2-1.0.so.0'; then
-  exit 0
+need=()
+ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
+ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
+fc-list 2>/dev/null | grep -qi . || need+=(fonts-dejavu-core)
+if [ "${1:-}" = "--test" ]; then
+  command -v pdftotext >/dev/null || need+=(poppler-utils)
 fi
+[ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "installing Pango for WeasyPrint (apt-get)..." >&2
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null
+  echo "installing system packages: ${need[*]} (apt-get)..." >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 else
-  echo "WeasyPrint needs Pango: install libpango-1.0-0 and libpangoft2-1.0-0 (Debian/Ubuntu) or pango (macOS: brew install pango)" >&2
+  echo "auditreport needs these system packages: ${need[*]} (Debian/Ubuntu names; macOS: brew install pango poppler)" >&2
   exit 1
 fi

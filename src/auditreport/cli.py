@@ -17,15 +17,10 @@ SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
 
 
 def _progress():
-    """Progress on a terminal; silence under a scheduler (stderr not a TTY)."""
-    if not sys.stderr.isatty():
-        return None
-    try:
-        from .extract.progress import Progress
+    """Objects and bytes per source on a terminal; silent under a scheduler (stderr not a TTY)."""
+    from .extract.progress import ProgressReporter
 
-        return Progress(sys.stderr)
-    except ImportError:
-        return None
+    return ProgressReporter(sys.stderr)
 
 
 class _Group(click.Group):

@@ -134,7 +134,10 @@ class Config(_Strict):
     @classmethod
     def _period(cls, v: str | None) -> str | None:
         if v is not None:
-            Period.parse(v)
+            try:
+                Period.parse(v)
+            except ConfigError as e:
+                raise ValueError(str(e)) from None
         return v
 
     def resolve_period(self, override: str | None = None) -> Period:

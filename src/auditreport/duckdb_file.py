@@ -46,11 +46,10 @@ def _write_findings(con, result) -> None:
             [result.run_id, c.check.id, c.check.title, c.check.severity, c.check.kind, c.status, c.message,
              k["pass"], k["fail"], k["info"], json.dumps(c.check.frameworks), c.check.sql],
         )  # fmt: skip
-        con.executemany(
-            "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                [result.run_id, c.check.id, c.check.severity, str(r.get("resource")), r.get("status"), r.get("reason"),
-                 json.dumps(r, default=str)]
-                for r in c.rows
-            ],
-        )  # fmt: skip
+        rows = [
+            [result.run_id, c.check.id, c.check.severity, str(r.get("resource")), r.get("status"), r.get("reason"),
+             json.dumps(r, default=str)]
+            for r in c.rows
+        ]  # fmt: skip
+        if rows:
+            con.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)

@@ -480,24 +480,30 @@ def create_temp_table(con, name: str, temp_name: str) -> None:
 
 
 def insert_rows(con, name: str, temp_name: str, rows: list[dict]) -> None:
-    """Insert Python rows (dicts; JSON columns may hold dicts/lists) into a table shaped like lake table ``name``."""
+    """Insert Python rows (dicts; JSON columns may hold dicts/lists) into a table shaped like lake table ``name``.
+    Goes through one Arrow table: DuckDB's executemany runs one statement per row, far too slow for thousands."""
     import json
+
+    import pyarrow as pa
 
     if not rows:
         return
     cols = TABLES[name].all_columns
-    json_cols = {c for c, t in cols if t == "JSON"}
-    names = [c for c, _ in cols]
-    values = [
-        [
-            (json.dumps(r.get(c), default=str) if r.get(c) is not None else None) if c in json_cols else r.get(c)
-            for c in names
-        ]
-        for r in rows
-    ]
-    placeholders = ", ".join("?" for _ in names)
-    quoted = ", ".join(f'"{c}"' for c in names)
-    con.executemany(f'INSERT INTO "{temp_name}" ({quoted}) VALUES ({placeholders})', values)
+    arrays, names = [], []
+    for c, typ in cols:
+        values = [r.get(c) for r in rows]
+        if typ == "JSON":
+            values = [None if v is None else json.dumps(v, default=str) for v in values]
+        try:
+            arr = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            arr = pa.array([None if v is None else str(v) for v in values])
+        arrays.append(arr)
+        names.append(c)
+    batch = pa.table(arrays, names=names)  # noqa: F841 - read by DuckDB through the Python scope
+    select = ", ".join(f'CAST(batch."{c}" AS {t})' for c, t in cols)
+    quoted = ", ".join(f'"{c}"' for c, _ in cols)
+    con.execute(f'INSERT INTO "{temp_name}" ({quoted}) SELECT {select} FROM batch')
 
 
 def write_parquet(con, select_sql: str, path: Path, params: dict | None = None) -> None:

@@ -97,6 +97,8 @@ class Run:
                         self._load_cloudtrail(ct_loader, outcome, status)
                     else:
                         self._load_snapshots(name, outcome, status)
+                for label in (name, f"{name} (load)"):
+                    getattr(self.progress, "done", lambda _: None)(label)
                 if outcome.errors:
                     status.status = "partial"
                     status.detail = "; ".join(outcome.errors[:3]) + (f" (+{len(outcome.errors) - 3} more)" if len(outcome.errors) > 3 else "")
@@ -111,8 +113,12 @@ class Run:
             self.unavailable[t] = why
 
     def _load_cloudtrail(self, loader: CloudTrailLoader, outcome: ExtractOutcome, status: SourceStatus) -> None:
-        def progress(n, nbytes):
-            self.progress("cloudtrail (load)", n, nbytes)
+        done = [0, 0]
+
+        def progress(n, nbytes):  # the reporter takes running totals
+            done[0] += n
+            done[1] += nbytes
+            self.progress("cloudtrail (load)", done[0], done[1])
 
         stats = loader.load(outcome.objects, progress=progress)
         status.objects_read = stats.objects_read
@@ -178,8 +184,10 @@ class Run:
             ).fetchone()
             ct.records_loaded, ct.time_min, ct.time_max = n, lo, hi
             keys = sorted(getattr(self, "_period_keys", set()))
-            con.execute("CREATE OR REPLACE TEMP TABLE _period_keys (k VARCHAR)")
-            con.executemany("INSERT INTO _period_keys VALUES (?)", [[k] for k in keys])
+            import pyarrow as pa
+
+            key_table = pa.table({"k": pa.array(keys, pa.string())})  # noqa: F841 - read by DuckDB
+            con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT k FROM key_table")
             ct.records_quarantined = con.execute(
                 "SELECT count(*) FROM quarantine WHERE source = 'cloudtrail' AND record_index IS NOT NULL "
                 "AND object_key IN (SELECT k FROM _period_keys)"
@@ -223,6 +231,7 @@ class Run:
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25) -> None:
+        from .checks.catalogue import default_queries_dir
         from .checks.frameworks import load_frameworks
         from .report import write_reports
         from .duckdb_file import write_audit_database
@@ -231,7 +240,7 @@ class Run:
         with self._timed("report"):
             self.result.finished_at = datetime.now(timezone.utc)
             self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
-            self.result.outputs.update(write_reports(self.result, self.out_dir, load_frameworks(), evidence_row_cap))
+            self.result.outputs.update(write_reports(self.result, self.out_dir, load_frameworks(default_queries_dir() / "frameworks"), evidence_row_cap))
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 
     def close(self) -> None:

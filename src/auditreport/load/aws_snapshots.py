@@ -74,7 +74,7 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
     cap = rd.captured_at()
     for acct, region, _, path in rd.operation_files("sagemaker", "DescribeModelPackage"):
         p = rd.read_json(path)
-        if p is None:
+        if p is None or _error_code(p):  # a resource deleted between list and describe
             continue
         containers = (p.get("InferenceSpecification") or {}).get("Containers") or [{}]
         rd.result.add("sagemaker_model_packages", {
@@ -90,7 +90,7 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
     models: dict[tuple, list[dict]] = {}
     for acct, region, _, path in rd.operation_files("sagemaker", "DescribeModel"):
         m = rd.read_json(path)
-        if m is None:
+        if m is None or _error_code(m):  # a resource deleted between list and describe
             continue
         containers = ([m["PrimaryContainer"]] if m.get("PrimaryContainer") else []) + (m.get("Containers") or [])
         rows = []
@@ -108,11 +108,11 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
     configs = {}
     for acct, region, _, path in rd.operation_files("sagemaker", "DescribeEndpointConfig"):
         c = rd.read_json(path)
-        if c is not None:
+        if c is not None and not _error_code(c):
             configs[(acct, region, c.get("EndpointConfigName"))] = c
     for acct, region, _, path in rd.operation_files("sagemaker", "DescribeEndpoint"):
         e = rd.read_json(path)
-        if e is None:
+        if e is None or _error_code(e):  # a resource deleted between list and describe
             continue
         base = {
             "account_id": acct, "region": region, "endpoint_name": e.get("EndpointName"),
@@ -225,7 +225,8 @@ def read_iam(root: Path, run_id: str) -> SnapshotRead:
                 for ip in pr.get(inline_key, []):
                     _statements(rd, base, "inline", ip.get("PolicyName"), None, _doc(ip.get("PolicyDocument")))
                 for a in pr.get("AttachedManagedPolicies", []):
-                    name, doc = managed.get(a.get("PolicyArn"), (a.get("PolicyName"), None))
+                    name, doc = managed.get(a.get("PolicyArn"), (None, None))
+                    name = name or a.get("PolicyName")
                     _statements(rd, base, "managed", name, a.get("PolicyArn"), doc)
     return rd.result
 

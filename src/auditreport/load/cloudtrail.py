@@ -121,6 +121,7 @@ class CloudTrailLoader:
         stats = CloudTrailLoadStats()
         todo: list[tuple[RawObject, str]] = []
         changed: list[dict] = []
+        unreadable_q: list[dict] = []
         for obj in objects:
             if obj.kind != "log":
                 continue
@@ -129,7 +130,14 @@ class CloudTrailLoader:
                 stats.objects_skipped += 1
                 stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
                 continue
-            digest = sha256_file(obj.path)
+            try:
+                digest = sha256_file(obj.path)
+            except OSError as e:  # listed, then gone or unreadable: say so, never skip silently
+                # no ingest marker: the next run tries it again
+                unreadable_q.append(self._quarantine_row(obj.key, None, "unreadable_object", f"cannot read the object: {e.strerror}"))
+                stats.objects_quarantined += 1
+                stats.inputs.append(self._input(obj, "", "quarantined", 0))
+                continue
             etag = obj.etag or digest
             if obj.key in previous:
                 if previous[obj.key] == etag:
@@ -142,8 +150,11 @@ class CloudTrailLoader:
                 continue
             todo.append((obj, digest))
             stats.bytes_read += obj.size_bytes
-        if changed:
-            self._commit("changed-" + uuid.uuid4().hex[:12], changed, [self._quarantine_changed(m) for m in changed])
+        if changed or unreadable_q:
+            self._commit(
+                "flagged-" + uuid.uuid4().hex[:12], changed,
+                [self._quarantine_changed(m) for m in changed] + unreadable_q,
+            )  # fmt: skip
         batch: list[tuple[RawObject, str]] = []
         size = 0
         for item in todo:
@@ -229,8 +240,12 @@ class CloudTrailLoader:
         # Magic-byte check first: a non-gzip object fails fast without costing a bisection.
         readable = []
         for obj, digest in items:
-            with open(obj.path, "rb") as f:
-                head = f.read(2)
+            try:
+                with open(obj.path, "rb") as f:
+                    head = f.read(2)
+            except OSError as e:
+                bad.append((obj, digest, "unreadable_object", f"cannot read the object: {e.strerror}"))
+                continue
             if obj.key.endswith(".gz") and head != b"\x1f\x8b":
                 bad.append((obj, digest, "corrupt_gzip", "not gzip data (no gzip header)"))
             else:
@@ -253,8 +268,10 @@ class CloudTrailLoader:
         for obj, _ in items:
             m = CLOUDTRAIL_KEY.search(obj.key)
             keys.append((str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None))
-        con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys (filename VARCHAR, key VARCHAR, source_account_id VARCHAR, source_region VARCHAR)")
-        con.executemany("INSERT INTO _ct_keys VALUES (?, ?, ?, ?)", keys)
+        import pyarrow as pa
+
+        key_table = pa.table(list(map(list, zip(*keys))), names=["filename", "key", "source_account_id", "source_region"])  # noqa: F841
+        con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM key_table")
         source = "(SELECT x.*, k.key, k.source_account_id, k.source_region FROM _ct_raw x JOIN _ct_keys k USING (filename))"
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_records'])}",
@@ -327,6 +344,7 @@ class CloudTrailLoader:
 
 
 def _excerpt(path: Path, n: int = 300) -> str:
+    head = b""
     try:
         with open(path, "rb") as f:
             head = f.read(n)

@@ -1,0 +1,102 @@
+"""The command line as a scheduler and a person meet it: exit codes, one-line errors, listing, ad-hoc SQL."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def cli(*args, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "auditreport.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def write_config(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "auditreport.toml"
+    p.write_text(body)
+    return p
+
+
+def test_checks_lists_the_catalogue():
+    r = cli("checks", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    ids = {c["id"] for c in json.loads(r.stdout)}
+    on_disk = {p.stem for p in (REPO / "queries").glob("*/*.sql")}
+    assert ids == on_disk and len(ids) >= 12
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("[policy]\nmin_log_retention_days = 'a year'\n", r"auditreport\.toml: policy\.min_log_retention_days: "),
+        ("[sources.cloudtrail]\nkind = 'rest'\ntracking_uri = 'x'\n", r"auditreport\.toml: sources: source 'cloudtrail' cannot be kind 'rest'"),
+        ("[sources.mlflow]\nkind = 'files'\n", r"auditreport\.toml: sources\.mlflow\.path: Field required"),
+        ("[polcy]\n", r"auditreport\.toml: polcy: Extra inputs are not permitted"),
+        ("period = '2026-13'\n", r"auditreport\.toml: period: period '2026-13' is not a month"),
+        ("organisation = \n", r"auditreport\.toml: not valid TOML"),
+    ],
+)
+def test_a_wrong_config_value_is_one_line_naming_file_and_key(tmp_path, body, expected):
+    r = cli("run", "--config", write_config(tmp_path, body), "--out", tmp_path / "out")
+    assert r.returncode == 3
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and re.search(expected, lines[0]), r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_missing_config_file_and_bad_period_are_usage_errors(tmp_path):
+    r = cli("run", "--config", tmp_path / "nope.toml", "--out", tmp_path / "out")
+    assert r.returncode == 3 and "nope.toml: configuration file not found" in r.stderr
+    r = cli("run", "--period", "October", "--out", tmp_path / "out")
+    assert r.returncode == 3 and "period 'October' is not a month" in r.stderr
+
+
+def test_unreachable_sources_give_an_incomplete_report_and_exit_2(tmp_path):
+    cfg = write_config(
+        tmp_path,
+        "organisation = 'Nowhere'\nperiod = '2026-10'\n"
+        "[sources.cloudtrail]\nkind = 'files'\npath = 'missing-trail'\n"
+        "[sources.mlflow]\nkind = 'rest'\ntracking_uri = 'http://127.0.0.1:9'\ntimeout_seconds = 2\n",
+    )
+    out = tmp_path / "out"
+    r = cli("run", "--config", cfg, "--out", out)
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr
+    findings = json.loads((out / "findings.json").read_text())
+    assert findings["complete"] is False
+    statuses = {c["id"]: c["status"] for c in findings["checks"]}
+    # nothing could be verified, so nothing passes
+    assert set(statuses.values()) == {"no_data"}
+    assert any("missing-trail: directory not found" in reason for reason in findings["incomplete_reasons"])
+    assert any("mlflow" in reason and "127.0.0.1:9" in reason for reason in findings["incomplete_reasons"])
+    assert (out / "report.pdf").stat().st_size > 0 and (out / "report.html").stat().st_size > 0
+
+
+def test_debug_shows_the_traceback_otherwise_one_line(tmp_path):
+    cfg = write_config(tmp_path, "[policy]\nmin_log_retention_days = -1\n")
+    quiet = cli("run", "--config", cfg, "--out", tmp_path / "o")
+    loud = cli("run", "--config", cfg, "--out", tmp_path / "o", "--debug")
+    assert quiet.returncode == loud.returncode == 3
+    assert "Traceback" not in quiet.stderr and "Traceback" in loud.stderr
+
+
+def test_every_command_is_documented_in_the_readme():
+    from auditreport.cli import main
+
+    readme = (REPO / "README.md").read_text()
+    for name in main.commands:
+        assert f"auditreport {name}" in readme, f"'auditreport {name}' is not documented in README.md"
+
+
+def test_every_lake_table_is_documented_in_the_readme():
+    from auditreport.lake import TABLES
+
+    readme = (REPO / "README.md").read_text()
+    for name in TABLES:
+        assert f"`{name}`" in readme, f"lake table {name} is not documented in README.md"
