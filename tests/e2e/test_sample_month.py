@@ -1,0 +1,113 @@
+"""Issue 2's acceptance test: the bundled sample month, run as `auditreport run` runs it.
+
+Every violation planted in sample_data/README.md ("Planted violations") must appear as a failing row of the check
+the README names, and nothing else may fail: each check fails exactly as many rows as the README plants for it.
+Every bad object of "Bad input" must be quarantined with the reason the README gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from auditreport.config import SAMPLE_CONFIG, load_config
+from auditreport.runner import run
+
+REPO = Path(__file__).resolve().parents[2]
+README = (REPO / "sample_data" / "README.md").read_text()
+
+
+def _table(heading: str) -> list[list[str]]:
+    """Rows of the first Markdown table after a '## heading' line."""
+    section = README.split(f"## {heading}", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not set("".join(cells)) <= set("-: "):
+                rows.append(cells)
+        elif rows:
+            break
+    return rows[1:]  # without the header
+
+
+PLANTED = _table("Planted violations")  # id | what | account / region | resource | time | check
+BAD_INPUT = _table("Bad input")  # id | key | what | reason
+
+
+def _tokens(row: list[str]) -> set[str]:
+    """What a failing row must mention: the planted resource's name parts and its account and region."""
+    tokens = set()
+    for ticked in re.findall(r"`([^`]+)`", row[3])[:1]:
+        tokens |= {t for t in re.split(r"[/: →]+", ticked) if t and t not in {"arn", "aws"}}
+    tokens |= set(re.findall(r"\b\d{12}\b", row[2]))
+    tokens |= set(re.findall(r"\b[a-z]{2}-[a-z]+-\d\b", row[2]))
+    return tokens
+
+
+@pytest.fixture(scope="module")
+def sample_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("sample")
+    result = run(load_config(SAMPLE_CONFIG), load_config(SAMPLE_CONFIG).resolve_period(), out)
+    return result, out
+
+
+def test_the_readme_lists_violations_for_most_checks():
+    assert len(PLANTED) >= 14 and all(re.fullmatch(r"`\w+`", r[5]) for r in PLANTED)
+    assert len({r[5] for r in PLANTED}) >= 12
+
+
+def test_every_planted_violation_fails_and_nothing_else(sample_run):
+    result, _ = sample_run
+    checks = {c.check.id: c for c in result.checks}
+    planted_per_check = Counter(r[5].strip("`") for r in PLANTED)
+    for row in PLANTED:
+        check = checks[row[5].strip("`")]
+        fails = [json.dumps(r, default=str) for r in check.rows if r["status"] == "fail"]
+        tokens = _tokens(row)
+        assert any(all(t in f for t in tokens) for f in fails), f"{row[0]}: no failing row of {check.check.id} mentions {tokens}"
+    for cid, c in checks.items():
+        assert c.counts["fail"] == planted_per_check.get(cid, 0), f"{cid}: {c.counts['fail']} failing rows, README plants {planted_per_check.get(cid, 0)}"
+        assert c.status in ("pass", "fail"), f"{cid}: {c.status} {c.message}"
+    assert result.complete and result.exit_code() == 0 and result.exit_code("critical") == 1
+
+
+def test_every_bad_object_is_quarantined_with_its_reason(sample_run):
+    result, _ = sample_run
+    got = {(q["object_key"], q["reason"]) for q in result.quarantine}
+    for row in BAD_INPUT:
+        key, reason = row[1].strip("`"), row[3].strip("`")
+        assert (key, reason) in got, row[0]
+    ct = result.sources[0]
+    assert ct.objects_read == ct.objects_loaded + ct.objects_quarantined + ct.objects_skipped
+    assert ct.objects_quarantined == 3  # three whole objects; the fourth loses one record only
+
+
+def test_outputs_and_the_lake_open_for_an_investigator(sample_run):
+    result, out = sample_run
+    for name in ["report.pdf", "report.html", "findings.json", "manifest.json", "audit.duckdb"]:
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["period"]["label"] == "2026-10" and len(manifest["config"]["sha256"]) == 64
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    assert len(manifest["inputs"]) >= 4000
+    con = duckdb.connect(str(out / "audit.duckdb"), read_only=True)
+    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert {"cloudtrail_events", "sagemaker_deployments", "mlflow_registry_changes"} <= views
+    n = con.execute("SELECT count(*) FROM cloudtrail_events WHERE year = 2026 AND month = 10").fetchone()[0]
+    assert n == 20559  # sample_data/README.md: 20,559 records in October
+    assert con.execute("SELECT count(*) FROM findings WHERE status = 'fail'").fetchone()[0] == len(PLANTED)
+    r = subprocess.run([sys.executable, "-m", "auditreport.cli", "sql", "--out", str(out), "--format", "json",
+                        "SELECT check_id, count(*) AS n FROM findings WHERE status = 'fail' GROUP BY ALL ORDER BY 1"],
+                       capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert {x["check_id"]: x["n"] for x in rows} == dict(Counter(p[5].strip("`") for p in PLANTED))
