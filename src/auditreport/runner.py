@@ -146,6 +146,8 @@ class Run:
             else:
                 lake.replace_table(self.con, self.lake_root, table, rows, self.run_id)
         self._write_quarantine(name, read.quarantine)
+        if name != "mlflow":  # a snapshot covers one instant: when it was captured
+            status.time_min = status.time_max = read.captured_at
         status.objects_read = len(read.inputs)
         status.objects_quarantined = sum(1 for i in read.inputs if i["status"] == "quarantined")
         status.objects_loaded = status.objects_read - status.objects_quarantined

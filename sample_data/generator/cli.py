@@ -1,0 +1,53 @@
+"""The command line: ``python sample_data/generate.py [--seed N] [--digest-hours H]``.
+
+Removes ``cloudtrail/``, ``aws/`` and ``mlflow/`` below ``sample_data/`` and writes them again: the month's CloudTrail
+activity, its delivery into the trail buckets, the AWS API snapshots and the MLflow snapshots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from .aws_snapshots import AwsSnapshot
+from .corpus import Corpus
+from .delivery import Delivery
+from .mlflow_snapshots import MlflowSnapshots
+from .month import Month
+from .org import ORG
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent  # sample_data/: everything is written below it
+REAL_DIR = SAMPLE_DIR.parent / "tests" / "data" / "realtrail"
+
+DEFAULT_SEED = 20261001
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    ap = argparse.ArgumentParser(prog=prog, description=f'Generate the auditreport sample month: "{ORG}", October 2026.')
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    ap.add_argument("--digest-hours", type=int, default=6,
+                    help="hours covered by one digest file (CloudTrail writes one per hour; 6 keeps the sample small)")
+    args = ap.parse_args(argv)
+
+    for sub in ("cloudtrail", "aws", "mlflow"):
+        shutil.rmtree(SAMPLE_DIR / sub, ignore_errors=True)
+
+    corpus = Corpus(REAL_DIR)
+    act = Month(args.seed, corpus).build()
+
+    delivery = Delivery(args.seed, SAMPLE_DIR / "cloudtrail", act)
+    delivery.write()
+    delivery.plant_bad_objects()
+    delivery.digests(args.digest_hours)
+    AwsSnapshot(args.seed, SAMPLE_DIR / "aws").write()
+    MlflowSnapshots(args.seed, SAMPLE_DIR / "mlflow").write()
+
+    n_objects = len(delivery.objects)
+    n_records = sum(len(o["records"]) for o in delivery.objects)
+    lost = sum(len(o["records"]) for o in delivery.objects if o.get("truncated"))
+    print(f"cloudtrail: {n_objects} log objects, {n_records} records ({lost} in the truncated object), "
+          f"{len(delivery.bad)} bad objects planted")
+    for b in delivery.bad:
+        print(f"  {b['id']}: {b['key']}  ({b['what']})")
+    return 0
