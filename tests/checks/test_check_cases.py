@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from check_case_support import (
-    RAW_CLOUDTRAIL,
     case_params,
     case_path,
     insert_case_tables,
@@ -19,7 +16,6 @@ from auditreport.checks.catalogue import load_catalogue
 from auditreport.checks.runner import run_check
 
 CHECKS = load_catalogue()
-HAVE_CLOUDTRAIL_LOADER = importlib.util.find_spec("auditreport.load.cloudtrail") is not None
 
 
 def _cases():
@@ -42,8 +38,6 @@ def test_case(check, case):
     assert case is not None, f"{check.id}: no test cases at {case_path(check)}"
     assert "_broken" not in case, f"{case_path(check)}: {case.get('_broken')}"
     tables = case.get("tables") or {}
-    if RAW_CLOUDTRAIL in tables and not HAVE_CLOUDTRAIL_LOADER:
-        pytest.skip("auditreport.load.cloudtrail is not there yet: cannot load raw CloudTrail records")
     con = new_lake()
     try:
         insert_case_tables(con, tables)

@@ -27,13 +27,13 @@ import duckdb
 from .. import lake
 from ..errors import AuditReportError
 from ..extract.base import CLOUDTRAIL_KEY, RawObject, sha256_file
-from .cloudtrail_sql import RECORDS_COLUMNS, projection_sql
+from .cloudtrail_sql import projection_sql, records_sql
 
 # Largest JSON document DuckDB reads in a batch (uncompressed). DuckDB sizes its read buffers from it, so it is kept
 # moderate; a single object above it is retried alone with the large limit before it counts as unreadable.
 MAX_OBJECT_BYTES = 128 << 20
 LARGE_OBJECT_BYTES = 1 << 30
-BATCH_BYTES = 48 << 20  # compressed bytes per batch: bounds memory whatever the month's size
+BATCH_BYTES = 8 << 20  # compressed bytes per batch (~100k events): bounds memory whatever the month's size
 BATCH_OBJECTS = 2000
 
 
@@ -55,13 +55,7 @@ def _quote_list(paths: list[str]) -> str:
 
 
 def _read_batch_sql(paths: list[str], max_object_bytes: int = MAX_OBJECT_BYTES) -> str:
-    cols = "{" + ", ".join(f"'{k}': '{v}'" for k, v in RECORDS_COLUMNS.items()) + "}"
-    return f"""
-SELECT filename, Records IS NULL AS no_records, coalesce(len(Records), 0) AS n_records,
-       unnest(CASE WHEN Records IS NULL OR len(Records) = 0 THEN [NULL] ELSE Records END) AS r,
-       generate_subscripts(CASE WHEN Records IS NULL OR len(Records) = 0 THEN [NULL] ELSE Records END, 1) - 1 AS idx
-FROM read_json({_quote_list(paths)}, columns = {cols}, filename = true, format = 'auto',
-               maximum_object_size = {max_object_bytes})"""
+    return records_sql(_quote_list(paths), max_object_bytes)
 
 
 def _classify_read_error(path: Path, err: Exception) -> tuple[str, str]:
@@ -193,8 +187,13 @@ class CloudTrailLoader:
             "object changed since an earlier run loaded it (ETag differs); not reloaded: investigate tampering",
         )  # fmt: skip
 
+    def _read_sql(self, paths: list[str], limit: int) -> str:
+        """Read and project in one statement (one pass over the data): lake rows of the objects into _ct_rows."""
+        source = f"(SELECT x.*, k.key, k.source_account_id, k.source_region FROM ({_read_batch_sql(paths, limit)}) x JOIN _ct_keys k USING (filename))"
+        return f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_records'])}"
+
     def _read_groups(self, items, bad, on_group) -> None:
-        """Read ``items`` into temp table _ct_raw and hand them to ``on_group``. When DuckDB cannot read the group,
+        """Read ``items`` into temp table _ct_rows and hand them to ``on_group``. When DuckDB cannot read the group,
         split it in halves until the unreadable objects stand alone; they go to ``bad``, the rest are read."""
         if not items:
             return
@@ -203,7 +202,7 @@ class CloudTrailLoader:
         # compresses beyond 30x), within bounds, rather than reserving the largest possible buffer per file.
         limit = min(max(biggest * 32, 16 << 20), MAX_OBJECT_BYTES)
         try:
-            self.con.execute(f"CREATE OR REPLACE TEMP TABLE _ct_raw AS {_read_batch_sql([str(o.path) for o, _ in items], limit)}")
+            self.con.execute(self._read_sql([str(o.path) for o, _ in items], limit), {"run_id": self.run_id})
         except duckdb.OutOfMemoryException as err:
             if len(items) == 1:
                 raise AuditReportError(
@@ -215,9 +214,7 @@ class CloudTrailLoader:
                 obj, digest = items[0]
                 if "maximum_object_size" in str(err) and limit < LARGE_OBJECT_BYTES:
                     try:
-                        self.con.execute(
-                            f"CREATE OR REPLACE TEMP TABLE _ct_raw AS {_read_batch_sql([str(obj.path)], LARGE_OBJECT_BYTES)}"
-                        )
+                        self.con.execute(self._read_sql([str(obj.path)], LARGE_OBJECT_BYTES), {"run_id": self.run_id})
                         on_group(items)
                         return
                     except duckdb.Error as err2:
@@ -250,6 +247,7 @@ class CloudTrailLoader:
                 bad.append((obj, digest, "corrupt_gzip", "not gzip data (no gzip header)"))
             else:
                 readable.append((obj, digest))
+        self._register_keys(readable)
         groups = iter(range(1 << 30))
         self._read_groups(
             readable, bad,
@@ -262,21 +260,21 @@ class CloudTrailLoader:
             stats.inputs.append(self._input(obj, digest, "quarantined", 0))
         self._commit(batch_id, markers, quarantined)
 
-    def _project_and_write(self, items, batch_id, group, markers, quarantined, stats) -> None:
-        con = self.con
-        keys = []
-        for obj, _ in items:
-            m = CLOUDTRAIL_KEY.search(obj.key)
-            keys.append((str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None))
+    def _register_keys(self, items) -> None:
+        """filename -> object key and the account and region the key names, for the batch's objects."""
         import pyarrow as pa
 
-        key_table = pa.table(list(map(list, zip(*keys))), names=["filename", "key", "source_account_id", "source_region"])  # noqa: F841
-        con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM key_table")
-        source = "(SELECT x.*, k.key, k.source_account_id, k.source_region FROM _ct_raw x JOIN _ct_keys k USING (filename))"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_records'])}",
-            {"run_id": self.run_id},
-        )
+        keys = [[], [], [], []]
+        for obj, _ in items:
+            m = CLOUDTRAIL_KEY.search(obj.key)
+            for col, v in zip(keys, (str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None)):
+                col.append(v)
+        key_table = pa.table(keys, names=["filename", "key", "source_account_id", "source_region"])  # noqa: F841
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM key_table")
+
+    def _project_and_write(self, items, batch_id, group, markers, quarantined, stats) -> None:
+        """Write the rows of _ct_rows (one group of the batch) to partitions; account for every object."""
+        con = self.con
         staging = self.lake_root / f".staging-ct-{batch_id}-{group}"
         self.lake_root.mkdir(parents=True, exist_ok=True)
         columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
@@ -298,7 +296,7 @@ class CloudTrailLoader:
             "WHERE event_time IS NULL AND NOT no_records AND n_records > 0 ORDER BY source_key, record_index"
         ).fetchall():
             if null_record:
-                reason, detail = "null_record", f"record {idx} is null, not an event"
+                reason, detail = "null_record", f"record {idx} is not an event (null or not a JSON object)"
             elif t is None:
                 reason, detail = "missing_event_time", f"record {idx} has no eventTime"
             else:
@@ -367,10 +365,9 @@ def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table
         path.parent.mkdir(parents=True)
         with gzip.open(path, "wt") as f:
             json.dump({"Records": records}, f)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _ct_raw AS {_read_batch_sql([str(path)])}")
         source = (
-            "(SELECT x.*, 'inline' AS key, CAST(NULL AS VARCHAR) AS source_account_id, "
-            "CAST(NULL AS VARCHAR) AS source_region FROM _ct_raw x)"
+            f"(SELECT x.*, 'inline' AS key, CAST(NULL AS VARCHAR) AS source_account_id, "
+            f"CAST(NULL AS VARCHAR) AS source_region FROM ({_read_batch_sql([str(path)])}) x)"
         )
         columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
         before = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]

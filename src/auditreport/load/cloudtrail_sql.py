@@ -1,8 +1,11 @@
 """The one SQL projection from CloudTrail records to ``cloudtrail_events`` rows.
 
 Used by the streaming file loader and by ``load_records_into`` (check test cases), so that both go through exactly
-the same parsing. Scalars are read as VARCHAR and cast leniently (real logs carry booleans as strings, numbers as
-times); nested documents are read as JSON text, never inferred structs (keys that differ only by case break that).
+the same parsing. Each log object is read whole as JSON text (``read_json_objects``) and each record is parsed
+twice at most: once for every scalar (a list of paths in one ``json_extract_string``), once for the nested
+documents (one ``json_extract`` with a list of paths), which stay JSON text, never inferred structs: real logs
+carry keys that differ only by case, which breaks struct inference, and nested documents have no fixed shape.
+Scalars are read as text and cast leniently (real logs carry booleans as strings and numbers as times).
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ SCALARS = [
     "sourceIPAddress", "userAgent", "errorCode", "errorMessage", "requestID", "eventID", "recipientAccountId",
     "readOnly", "managementEvent", "sharedEventID", "vpcEndpointId",
 ]  # fmt: skip
+USER_IDENTITY = [
+    "type", "arn", "accountId", "principalId", "accessKeyId", "sessionContext.sessionIssuer.arn", "invokedBy",
+]  # fmt: skip
 NESTED = [
     "userIdentity", "requestParameters", "responseElements", "additionalEventData", "resources",
     "serviceEventDetails", "tlsDetails",
 ]  # fmt: skip
-
-RECORD_STRUCT = "STRUCT(" + ", ".join([f'"{f}" VARCHAR' for f in SCALARS] + [f'"{f}" JSON' for f in NESTED]) + ")"
-RECORDS_COLUMNS = {"Records": RECORD_STRUCT + "[]"}
 
 # Lenient time parsing: the common form first (fast path), then anything DuckDB can cast (fractions, offsets,
 # a space instead of T), then epoch seconds or milliseconds. Everything ends up naive UTC (the session runs in UTC).
@@ -31,69 +34,90 @@ EVENT_TIME_SQL = """CASE
   ELSE coalesce(try_strptime(t, '%Y-%m-%dT%H:%M:%SZ'), CAST(try_cast(t AS TIMESTAMPTZ) AS TIMESTAMP))
 END"""
 
-_UI_PATHS = [
-    "$.type", "$.arn", "$.accountId", "$.principalId", "$.accessKeyId",
-    "$.sessionContext.sessionIssuer.arn", "$.invokedBy", "$.userName",
-]  # fmt: skip
+
+def _path_list(paths: list[str]) -> str:
+    return "[" + ", ".join(f"'$.{p}'" for p in paths) + "]"
+
+
+def records_sql(files_sql: str, max_object_bytes: int) -> str:
+    """One row per record of the given log objects: filename, no_records (not a CloudTrail file), n_records,
+    idx, r (the record as JSON). An object with no records yields one row with r NULL, so it is still counted."""
+    return f"""
+SELECT filename, no_records, n_records,
+       unnest(recs) AS r, generate_subscripts(recs, 1) - 1 AS idx
+FROM (
+  SELECT filename, no_records, n_records,
+         CASE WHEN n_records > 0 THEN json_extract(json, '$.Records[*]') ELSE [NULL::JSON] END AS recs
+  FROM (
+    SELECT filename, json,
+           coalesce(json_type(json, '$.Records'), '') <> 'ARRAY' AS no_records,
+           CASE WHEN json_type(json, '$.Records') = 'ARRAY' THEN json_array_length(json, '$.Records') ELSE 0 END AS n_records
+    FROM read_json_objects({files_sql}, filename = true, format = 'auto', maximum_object_size = {max_object_bytes})
+  )
+)"""
 
 
 def projection_sql(source: str, passthrough: list[str] = ()) -> str:
-    """SELECT that turns ``source`` (columns: key, r = one record struct, idx) into lake rows plus ``_raw`` for
-    rows that must be quarantined. ``key``, ``source_account_id`` and ``source_region`` come from the source."""
+    """SELECT that turns ``source`` (columns: key, r = one record as JSON, idx, source_account_id, source_region)
+    into lake rows, plus ``_raw`` (the record) for rows that must be quarantined and ``_null_record``."""
     extra = "".join(f"  {c},\n" for c in passthrough)
-    ui = "[" + ", ".join(f"'{p}'" for p in _UI_PATHS) + "]"
+    scalars = _path_list(SCALARS + [f"userIdentity.{p}" for p in USER_IDENTITY])
+    nested = _path_list(NESTED)
+    n = len(SCALARS)
+    col = {name: f"s[{i + 1}]" for i, name in enumerate(SCALARS)}
+    ui = {name: f"s[{n + i + 1}]" for i, name in enumerate(USER_IDENTITY)}
     return f"""
 WITH recs AS (
-  SELECT *, r.eventTime AS t, json_extract_string(r.userIdentity, {ui}) AS ui FROM {source}
+  SELECT *, json_extract_string(r, {scalars}) AS s, json_extract(r, {nested}) AS j,
+         coalesce(json_type(r), 'NULL') <> 'OBJECT' AS _null_record
+  FROM {source}
 ), parsed AS (
-  SELECT *, {EVENT_TIME_SQL} AS ts FROM recs
+  SELECT *, {col["eventTime"]} AS t FROM recs
+), timed AS (
+  SELECT *, {EVENT_TIME_SQL} AS ts FROM parsed
 )
 SELECT
-  r.eventID AS event_id,
+  {col["eventID"]} AS event_id,
   ts AS event_time,
   t AS event_time_raw,
-  r.eventVersion AS event_version,
-  r.eventSource AS event_source,
-  r.eventName AS event_name,
-  r.eventType AS event_type,
-  r.eventCategory AS event_category,
-  r.awsRegion AS aws_region,
-  r.sourceIPAddress AS source_ip_address,
-  r.userAgent AS user_agent,
-  r.errorCode AS error_code,
-  r.errorMessage AS error_message,
-  r.requestID AS request_id,
-  r.recipientAccountId AS recipient_account_id,
-  try_cast(r.readOnly AS BOOLEAN) AS read_only,
-  try_cast(r.managementEvent AS BOOLEAN) AS management_event,
-  r.sharedEventID AS shared_event_id,
-  r.vpcEndpointId AS vpc_endpoint_id,
-  ui[1] AS user_type,
-  ui[2] AS principal_arn,
-  ui[3] AS principal_account_id,
-  ui[4] AS principal_id,
-  ui[5] AS access_key_id,
-  ui[6] AS session_issuer_arn,
-  CASE WHEN ui[1] = 'AssumedRole' AND ui[2] LIKE 'arn:%:sts::%:assumed-role/%/%'
-       THEN split_part(ui[2], '/', 3) END AS session_name,
-  CASE WHEN ui[1] = 'AssumedRole' THEN coalesce(ui[6], ui[2])
-       ELSE coalesce(ui[2], ui[6], ui[7], ui[4]) END AS actor_arn,
-  ui[7] AS invoked_by,
-  r.userIdentity AS user_identity,
-  r.requestParameters AS request_parameters,
-  r.responseElements AS response_elements,
-  r.additionalEventData AS additional_event_data,
-  r.resources AS resources,
-  r.serviceEventDetails AS service_event_details,
-  r.tlsDetails AS tls_details,
-  source_account_id,
+  {col["eventVersion"]} AS event_version,
+  {col["eventSource"]} AS event_source,
+  {col["eventName"]} AS event_name,
+  {col["eventType"]} AS event_type,
+  {col["eventCategory"]} AS event_category,
+  {col["awsRegion"]} AS aws_region,
+  {col["sourceIPAddress"]} AS source_ip_address,
+  {col["userAgent"]} AS user_agent,
+  {col["errorCode"]} AS error_code,
+  {col["errorMessage"]} AS error_message,
+  {col["requestID"]} AS request_id,
+  {col["recipientAccountId"]} AS recipient_account_id,
+  try_cast({col["readOnly"]} AS BOOLEAN) AS read_only,
+  try_cast({col["managementEvent"]} AS BOOLEAN) AS management_event,
+  {col["sharedEventID"]} AS shared_event_id,
+  {col["vpcEndpointId"]} AS vpc_endpoint_id,
+  {ui["type"]} AS user_type,
+  {ui["arn"]} AS principal_arn,
+  {ui["accountId"]} AS principal_account_id,
+  {ui["principalId"]} AS principal_id,
+  {ui["accessKeyId"]} AS access_key_id,
+  {ui["sessionContext.sessionIssuer.arn"]} AS session_issuer_arn,
+  CASE WHEN {ui["type"]} = 'AssumedRole' AND {ui["arn"]} LIKE 'arn:%:sts::%:assumed-role/%/%'
+       THEN split_part({ui["arn"]}, '/', 3) END AS session_name,
+  CASE WHEN {ui["type"]} = 'AssumedRole' THEN coalesce({ui["sessionContext.sessionIssuer.arn"]}, {ui["arn"]})
+       ELSE coalesce({ui["arn"]}, {ui["sessionContext.sessionIssuer.arn"]}, {ui["invokedBy"]}, {ui["principalId"]})
+  END AS actor_arn,
+  {ui["invokedBy"]} AS invoked_by,
+{"".join(f"  nullif(j[{i + 1}], 'null'::JSON) AS {snake},{chr(10)}" for i, snake in enumerate(
+    ["user_identity", "request_parameters", "response_elements", "additional_event_data", "resources",
+     "service_event_details", "tls_details"]))}  source_account_id,
   source_region,
   key AS source_key,
   CAST(idx AS INTEGER) AS record_index,
   $run_id AS ingest_run_id,
   CAST(year(ts) AS INTEGER) AS year,
   CAST(month(ts) AS INTEGER) AS month,
-{extra}  r IS NULL AS _null_record,
-  CASE WHEN ts IS NULL THEN left(CAST(to_json(r) AS VARCHAR), 2000) END AS _raw
-FROM parsed
+{extra}  _null_record,
+  CASE WHEN ts IS NULL THEN left(CAST(r AS VARCHAR), 2000) END AS _raw
+FROM timed
 """
