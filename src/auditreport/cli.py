@@ -10,8 +10,8 @@ import click
 
 from . import __version__
 from .config import load_config
-from .errors import AuditReportError, ConfigError
-from .results import EXIT_CONFIG, EXIT_CRASH
+from .errors import AuditReportError
+from .results import EXIT_CRASH
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
 

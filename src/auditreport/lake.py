@@ -500,10 +500,11 @@ def insert_rows(con, name: str, temp_name: str, rows: list[dict]) -> None:
             arr = pa.array([None if v is None else str(v) for v in values])
         arrays.append(arr)
         names.append(c)
-    batch = pa.table(arrays, names=names)  # noqa: F841 - read by DuckDB through the Python scope
-    select = ", ".join(f'CAST(batch."{c}" AS {t})' for c, t in cols)
+    rows_arrow = pa.table(arrays, names=names)
+    select = ", ".join(f'CAST("{c}" AS {t})' for c, t in cols)
     quoted = ", ".join(f'"{c}"' for c, _ in cols)
-    con.execute(f'INSERT INTO "{temp_name}" ({quoted}) SELECT {select} FROM batch')
+    con.execute(f'INSERT INTO "{temp_name}" ({quoted}) SELECT {select} FROM rows_arrow')  # DuckDB scans the local
+    del rows_arrow
 
 
 def write_parquet(con, select_sql: str, path: Path, params: dict | None = None) -> None:

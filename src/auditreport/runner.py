@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ import duckdb
 from . import __version__, lake
 from .checks.model import CheckResult
 from .config import SOURCE_NAMES, Config
-from .errors import AuditReportError, SourceError
+from .errors import SourceError
 from .extract.base import ExtractContext, ExtractOutcome
 from .extract.registry import make_extractor
 from .load.aws_snapshots import READERS
@@ -172,34 +171,36 @@ class Run:
         for name in lake.TABLES:
             self.con.execute(lake.view_sql(self.lake_root, name))
 
+    def _span(self, table: str) -> tuple:
+        """(rows, first, last) of an event table within the period."""
+        col = lake.TABLES[table].time_column
+        return self.con.execute(
+            f'SELECT count(*), min("{col}"), max("{col}") FROM "{table}" WHERE "{col}" >= $s AND "{col}" < $e',
+            {"s": self.period.start, "e": self.period.end},
+        ).fetchone()
+
     def _coverage(self) -> None:
         """Per source: rows in the lake for the period, their time span, and the run's quarantine rows."""
-        con, p = self.con, {"s": self.period.start, "e": self.period.end}
+        con = self.con
         for name in lake.TABLES:
             self.result.table_counts[name] = con.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
         by_name = {s.name: s for s in self.result.sources}
         ct = by_name["cloudtrail"]
         if ct.status in ("ok", "partial"):
-            n, lo, hi = con.execute(
-                "SELECT count(*), min(event_time), max(event_time) FROM cloudtrail_events "
-                "WHERE event_time >= $s AND event_time < $e", p
-            ).fetchone()
-            ct.records_loaded, ct.time_min, ct.time_max = n, lo, hi
+            ct.records_loaded, ct.time_min, ct.time_max = self._span("cloudtrail_events")
             keys = sorted(getattr(self, "_period_keys", set()))
             import pyarrow as pa
 
-            key_table = pa.table({"k": pa.array(keys, pa.string())})  # noqa: F841 - read by DuckDB
-            con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT k FROM key_table")
+            period_keys = pa.table({"k": pa.array(keys, pa.string())})
+            con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT k FROM period_keys")  # Arrow scan
+            del period_keys
             ct.records_quarantined = con.execute(
                 "SELECT count(*) FROM quarantine WHERE source = 'cloudtrail' AND record_index IS NOT NULL "
                 "AND object_key IN (SELECT k FROM _period_keys)"
             ).fetchone()[0]
         cw = by_name["cloudwatch"]
         if cw.status in ("ok", "partial"):
-            n, lo, hi = con.execute(
-                "SELECT count(*), min(event_time), max(event_time) FROM cloudwatch_log_events "
-                "WHERE event_time >= $s AND event_time < $e", p
-            ).fetchone()
+            n, lo, hi = self._span("cloudwatch_log_events")
             cw.records_loaded = n + self.result.table_counts["cloudwatch_log_groups"]
             cw.time_min, cw.time_max = lo, hi
         for s in self.result.sources:

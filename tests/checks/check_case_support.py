@@ -24,7 +24,7 @@ are parsed here, and expected values are compared to timestamps after parsing.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,6 +32,7 @@ import duckdb
 import yaml
 
 from auditreport import lake
+from auditreport.checks.runner import naive_utc
 from auditreport.config import Policy
 
 PERIOD_START = datetime(2026, 10, 1)
@@ -93,13 +94,7 @@ def new_lake() -> duckdb.DuckDBPyConnection:
 
 
 def to_naive_utc(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    raise TypeError(f"not a timestamp: {value!r}")
+    return naive_utc(value, "timestamp")
 
 
 def _cell(value, col_type: str):

@@ -23,7 +23,8 @@ from .model import ROW_STATUSES, Check, CheckResult
 REQUIRED_COLUMNS = ("resource", "status", "reason")
 
 
-def _naive_utc(value, name: str) -> datetime:
+def naive_utc(value, name: str = "value") -> datetime:
+    """A datetime (or ISO string, or date) as naive UTC, the lake's convention."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     if isinstance(value, datetime):
@@ -76,7 +77,7 @@ def bind_params(check: Check, params: dict, start: datetime | None, end: datetim
             raise ValueError(f"no value for parameter ${name}")
         v = values[name]
         if name in PERIOD_PARAMS:
-            v = _naive_utc(v, name)
+            v = naive_utc(v, name)
         elif isinstance(v, (list, tuple, set, frozenset)):
             v = list(v)
         bound[name] = v
@@ -109,8 +110,8 @@ def run_check(
     try:
         start = period_start if period_start is not None else params.get("period_start")
         end = period_end if period_end is not None else params.get("period_end")
-        start = _naive_utc(start, "period_start") if start is not None else None
-        end = _naive_utc(end, "period_end") if end is not None else None
+        start = naive_utc(start, "period_start") if start is not None else None
+        end = naive_utc(end, "period_end") if end is not None else None
         why = missing_data(con, check, unavailable or {}, start, end)
         if why:
             return done("no_data", why)

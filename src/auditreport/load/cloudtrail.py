@@ -269,8 +269,9 @@ class CloudTrailLoader:
             m = CLOUDTRAIL_KEY.search(obj.key)
             for col, v in zip(keys, (str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None)):
                 col.append(v)
-        key_table = pa.table(keys, names=["filename", "key", "source_account_id", "source_region"])  # noqa: F841
-        self.con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM key_table")
+        keys_arrow = pa.table(keys, names=["filename", "key", "source_account_id", "source_region"])
+        self.con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM keys_arrow")  # DuckDB scans the local
+        del keys_arrow
 
     def _project_and_write(self, items, batch_id, group, markers, quarantined, stats) -> None:
         """Write the rows of _ct_rows (one group of the batch) to partitions; account for every object."""
