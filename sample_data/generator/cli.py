@@ -13,6 +13,7 @@ from pathlib import Path
 from .aws_snapshots import AwsSnapshot
 from .corpus import Corpus
 from .delivery import Delivery
+from .formats import iso_z
 from .mlflow_snapshots import MlflowSnapshots
 from .month import Month
 from .org import ORG
@@ -39,15 +40,19 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     delivery = Delivery(args.seed, SAMPLE_DIR / "cloudtrail", act)
     delivery.write()
     delivery.plant_bad_objects()
+    delivery.plant_deleted_log()
     delivery.digests(args.digest_hours)
     AwsSnapshot(args.seed, SAMPLE_DIR / "aws").write()
     MlflowSnapshots(args.seed, SAMPLE_DIR / "mlflow").write()
 
-    n_objects = len(delivery.objects)
-    n_records = sum(len(o["records"]) for o in delivery.objects)
-    lost = sum(len(o["records"]) for o in delivery.objects if o.get("truncated"))
-    print(f"cloudtrail: {n_objects} log objects, {n_records} records ({lost} in the truncated object), "
-          f"{len(delivery.bad)} bad objects planted")
+    on_disk = [o for o in delivery.objects if not o.get("deleted")]
+    n_records = sum(len(o["records"]) for o in on_disk)
+    lost = sum(len(o["records"]) for o in on_disk if o.get("truncated"))
+    print(f"cloudtrail: {len(on_disk)} log objects, {n_records} records ({lost} in the truncated object), "
+          f"{len(delivery.bad)} bad objects planted, {len(delivery.deleted)} listed by a digest but deleted")
     for b in delivery.bad:
         print(f"  {b['id']}: {b['key']}  ({b['what']})")
+    for d in delivery.deleted:
+        print(f"  {d['id']}: {d['key']}  (deleted after delivery: {d['records']} records, "
+              f"{iso_z(d['oldest'])} .. {iso_z(d['newest'])})")
     return 0

@@ -2,7 +2,8 @@
 
 Log objects are delivered every 7-25 min in working hours and every 30-70 min at night in eu-west-1, every 25-100 min
 in us-east-1; nothing of the dev account is delivered while its trail was stopped, except the planted records.
-Digests (prod trail only: the dev trail has log file validation off) hash the uncompressed log files.
+Digests (prod trail only: the dev trail has log file validation off) hash the uncompressed log files. One prod log
+object (P-LOG-DELETED) is removed from the bucket after delivery: the digest still lists it with its hash.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Delivery:
         self.seed, self.out, self.act = seed, out, activity
         self.objects: list[dict] = []  # every object written: key, account, region, delivered, records, sha256
         self.bad: list[dict] = []
+        self.deleted: list[dict] = []  # objects delivered, listed by a digest, then removed from the bucket
 
     def rng(self, name):
         return random.Random(f"{self.seed}:delivery:{name}")
@@ -137,6 +139,27 @@ class Delivery:
         write_bytes(self.out / key, gz(dumps_compact(manifest)))
         self.bad.append(dict(id="B-NOT-CLOUDTRAIL", key=key, what="an S3 Inventory manifest (valid gzip JSON, no Records)",
                              reason="not_cloudtrail"))
+
+    # --- a delivered log file deleted from the bucket ----------------------------------------------------------------
+
+    def plant_deleted_log(self):
+        """P-LOG-DELETED: the first prod eu-west-1 object delivered from 2026-10-26 04:00Z on whose records are plain
+        noise (no planted record, no error, no CloudTrail API call) is removed after delivery. It stays in
+        ``self.objects``, so the digest of its hour still lists it with its hash; its events are lost. Its neighbours
+        keep the prod eu-west-1 silence under two hours, far below the delivery-gap threshold."""
+        after = T("2026-10-26T04:00:00")
+        for o in sorted(self.objects, key=lambda o: o["delivered"]):
+            if (o["account"], o["region"]) != (PROD, EU) or o["delivered"] < after:
+                continue
+            if any(id(r) in self.act.protected or r.get("errorCode") or r.get("eventSource") == "cloudtrail.amazonaws.com"
+                   for r in o["records"]):
+                continue
+            (self.out / o["key"]).unlink()
+            o["deleted"] = True
+            self.deleted.append(dict(id="P-LOG-DELETED", key=o["key"], records=len(o["records"]),
+                                     oldest=o["oldest"], newest=o["newest"]))
+            return o
+        raise RuntimeError("no object to delete")
 
     # --- digests (prod trail only: the dev trail has log file validation off) ---------------------------------------
 
