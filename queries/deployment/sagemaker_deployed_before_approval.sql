@@ -17,7 +17,8 @@ description: >
   a package's first approval (UpdateModelPackage to Approved, or CreateModelPackage registering it Approved),
   searched in all loaded CloudTrail events and not only the period's, came after the deployment; or when no
   approval event exists and the package is not Approved in the registry now. A later approval does not cure an
-  unreviewed model having served traffic. Deployments to endpoint configs that are no longer in use by any
+  unreviewed model having served traffic. A package that is Approved now but whose approval event is not in the
+  loaded logs (it probably predates them) is listed as info: the order cannot be verified from the logs. Deployments to endpoint configs that are no longer in use by any
   endpoint cannot be mapped to packages and are not evaluated here.
 remediation: >
   Establish whether the model served traffic unreviewed and for how long; record the review retroactively or roll
@@ -81,8 +82,13 @@ evaluated as (
 )
 select
     endpoint_ref as resource,
-    'fail' as status,
-    case when approved_at is not null then format(
+    case when approved_at is null and current_approval_status = 'Approved' then 'info' else 'fail' end as status,
+    case when approved_at is null and current_approval_status = 'Approved' then format(
+            'Endpoint {} was deployed ({} with config {}) at {} serving model package {}, which is Approved in the '
+            || 'registry now, but no approval event for it is in the loaded CloudTrail logs (the approval probably '
+            || 'predates them), so whether it was approved before this deployment cannot be verified from the logs.',
+            deployed_endpoint, event_name, config_name, strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'), model_package_arn)
+         when approved_at is not null then format(
             'Endpoint {} was deployed ({} with config {}) at {} serving model package {}, which was first approved '
             || 'at {}, after the deployment.', deployed_endpoint, event_name, config_name,
             strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'), model_package_arn, strftime(approved_at, '%Y-%m-%dT%H:%M:%SZ'))
@@ -109,5 +115,5 @@ select
     record_index
 from evaluated
 where approved_at > event_time
-   or (approved_at is null and current_approval_status is distinct from 'Approved')
+   or approved_at is null
 order by event_time, event_id, model_package_arn
