@@ -129,7 +129,8 @@ TABLES: dict[str, Table] = {
                 ("object_key", "VARCHAR"),
                 ("size_bytes", "BIGINT"),
                 ("etag", "VARCHAR"),  # S3 ETag, or the SHA-256 of a local file
-                ("sha256", "VARCHAR"),
+                ("sha256", "VARCHAR"),  # of the object as stored (gzip)
+                ("content_sha256", "VARCHAR"),  # of its uncompressed content: what a CloudTrail digest records
                 ("status", "VARCHAR"),  # loaded | quarantined | changed
                 ("records_read", "INTEGER"),
                 ("records_loaded", "INTEGER"),

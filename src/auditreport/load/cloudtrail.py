@@ -13,11 +13,13 @@ quarantined whole; an object that is valid JSON but not a CloudTrail log file is
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import shutil
 import tempfile
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +28,7 @@ import duckdb
 
 from .. import lake
 from ..errors import AuditReportError
-from ..extract.base import CLOUDTRAIL_KEY, RawObject, sha256_file
+from ..extract.base import CLOUDTRAIL_KEY, RawObject
 from .cloudtrail_sql import projection_sql, records_sql
 
 # Largest JSON document DuckDB reads in a batch (uncompressed). DuckDB sizes its read buffers from it, so it is kept
@@ -80,6 +82,7 @@ class CloudTrailLoader:
         self.events_dir = self.lake_root / "cloudtrail_events"
         self.marker_dir = self.lake_root / "ingest_objects"
         self.quarantine_dir = self.lake_root / "quarantine"
+        self._content_sha256: dict[str, str | None] = {}
 
     # --- state ---------------------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -125,7 +128,7 @@ class CloudTrailLoader:
                 stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
                 continue
             try:
-                digest = sha256_file(obj.path)
+                digest, self._content_sha256[obj.key] = object_hashes(obj.path)
             except OSError as e:  # listed, then gone or unreadable: say so, never skip silently
                 # no ingest marker: the next run tries it again
                 unreadable_q.append(self._quarantine_row(obj.key, None, "unreadable_object", f"cannot read the object: {e.strerror}"))
@@ -169,7 +172,7 @@ class CloudTrailLoader:
     def _marker(self, obj, etag, digest, status, read, loaded, quarantined, batch_id) -> dict:
         return {
             "source": self.source, "object_key": obj.key, "size_bytes": obj.size_bytes, "etag": etag,
-            "sha256": digest, "status": status, "records_read": read, "records_loaded": loaded,
+            "sha256": digest, "content_sha256": self._content_sha256.get(obj.key), "status": status, "records_read": read, "records_loaded": loaded,
             "records_quarantined": quarantined, "batch_id": batch_id,
             "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None), "ingest_run_id": self.run_id,
         }  # fmt: skip
@@ -340,6 +343,29 @@ class CloudTrailLoader:
         lake.create_temp_table(con, "ingest_objects", "_ct_m")
         lake.insert_rows(con, "ingest_objects", "_ct_m", markers)
         lake.write_parquet(con, "SELECT * FROM _ct_m", self.marker_dir / f"batch-{batch_id}.parquet")
+
+
+def object_hashes(path: Path) -> tuple[str, str | None]:
+    """SHA-256 of the object as stored and of its gunzipped content (what a CloudTrail digest's hashValue is), in
+    one read. The content hash is None when the object is not a complete gzip stream."""
+    stored, content = hashlib.sha256(), hashlib.sha256()
+    inflate = zlib.decompressobj(wbits=31)
+    ok = True
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            stored.update(chunk)
+            if ok:
+                try:
+                    content.update(inflate.decompress(chunk))
+                except zlib.error:
+                    ok = False
+    if ok:
+        try:
+            content.update(inflate.flush())
+        except zlib.error:
+            ok = False
+        ok = ok and inflate.eof
+    return stored.hexdigest(), content.hexdigest() if ok else None
 
 
 def _excerpt(path: Path, n: int = 300) -> str:
