@@ -24,7 +24,7 @@ Modules, in the order the data flows:
     corpus, trail                                  real records and their rewriting; the record collector
     activity, noise, people, pipelines,            the month's CloudTrail activity, one layer each
       sagemaker_history, planted, month
-    delivery                                       log objects, digests, bad and deleted objects in cloudtrail/
+    delivery                                       log objects, digests, bad, deleted and modified objects in cloudtrail/
     aws_snapshots (+ aws_sagemaker, aws_logs,      aws/
       aws_iam)
     mlflow_snapshots                               mlflow/

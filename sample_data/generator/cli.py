@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     delivery.plant_bad_objects()
     delivery.plant_deleted_log()
     delivery.digests(args.digest_hours)
+    delivery.plant_modified_log()  # after the digests: they keep the hash of the file as delivered
     AwsSnapshot(args.seed, SAMPLE_DIR / "aws").write()
     MlflowSnapshots(args.seed, SAMPLE_DIR / "mlflow").write()
 
@@ -49,10 +50,16 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     n_records = sum(len(o["records"]) for o in on_disk)
     lost = sum(len(o["records"]) for o in on_disk if o.get("truncated"))
     print(f"cloudtrail: {len(on_disk)} log objects, {n_records} records ({lost} in the truncated object), "
-          f"{len(delivery.bad)} bad objects planted, {len(delivery.deleted)} listed by a digest but deleted")
+          f"{len(delivery.bad)} bad objects planted, {len(delivery.deleted)} listed by a digest but deleted, "
+          f"{len(delivery.modified)} altered after its digest")
     for b in delivery.bad:
         print(f"  {b['id']}: {b['key']}  ({b['what']})")
     for d in delivery.deleted:
         print(f"  {d['id']}: {d['key']}  (deleted after delivery: {d['records']} records, "
               f"{iso_z(d['oldest'])} .. {iso_z(d['newest'])})")
+    for m in delivery.modified:
+        v = m["victim"]
+        print(f"  {m['id']}: {m['key']}  (1 of {m['records']} records removed after the digest: {v['eventName']} "
+              f"{v['eventTime']} by {v['userIdentity'].get('arn')}, eventID {v['eventID']}; digest hash "
+              f"{m['digest_sha256']}, now {m['content_sha256']})")
     return 0

@@ -3,7 +3,9 @@
 Log objects are delivered every 7-25 min in working hours and every 30-70 min at night in eu-west-1, every 25-100 min
 in us-east-1; nothing of the dev account is delivered while its trail was stopped, except the planted records.
 Digests (prod trail only: the dev trail has log file validation off) hash the uncompressed log files. One prod log
-object (P-LOG-DELETED) is removed from the bucket after delivery: the digest still lists it with its hash.
+object (P-LOG-DELETED) is removed from the bucket after delivery: the digest still lists it with its hash. Another
+(P-LOG-MODIFIED) is rewritten after its digest was written, with one record removed: the digest keeps the hash of the
+file CloudTrail delivered.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class Delivery:
         self.objects: list[dict] = []  # every object written: key, account, region, delivered, records, sha256
         self.bad: list[dict] = []
         self.deleted: list[dict] = []  # objects delivered, listed by a digest, then removed from the bucket
+        self.modified: list[dict] = []  # objects listed by a digest, then rewritten with a record removed
 
     def rng(self, name):
         return random.Random(f"{self.seed}:delivery:{name}")
@@ -160,6 +163,34 @@ class Delivery:
                                      oldest=o["oldest"], newest=o["newest"]))
             return o
         raise RuntimeError("no object to delete")
+
+    # --- a delivered log file altered after its digest was written -------------------------------------------------
+
+    def plant_modified_log(self):
+        """P-LOG-MODIFIED: the first prod eu-west-1 object delivered from 2026-10-08 10:00Z whose records are plain noise
+        (as in ``plant_deleted_log``) and that holds an S3 ``GetObject`` data event is rewritten, re-gzipped, without its
+        first ``GetObject`` record, as an intruder removing the trace of a dataset read would. Call it after
+        ``digests``: the digest of its hour keeps the hash of the file as delivered (``o["sha256"]`` is left alone), so
+        the content on disk no longer matches it. No random numbers are drawn, so every other file stays the same."""
+        after = T("2026-10-08T10:00:00")
+        for o in sorted(self.objects, key=lambda o: o["delivered"]):
+            if (o["account"], o["region"]) != (PROD, EU) or o["delivered"] < after or o.get("deleted"):
+                continue
+            if any(id(r) in self.act.protected or r.get("errorCode") or r.get("eventSource") == "cloudtrail.amazonaws.com"
+                   for r in o["records"]):
+                continue
+            reads = [r for r in o["records"] if r.get("eventSource") == "s3.amazonaws.com" and r.get("eventName") == "GetObject"]
+            if not reads:
+                continue
+            victim = reads[0]
+            kept = [r for r in o["records"] if r is not victim]
+            raw = dumps_compact({"Records": kept})
+            write_bytes(self.out / o["key"], gz(raw))
+            o["records"], o["modified"] = kept, True
+            self.modified.append(dict(id="P-LOG-MODIFIED", key=o["key"], records=len(kept) + 1, victim=victim,
+                                      digest_sha256=o["sha256"], content_sha256=hashlib.sha256(raw).hexdigest()))
+            return o
+        raise RuntimeError("no object to modify")
 
     # --- digests (prod trail only: the dev trail has log file validation off) ---------------------------------------
 
