@@ -120,3 +120,11 @@ def test_extract_alone_is_incremental_and_writes_no_report(tmp_path):
     con = duckdb.connect()
     n = con.execute(f"SELECT count(*), count(DISTINCT source_key || ':' || record_index) FROM read_parquet('{out}/lake/cloudtrail_events/**/*.parquet')").fetchone()
     assert n[0] == n[1]
+
+
+def test_every_check_is_listed_in_the_readme():
+    from auditreport.checks.catalogue import load_catalogue
+
+    readme = (REPO / "README.md").read_text()
+    for c in load_catalogue():
+        assert f"`{c.domain}/{c.id}`" in readme, f"check {c.id} is not in the README's catalogue table"
