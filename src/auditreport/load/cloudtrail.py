@@ -20,6 +20,7 @@ import shutil
 import tempfile
 import uuid
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -116,54 +117,54 @@ class CloudTrailLoader:
         self.recover()
         previous = self.already_loaded()
         stats = CloudTrailLoadStats()
-        todo: list[tuple[RawObject, str]] = []
         changed: list[dict] = []
         unreadable_q: list[dict] = []
-        for obj in objects:
-            if obj.kind != "log":
-                continue
-            stats.objects_read += 1
-            if obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
-                stats.objects_skipped += 1
-                stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
-                continue
-            try:
-                digest, self._content_sha256[obj.key] = object_hashes(obj.path)
-            except OSError as e:  # listed, then gone or unreadable: say so, never skip silently
-                # no ingest marker: the next run tries it again
-                unreadable_q.append(self._quarantine_row(obj.key, None, "unreadable_object", f"cannot read the object: {e.strerror}"))
-                stats.objects_quarantined += 1
-                stats.inputs.append(self._input(obj, "", "quarantined", 0))
-                continue
-            etag = obj.etag or digest
-            if obj.key in previous:
-                if previous[obj.key] == etag:
+        batch: list[tuple[RawObject, str]] = []
+        size = 0
+        logs = [o for o in objects if o.kind == "log"]
+        # Hashing (zlib and hashlib release the GIL) runs one object ahead of the loop in a thread, so it
+        # overlaps DuckDB's work on the previous batch instead of adding to it.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudtrail-hash") as pool:
+            hashes = pool.map(_hashes_or_error, [o.path for o in logs])
+            for obj, hashed in zip(logs, hashes):
+                stats.objects_read += 1
+                if obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
                     stats.objects_skipped += 1
-                    stats.inputs.append(self._input(obj, digest, "skipped"))
-                else:
-                    stats.objects_changed += 1
-                    stats.inputs.append(self._input(obj, digest, "changed"))
-                    changed.append(self._marker(obj, etag, digest, "changed", 0, 0, 0, "-"))
-                continue
-            todo.append((obj, digest))
-            stats.bytes_read += obj.size_bytes
+                    stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
+                    continue
+                if isinstance(hashed, OSError):  # listed, then gone or unreadable: say so, never skip silently
+                    # no ingest marker: the next run tries it again
+                    unreadable_q.append(self._quarantine_row(
+                        obj.key, None, "unreadable_object", f"cannot read the object: {hashed.strerror}"))  # fmt: skip
+                    stats.objects_quarantined += 1
+                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
+                    continue
+                digest, self._content_sha256[obj.key] = hashed
+                etag = obj.etag or digest
+                if obj.key in previous:
+                    if previous[obj.key] == etag:
+                        stats.objects_skipped += 1
+                        stats.inputs.append(self._input(obj, digest, "skipped"))
+                    else:
+                        stats.objects_changed += 1
+                        stats.inputs.append(self._input(obj, digest, "changed"))
+                        changed.append(self._marker(obj, etag, digest, "changed", 0, 0, 0, "-"))
+                    continue
+                batch.append((obj, digest))
+                size += obj.size_bytes
+                stats.bytes_read += obj.size_bytes
+                if size >= BATCH_BYTES or len(batch) >= BATCH_OBJECTS:
+                    self._load_batch(batch, stats)
+                    progress(len(batch), size)
+                    batch, size = [], 0
+        if batch:
+            self._load_batch(batch, stats)
+            progress(len(batch), size)
         if changed or unreadable_q:
             self._commit(
                 "flagged-" + uuid.uuid4().hex[:12], changed,
                 [self._quarantine_changed(m) for m in changed] + unreadable_q,
             )  # fmt: skip
-        batch: list[tuple[RawObject, str]] = []
-        size = 0
-        for item in todo:
-            batch.append(item)
-            size += item[0].size_bytes
-            if size >= BATCH_BYTES or len(batch) >= BATCH_OBJECTS:
-                self._load_batch(batch, stats)
-                progress(len(batch), size)
-                batch, size = [], 0
-        if batch:
-            self._load_batch(batch, stats)
-            progress(len(batch), size)
         return stats
 
     def _input(self, obj: RawObject, digest: str, status: str, records: int | None = None) -> dict:
@@ -343,6 +344,15 @@ class CloudTrailLoader:
         lake.create_temp_table(con, "ingest_objects", "_ct_m")
         lake.insert_rows(con, "ingest_objects", "_ct_m", markers)
         lake.write_parquet(con, "SELECT * FROM _ct_m", self.marker_dir / f"batch-{batch_id}.parquet")
+
+
+def _hashes_or_error(path: Path | None):
+    if path is None:
+        return None
+    try:
+        return object_hashes(path)
+    except OSError as e:
+        return e
 
 
 def object_hashes(path: Path) -> tuple[str, str | None]:
