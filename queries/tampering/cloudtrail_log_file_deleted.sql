@@ -10,7 +10,7 @@ frameworks:
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.7]
-requires: [cloudtrail_digests, ingest_objects]
+requires: [cloudtrail_digest_log_files, ingest_objects]
 params: [period_start, period_end]
 description: >
   With log file validation on, CloudTrail writes a digest file every hour that lists each log file it delivered in
@@ -27,25 +27,14 @@ remediation: >
   unexplained deletion as a security incident, and protect the trail bucket with versioning, MFA delete or S3 Object
   Lock and a bucket policy that denies s3:DeleteObject.
 ---*/
-with listed as (  -- one row per log file each digest of the period lists
-    select d.account_id, d.region, d.digest_start_time, d.digest_end_time, d.source_key as digest_source_key,
-           cast(f.key as INTEGER) as log_file_index,
-           json_extract_string(f.value, '$.s3Bucket') as s3_bucket,
-           json_extract_string(f.value, '$.s3Object') as s3_object,
-           json_extract_string(f.value, '$.hashValue') as hash_value,
-           json_extract_string(f.value, '$.hashAlgorithm') as hash_algorithm,
-           json_extract_string(f.value, '$.oldestEventTime') as oldest_event_time,
-           json_extract_string(f.value, '$.newestEventTime') as newest_event_time
-    from cloudtrail_digests d, json_each(d.log_files) f
-    where d.digest_end_time >= $period_start and d.digest_end_time < $period_end
-),
-expected as (  -- the S3 key from AWSLogs/ on: what the bucket's key prefix, if any, is stripped to
-    select *, coalesce(nullif(regexp_extract(s3_object, '(?:^|/)(AWSLogs/.*)$', 1), ''), s3_object) as object_key
-    from listed
-    where s3_object is not null and s3_object <> ''
+with expected as (  -- every log file a digest of the period lists, keyed from AWSLogs/ on by the loader
+    select *, source_key as digest_source_key
+    from cloudtrail_digest_log_files
+    where digest_end_time >= $period_start and digest_end_time < $period_end
+      and object_key is not null and object_key <> ''
 ),
 present as (  -- every object the run found in the trail bucket, whatever became of it when loading
-    select distinct coalesce(nullif(regexp_extract(object_key, '(?:^|/)(AWSLogs/.*)$', 1), ''), object_key) as object_key
+    select distinct object_key
     from ingest_objects
     where object_key is not null
 )
@@ -61,7 +50,7 @@ select
            strftime(e.digest_end_time, '%Y-%m-%dT%H:%M:%SZ'),
            case when e.s3_bucket is not null then format(' {}', e.s3_bucket) else '' end,
            case when e.oldest_event_time is not null and e.newest_event_time is not null
-                then format(' ({} to {})', e.oldest_event_time, e.newest_event_time) else '' end) as reason,
+                then format(' ({} to {})', strftime(e.oldest_event_time, '%Y-%m-%dT%H:%M:%SZ'), strftime(e.newest_event_time, '%Y-%m-%dT%H:%M:%SZ')) else '' end) as reason,
     e.account_id,
     e.region,
     e.digest_start_time,

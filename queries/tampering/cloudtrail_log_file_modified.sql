@@ -10,7 +10,7 @@ frameworks:
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.7]
-requires: [cloudtrail_digests, ingest_objects]
+requires: [cloudtrail_digest_log_files, ingest_objects]
 params: [period_start, period_end]
 description: >
   With log file validation on, CloudTrail writes a digest file every hour that lists each log file it delivered in
@@ -31,30 +31,18 @@ remediation: >
   the bucket with S3 Object Lock, versioning and a bucket policy that allows writes to CloudTrail only. Validate the
   whole trail with `aws cloudtrail validate-logs`.
 ---*/
-with listed as (  -- one row per log file each digest of the period lists
-    select d.account_id, d.region, d.digest_start_time, d.digest_end_time, d.source_key as digest_source_key,
-           cast(f.key as INTEGER) as log_file_index,
-           json_extract_string(f.value, '$.s3Bucket') as s3_bucket,
-           json_extract_string(f.value, '$.s3Object') as s3_object,
-           json_extract_string(f.value, '$.hashValue') as hash_value,
-           json_extract_string(f.value, '$.hashAlgorithm') as hash_algorithm,
-           json_extract_string(f.value, '$.oldestEventTime') as oldest_event_time,
-           json_extract_string(f.value, '$.newestEventTime') as newest_event_time
-    from cloudtrail_digests d, json_each(d.log_files) f
-    where d.digest_end_time >= $period_start and d.digest_end_time < $period_end
-),
-expected as (  -- the S3 key from AWSLogs/ on: what the bucket's key prefix, if any, is stripped to
-    select *, coalesce(nullif(regexp_extract(s3_object, '(?:^|/)(AWSLogs/.*)$', 1), ''), s3_object) as object_key
-    from listed
-    where s3_object is not null and s3_object <> ''
+with expected as (  -- every log file a digest of the period lists, keyed from AWSLogs/ on by the loader
+    select *, source_key as digest_source_key
+    from cloudtrail_digest_log_files
+    where digest_end_time >= $period_start and digest_end_time < $period_end
+      and object_key is not null and object_key <> ''
 ),
 present as (  -- the latest ingest row of every object the run found in the trail bucket (a 'changed' flag comes last)
     select object_key, status as ingest_status, sha256 as object_sha256, content_sha256, loaded_at
     from (
-        select coalesce(nullif(regexp_extract(object_key, '(?:^|/)(AWSLogs/.*)$', 1), ''), object_key) as object_key,
-               status, sha256, content_sha256, loaded_at,
+        select object_key, status, sha256, content_sha256, loaded_at,
                row_number() over (
-                   partition by coalesce(nullif(regexp_extract(object_key, '(?:^|/)(AWSLogs/.*)$', 1), ''), object_key)
+                   partition by object_key
                    order by loaded_at desc nulls last, (status = 'changed') desc nulls last, batch_id desc nulls last,
                             content_sha256 nulls first
                ) as rn
@@ -96,14 +84,14 @@ select
                    || 'or damaged after delivery and the events it held{} cannot be verified.',
                    v.expected_hash,
                    case when v.oldest_event_time is not null and v.newest_event_time is not null
-                        then format(' ({} to {})', v.oldest_event_time, v.newest_event_time) else '' end)
+                        then format(' ({} to {})', strftime(v.oldest_event_time, '%Y-%m-%dT%H:%M:%SZ'), strftime(v.newest_event_time, '%Y-%m-%dT%H:%M:%SZ')) else '' end)
                else format(
                    'with the SHA-256 hash {} of its uncompressed content, but the object in the bucket hashes to {}: it '
                    || 'was altered after CloudTrail delivered it (events removed or edited), so the events it '
                    || 'holds{} cannot be trusted.',
                    v.expected_hash, v.actual_hash,
                    case when v.oldest_event_time is not null and v.newest_event_time is not null
-                        then format(' ({} to {} when delivered)', v.oldest_event_time, v.newest_event_time) else '' end)
+                        then format(' ({} to {} when delivered)', strftime(v.oldest_event_time, '%Y-%m-%dT%H:%M:%SZ'), strftime(v.newest_event_time, '%Y-%m-%dT%H:%M:%SZ')) else '' end)
            end) as reason,
     v.account_id,
     v.region,

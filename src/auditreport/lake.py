@@ -121,6 +121,28 @@ TABLES: dict[str, Table] = {
             partitioned=True,
         ),
         _t(
+            "cloudtrail_digest_log_files",
+            "cloudtrail",
+            "One row per log file a CloudTrail digest lists, with the hash CloudTrail recorded for its content: "
+            "what the integrity checks compare with the bucket.",
+            [
+                ("account_id", "VARCHAR"),
+                ("region", "VARCHAR"),
+                ("digest_start_time", "TIMESTAMP"),
+                ("digest_end_time", "TIMESTAMP"),
+                ("log_file_index", "INTEGER"),  # position in the digest's logFiles
+                ("s3_bucket", "VARCHAR"),
+                ("s3_object", "VARCHAR"),  # the full S3 key, as the digest records it
+                ("object_key", "VARCHAR"),  # the key from AWSLogs/ on, as ingest_objects.object_key holds it
+                ("hash_value", "VARCHAR"),  # SHA-256 of the uncompressed log file (ingest_objects.content_sha256)
+                ("hash_algorithm", "VARCHAR"),
+                ("oldest_event_time", "TIMESTAMP"),
+                ("newest_event_time", "TIMESTAMP"),
+            ],  # source_key: the digest file
+            time_column="digest_end_time",
+            partitioned=True,
+        ),
+        _t(
             "ingest_objects",
             "cloudtrail",
             "Every input object the run saw, with what became of it: loaded, quarantined or changed.",

@@ -129,10 +129,11 @@ class Run:
                                                 size_bytes=i["size_bytes"], records=i["records"], status=i["status"]))
         if stats.objects_changed:
             status.detail = f"{stats.objects_changed} object(s) changed since an earlier run loaded them"
-        rows, inputs, quarantine = read_digests(outcome.objects, self.run_id)
-        lake.replace_period_files(self.con, self.lake_root, "cloudtrail_digests", rows, self.period.label)
-        self._write_quarantine("cloudtrail_digest", quarantine)
-        for i in inputs:
+        digests = read_digests(outcome.objects, self.run_id)
+        lake.replace_period_files(self.con, self.lake_root, "cloudtrail_digests", digests.digests, self.period.label)
+        lake.replace_period_files(self.con, self.lake_root, "cloudtrail_digest_log_files", digests.log_files, self.period.label)
+        self._write_quarantine("cloudtrail_digest", digests.quarantine)
+        for i in digests.inputs:
             self.result.inputs.append(InputFile(source="cloudtrail_digest", **i))
         self._period_keys = {o.key for o in outcome.objects}
 
