@@ -18,6 +18,8 @@ access block) are evidence, stored as ``{"Error": {"Code", "Message"}}`` bodies,
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -84,7 +86,7 @@ class _Run:
         write_json(resource_path(self.root, account, region, service, operation, ident), body)
 
 
-class AwsSnapshotExtractor:
+class AwsSnapshotExtractor(ABC):
     """Shared driver: scopes in a bounded thread pool, staging, ``_capture.json``, error policy."""
 
     name = ""
@@ -160,10 +162,10 @@ class AwsSnapshotExtractor:
     def prepare(self, run: _Run) -> None:
         """Before the scopes run (single-threaded)."""
 
+    @abstractmethod
     def capture(self, run: _Run, account: str, region: str, notes: list[str]) -> None:
         """Capture one scope. Raise (botocore error or ScopeError) when the scope fails as a whole; append one line
         to ``notes`` for a resource that could not be read."""
-        raise NotImplementedError
 
     def finish(self, run: _Run) -> list[str]:
         """After the scopes: error lines about the whole source."""
