@@ -76,11 +76,11 @@ def generate(root: Path, events: int, per_file: int, seed: int = 7) -> list[Path
 
 # --- the three contenders, each run in its own process --------------------------------------------------------
 def run_auditreport(root: Path, out: Path, threads: int) -> dict:
-    from auditreport.extract.base import RawObject
+    from auditreport.lake.connection import connect
     from auditreport.load.cloudtrail import CloudTrailLoader
-    from auditreport.runner import connect
+    from auditreport.raw import RawObject
 
-    con = connect(out)
+    con = connect(work_dir=out)
     con.execute(f"SET threads = {threads}")
     objs = [RawObject(key=str(p.relative_to(root)), path=p, size_bytes=p.stat().st_size) for p in sorted(root.rglob("*.json.gz"))]
     t0 = time.perf_counter()

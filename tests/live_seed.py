@@ -10,6 +10,7 @@ from pathlib import Path
 
 from auditreport.config import Config
 from auditreport.extract.base import ExtractContext
+from auditreport.sources import SOURCES, _import
 from auditreport.period import Period
 from servers import moto_client
 
@@ -30,8 +31,18 @@ def make_config(moto_url: str, sources: dict, **aws) -> Config:
     return Config.model_validate({"organisation": "Test", "sources": sources, "aws": aws_cfg})
 
 
-def make_ctx(config: Config, raw_dir: Path, run_id: str = "run-1", period: Period = PERIOD, **kw) -> ExtractContext:
-    return ExtractContext(config=config, period=period, raw_dir=raw_dir, run_id=run_id, **kw)
+def make_ctx(raw_dir: Path, run_id: str = "run-1", period: Period = PERIOD, **kw) -> ExtractContext:
+    return ExtractContext(period=period, raw_dir=raw_dir, run_id=run_id, **kw)
+
+
+def extractor(config: Config, source: str, **kw):
+    """The live extractor of ``source`` as a run builds it: from the source's own settings (borrowed values filled
+    in by its record) and the [aws] section. ``kw`` goes to the extractor (the MLflow one takes env and page_size)."""
+    record = SOURCES[source]
+    settings = record.settings_for(config)
+    if kw:
+        return _import(record.kinds[settings.kind].extractor)(settings, **kw)
+    return record.extractor(settings, config.aws)
 
 
 # -- CloudTrail objects -----------------------------------------------------------------------------------------

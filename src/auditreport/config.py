@@ -9,18 +9,19 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator
 
 from .errors import ConfigError
 from .period import Period
+from .source_settings import FilesSettings, SourceSettings
+from .sources import SOURCE_NAMES, SOURCES
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 # The bundled sample configuration: the demo a new user runs first, and the commented example to copy.
 SAMPLE_CONFIG = PACKAGE_ROOT.parents[1] / "sample_data" / "auditreport.toml"
 
-SOURCE_NAMES = ["cloudtrail", "trails", "sagemaker", "cloudwatch", "iam", "s3", "mlflow"]
+__all__ = ["SOURCE_NAMES", "Aws", "Config", "Policy", "load_config"]
 
 
 class _Strict(BaseModel):
@@ -39,43 +40,6 @@ class Policy(_Strict):
     access_denied_threshold: int = Field(10, ge=1)
     access_denied_window_minutes: int = Field(15, ge=1)
     max_delivery_gap_hours: int = Field(6, ge=1)
-
-
-class FilesSource(_Strict):
-    kind: Literal["files"]
-    path: Path
-
-
-class S3TrailSource(_Strict):
-    kind: Literal["s3"]
-    uri: str
-    organization_id: str | None = None
-    accounts: list[str] | None = None  # default: [aws].accounts, else discovered from the bucket
-    regions: list[str] | None = None  # default: [aws].regions, else discovered
-    bucket_account: str | None = None  # the account whose credentials read the bucket; default: the first account
-
-    @field_validator("uri")
-    @classmethod
-    def _s3_uri(cls, v: str) -> str:
-        if not v.startswith("s3://") or len(v) <= 5:
-            raise ValueError(f"'{v}' is not an s3://bucket[/prefix] URI")
-        return v
-
-
-class AwsSource(_Strict):
-    kind: Literal["aws"]
-    log_group_prefixes: list[str] | None = None  # cloudwatch: default policy.ml_log_group_prefixes
-    event_log_groups: list[str] = []  # cloudwatch: groups whose events are read for the period
-    buckets: list[str] = []  # s3: buckets whose settings are read
-
-
-class MlflowRestSource(_Strict):
-    kind: Literal["rest"]
-    tracking_uri: str
-    timeout_seconds: float = Field(30, gt=0)
-
-
-SourceConfig = Annotated[Union[FilesSource, S3TrailSource, AwsSource, MlflowRestSource], Field(discriminator="kind")]
 
 
 class Aws(_Strict):
@@ -97,38 +61,33 @@ class Aws(_Strict):
         return v
 
 
-_ALLOWED_KINDS = {
-    "cloudtrail": {"files", "s3"},
-    "trails": {"files", "aws"},
-    "sagemaker": {"files", "aws"},
-    "cloudwatch": {"files", "aws"},
-    "iam": {"files", "aws"},
-    "s3": {"files", "aws"},
-    "mlflow": {"files", "rest"},
-}
-
-
 class Config(_Strict):
     organisation: str = "Unnamed organisation"
     period: str | None = None
     policy: Policy = Policy()
-    sources: dict[str, SourceConfig] = {}
+    sources: dict[str, SerializeAsAny[SourceSettings]] = {}
     aws: Aws = Aws()
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
 
-    @field_validator("sources")
+    @field_validator("sources", mode="before")
     @classmethod
-    def _known_sources(cls, v: dict) -> dict:
-        for name, src in v.items():
-            if name not in _ALLOWED_KINDS:
-                raise ValueError(f"unknown source '{name}' (known: {', '.join(SOURCE_NAMES)})")
-            if src.kind not in _ALLOWED_KINDS[name]:
-                raise ValueError(
-                    f"source '{name}' cannot be kind '{src.kind}' (allowed: {', '.join(sorted(_ALLOWED_KINDS[name]))})"
-                )
-        return v
+    def _known_sources(cls, v) -> dict:
+        """Each source validated by the settings model of its kind, as its record in the registry says."""
+        if not isinstance(v, dict):
+            raise ValueError("must be a table of sources")
+        out = {}
+        for name, body in v.items():
+            if name not in SOURCES:
+                raise ValueError(f"unknown source '{name}' (known: {', '.join(SOURCES)})")
+            if isinstance(body, SourceSettings):
+                body = body.model_dump()
+            try:
+                out[name] = SOURCES[name].validate(body)
+            except ValidationError as e:
+                raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
+        return out
 
     @field_validator("period")
     @classmethod
@@ -151,15 +110,23 @@ class Config(_Strict):
         return self.policy.model_dump()
 
 
-def _format_validation_error(path: Path, err: ValidationError) -> str:
+_NESTED = "\x00"  # marks a message that carries its own location below sources (a source's settings)
+
+
+def _one_error(err: ValidationError) -> str:
+    """'key.path: message (and N more)' of a validation error."""
     first = err.errors()[0]
-    loc_parts = [str(p) for p in first["loc"]]
-    if len(loc_parts) > 2 and loc_parts[0] == "sources" and loc_parts[2] in {"files", "s3", "aws", "rest"}:
-        del loc_parts[2]  # pydantic puts the discriminator value in the path
-    loc = ".".join(loc_parts)
+    loc = ".".join(str(p) for p in first["loc"])
     msg = first["msg"].removeprefix("Value error, ")
     more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
-    return f"{path}: {loc}: {msg}{more}"
+    return f"{loc}: {msg}{more}" if loc else f"{msg}{more}"
+
+
+def _format_validation_error(path: Path, err: ValidationError) -> str:
+    line = _one_error(err)
+    if _NESTED in line:  # sources: \x00<name>.<key>: message -> sources.<name>.<key>: message
+        line = line.replace(f": {_NESTED}", ".", 1)
+    return f"{path}: {line}"
 
 
 def load_config(path: Path | str | None = None) -> Config:
@@ -181,7 +148,7 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(_format_validation_error(path, e)) from None
     base = path.resolve().parent
     for src in cfg.sources.values():
-        if isinstance(src, FilesSource) and not src.path.is_absolute():
+        if isinstance(src, FilesSettings) and not src.path.is_absolute():
             src.path = (base / src.path).resolve()
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()

@@ -8,21 +8,20 @@ from pathlib import Path
 
 import duckdb
 
-from . import lake
 from .errors import ConfigError
+from .lake import TABLES
+from .lake.connection import connect, create_views, sql_string
 
 
 def open_lake(out_dir: Path) -> duckdb.DuckDBPyConnection:
     lake_root = Path(out_dir) / "lake"
     if not lake_root.is_dir():
         raise ConfigError(f"{out_dir}: no lake/ folder here; run 'auditreport run --out {out_dir}' first")
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    for name in lake.TABLES:
-        con.execute(lake.view_sql(lake_root.resolve(), name))
+    con = connect()
+    create_views(con, lake_root)
     db = Path(out_dir) / "audit.duckdb"
     if db.is_file():
-        con.execute(f"ATTACH '{db.resolve()}' AS audit (READ_ONLY)")
+        con.execute(f"ATTACH {sql_string(db.resolve())} AS audit (READ_ONLY)")
         for t in ("check_results", "findings"):
             if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'audit' AND table_name = ?", [t]).fetchone()[0]:
                 con.execute(f'CREATE VIEW "{t}" AS SELECT * FROM audit."{t}"')
@@ -51,7 +50,7 @@ def run_query(con, query: str, fmt: str, echo) -> None:
 
 
 def shell(con, fmt: str) -> None:
-    print("auditreport SQL over the lake. Tables: " + ", ".join(lake.TABLES) + ". End statements with ';', Ctrl-D quits.")
+    print("auditreport SQL over the lake. Tables: " + ", ".join(TABLES) + ". End statements with ';', Ctrl-D quits.")
     buf = []
     while True:
         try:

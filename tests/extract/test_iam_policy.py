@@ -18,10 +18,8 @@ from pathlib import Path
 import botocore.session
 from botocore import xform_name
 
-from auditreport.extract.aws_snapshots import EXTRACTORS
-from auditreport.extract.s3_cloudtrail import S3CloudTrailExtractor
-from live_seed import ACCOUNTS, ORG, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, make_config, make_ctx, \
-    seed_everything
+from live_seed import (ACCOUNTS, ORG, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, extractor, make_config,
+                       make_ctx, seed_everything)
 
 REPO = Path(__file__).resolve().parents[2]
 POLICY = REPO / "docs" / "iam-policy.json"
@@ -85,9 +83,9 @@ def test_every_call_of_a_full_extraction_is_allowed_and_every_permission_is_used
         "iam": {"kind": "aws"},
         "s3": {"kind": "aws", "buckets": seeded["buckets"]},
     }, accounts=ACCOUNTS, regions=REGIONS, role_arn=ROLE_PATTERN, external_id="x-1")
-    ctx = make_ctx(cfg, tmp_path / "raw")
+    ctx = make_ctx(tmp_path / "raw")
     with aws_calls.recording():
-        outcomes = [cls().extract(ctx) for cls in [*EXTRACTORS.values(), S3CloudTrailExtractor]]
+        outcomes = [extractor(cfg, name).extract(ctx) for name in cfg.sources]
     assert all(o.errors == [] for o in outcomes), [o.errors for o in outcomes]
 
     used = {iam_action(s, o) for s, o in aws_calls.operations() if (s, o) not in NO_PERMISSION_NEEDED}

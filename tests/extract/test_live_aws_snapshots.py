@@ -20,11 +20,9 @@ from urllib.parse import quote
 import pytest
 
 from auditreport.errors import SourceError
-from auditreport.extract.aws_snapshots import (CloudWatchExtractor, IamExtractor, S3SettingsExtractor,
-                                               SageMakerExtractor, TrailsExtractor)
 from auditreport.period import Period
-from live_seed import (ACCOUNTS, REGIONS, ROLE_PATTERN, make_config, make_ctx, read_json, seed_buckets, seed_iam,
-                       seed_logs, seed_sagemaker, seed_trails)
+from live_seed import (ACCOUNTS, REGIONS, ROLE_PATTERN, extractor, make_config, make_ctx, read_json, seed_buckets,
+                       seed_iam, seed_logs, seed_sagemaker, seed_trails)
 from servers import moto_client
 
 def multi(url: str, sources: dict, **aws):
@@ -36,9 +34,9 @@ def test_trails_keep_shadow_trails_and_read_status_and_selectors_in_the_home_reg
         Bucket="org-trail-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     for a in ACCOUNTS:
         seed_trails({r: moto_client(moto.url, "cloudtrail", r, a) for r in REGIONS}, a)
-    ctx = make_ctx(multi(moto.url, {"trails": {"kind": "aws"}}), tmp_path / "raw")
+    cfg, ctx = multi(moto.url, {"trails": {"kind": "aws"}}), make_ctx(tmp_path / "raw")
     with aws_calls.recording():
-        out = TrailsExtractor().extract(ctx)
+        out = extractor(cfg, "trails").extract(ctx)
     assert out.errors == [] and out.root == tmp_path / "raw" / "trails" and out.kind == "aws"
     for a in ACCOUNTS:
         eu = read_json(out.root / a / "eu-west-1" / "cloudtrail" / "DescribeTrails.json")
@@ -72,8 +70,7 @@ def test_sagemaker_registry_endpoints_and_the_deployment_chain(moto, tmp_path):
     for a in ACCOUNTS:
         for r in REGIONS:
             seeded[(a, r)] = seed_sagemaker(moto_client(moto.url, "sagemaker", r, a), a, r)
-    ctx = make_ctx(multi(moto.url, {"sagemaker": {"kind": "aws"}}), tmp_path / "raw")
-    out = SageMakerExtractor().extract(ctx)
+    out = extractor(multi(moto.url, {"sagemaker": {"kind": "aws"}}), "sagemaker").extract(make_ctx(tmp_path / "raw"))
     assert out.errors == []
     for (a, r), arns in seeded.items():
         d = out.root / a / r / "sagemaker"
@@ -102,12 +99,12 @@ def test_a_deleted_endpoint_does_not_linger_in_the_next_snapshot(moto, tmp_path)
     sm = moto_client(moto.url, "sagemaker", "eu-west-1")
     seed_sagemaker(sm, "123456789012", "eu-west-1")
     cfg = make_config(moto.url, {"sagemaker": {"kind": "aws"}}, regions=["eu-west-1"])
-    first = SageMakerExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    first = extractor(cfg, "sagemaker").extract(make_ctx(tmp_path / "raw"))
     account = "123456789012"  # moto's default account: no [aws].accounts means "the account of the credentials"
     endpoint = first.root / account / "eu-west-1" / "sagemaker" / "DescribeEndpoint" / "scratch-endpoint.json"
     assert endpoint.is_file()
     sm.delete_endpoint(EndpointName="scratch-endpoint")
-    SageMakerExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="run-2"))
+    extractor(cfg, "sagemaker").extract(make_ctx(tmp_path / "raw", run_id="run-2"))
     assert not endpoint.exists()
     assert (first.root / account / "eu-west-1" / "sagemaker" / "DescribeEndpoint" / "fraud-prod.json").is_file()
     assert not list((tmp_path / "raw").glob(".sagemaker*"))  # no staging leftovers
@@ -135,9 +132,9 @@ def test_cloudwatch_log_groups_of_every_ml_prefix_and_events_bounded_to_the_peri
     cfg = make_config(moto.url, {"cloudwatch": {"kind": "aws", "log_group_prefixes": ["/ml/"],
                                                 "event_log_groups": ["/ml/training", "/ml/absent"]}},
                       regions=["eu-west-1"])
-    ctx = make_ctx(cfg, tmp_path / "raw", period=period)
+    ctx = make_ctx(tmp_path / "raw", period=period)
     with aws_calls.recording():
-        out = CloudWatchExtractor().extract(ctx)
+        out = extractor(cfg, "cloudwatch").extract(ctx)
 
     d = out.root / "123456789012" / "eu-west-1" / "logs"
     groups = {g["logGroupName"]: g for g in read_json(d / "DescribeLogGroups.json")["logGroups"]}
@@ -160,7 +157,7 @@ def test_cloudwatch_in_every_account_and_region(moto, tmp_path):
         for r in REGIONS:
             seed_logs(moto_client(moto.url, "logs", r, a))
     cfg = multi(moto.url, {"cloudwatch": {"kind": "aws", "log_group_prefixes": ["/ml/"]}})
-    out = CloudWatchExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    out = extractor(cfg, "cloudwatch").extract(make_ctx(tmp_path / "raw"))
     assert out.errors == []
     for a in ACCOUNTS:
         for r in REGIONS:
@@ -174,7 +171,7 @@ def test_iam_authorization_details_merged_per_account(moto, tmp_path, aws_calls)
     for a in ACCOUNTS:
         seed_iam(moto_client(moto.url, "iam", "us-east-1", a), a)
     with aws_calls.recording():
-        out = IamExtractor().extract(make_ctx(multi(moto.url, {"iam": {"kind": "aws"}}), tmp_path / "raw"))
+        out = extractor(multi(moto.url, {"iam": {"kind": "aws"}}), "iam").extract(make_ctx(tmp_path / "raw"))
     assert out.errors == [] and "regions" not in out.location
     for a in ACCOUNTS:
         body = read_json(out.root / a / "global" / "iam" / "GetAccountAuthorizationDetails.json")
@@ -201,7 +198,7 @@ def test_s3_bucket_settings_read_in_the_owning_account(moto, tmp_path):
     cfg = multi(moto.url, {"s3": {"kind": "aws", "buckets": [*buckets, "nobody-owns-this"]},
                            "cloudtrail": {"kind": "s3", "uri": "s3://org-trail-logs/cloudtrail",
                                           "bucket_account": log_archive}})
-    out = S3SettingsExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    out = extractor(cfg, "s3").extract(make_ctx(tmp_path / "raw"))
 
     def body(account, operation, bucket):
         return read_json(out.root / account / "global" / "s3" / operation / f"{bucket}.json")
@@ -230,7 +227,7 @@ def test_one_unreachable_account_makes_the_source_partial_and_all_unreachable_ma
     seed_sagemaker(moto_client(moto.url, "sagemaker", "eu-west-1"), "123456789012", "eu-west-1")
     cfg = make_config(moto.url, {"sagemaker": {"kind": "aws"}}, accounts=["123456789012", "999999999999"],
                       regions=["eu-west-1"])
-    out = SageMakerExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    out = extractor(cfg, "sagemaker").extract(make_ctx(tmp_path / "raw"))
     assert out.errors == ["account 999999999999: the credentials belong to account 123456789012; "
                           "set [aws].role_arn to read other accounts"]
     assert (out.root / "123456789012" / "eu-west-1" / "sagemaker" / "DescribeEndpoint" / "fraud-prod.json").is_file()
@@ -239,5 +236,5 @@ def test_one_unreachable_account_makes_the_source_partial_and_all_unreachable_ma
 
     cfg = make_config(moto.url, {"sagemaker": {"kind": "aws"}}, accounts=["999999999999"], regions=["eu-west-1"])
     with pytest.raises(SourceError) as e:
-        SageMakerExtractor().extract(make_ctx(cfg, tmp_path / "raw2"))
+        extractor(cfg, "sagemaker").extract(make_ctx(tmp_path / "raw2"))
     assert e.value.source == "sagemaker" and "999999999999" in str(e.value)

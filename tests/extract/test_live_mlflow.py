@@ -16,8 +16,7 @@ import pytest
 
 from auditreport.config import Config
 from auditreport.errors import SourceError
-from auditreport.extract.mlflow_rest import MlflowRestExtractor
-from live_seed import make_ctx, read_json, wait_for_next_second
+from live_seed import extractor, make_ctx, read_json, wait_for_next_second
 from servers import closed_port
 
 
@@ -47,13 +46,13 @@ def snapshots(root):
 def test_snapshot_of_models_versions_aliases_tags_and_runs(mlflow, tmp_path):
     seeded = seed_registry(mlflow)
     progress = []
-    out = MlflowRestExtractor().extract(make_ctx(mlflow_config(mlflow.url), tmp_path / "raw",
+    out = extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(tmp_path / "raw",
                                                  progress=lambda *a: progress.append(a)))
     assert out.kind == "rest" and out.root == tmp_path / "raw" / "mlflow" and out.location == mlflow.url
     [snap] = snapshots(out.root)
     assert snap.name == out.captured_at.strftime("%Y%m%dT%H%M%SZ")
     capture = read_json(snap / "_capture.json")
-    assert capture == {"captured_at": out.captured_at.isoformat(), "tracking_uri": mlflow.url}
+    assert capture == {"captured_at": out.captured_at.isoformat(), "format_version": 1, "tracking_uri": mlflow.url}
     assert datetime.fromisoformat(capture["captured_at"]).utcoffset().total_seconds() == 0
 
     models = read_json(snap / "registered-models-search.json")["registered_models"]
@@ -84,11 +83,11 @@ def test_snapshot_of_models_versions_aliases_tags_and_runs(mlflow, tmp_path):
 def test_a_second_snapshot_after_moving_an_alias_keeps_the_first(mlflow, tmp_path):
     seeded = seed_registry(mlflow)
     raw = tmp_path / "raw"
-    MlflowRestExtractor().extract(make_ctx(mlflow_config(mlflow.url), raw))
+    extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(raw))
     mlflow.set_alias("fraud-detector", "champion", seeded["v2"])
     mlflow.delete_version_tag("fraud-detector", seeded["v1"], "approved_by")
     wait_for_next_second()
-    MlflowRestExtractor().extract(make_ctx(mlflow_config(mlflow.url), raw, run_id="run-2"))
+    extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(raw, run_id="run-2"))
 
     first, second = snapshots(raw / "mlflow")
     assert first.name < second.name
@@ -104,8 +103,8 @@ def test_a_second_snapshot_after_moving_an_alias_keeps_the_first(mlflow, tmp_pat
 def test_two_snapshots_within_one_second_get_distinct_names(mlflow, tmp_path):
     mlflow.create_model("m")
     raw = tmp_path / "raw"
-    a = MlflowRestExtractor().extract(make_ctx(mlflow_config(mlflow.url), raw))
-    b = MlflowRestExtractor().extract(make_ctx(mlflow_config(mlflow.url), raw))
+    a = extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(raw))
+    b = extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(raw))
     assert a.captured_at < b.captured_at and len(snapshots(raw / "mlflow")) == 2
 
 
@@ -115,7 +114,7 @@ def test_pages_are_merged(mlflow, tmp_path):
         mlflow.create_model(f"model-{i}")
         for _ in range(2):
             mlflow.create_version(f"model-{i}", f"s3://x/{i}", run)
-    out = MlflowRestExtractor(page_size=2).extract(make_ctx(mlflow_config(mlflow.url), tmp_path / "raw"))
+    out = extractor(mlflow_config(mlflow.url), "mlflow", page_size=2).extract(make_ctx(tmp_path / "raw"))
     [snap] = snapshots(out.root)
     assert len(read_json(snap / "registered-models-search.json")["registered_models"]) == 5
     assert len(read_json(snap / "model-versions-search.json")["model_versions"]) == 10
@@ -131,7 +130,7 @@ def test_a_failed_capture_leaves_no_half_snapshot(mlflow, tmp_path):
         raise Killed
 
     with pytest.raises(Killed):
-        MlflowRestExtractor().extract(make_ctx(mlflow_config(mlflow.url), tmp_path / "raw", progress=die))
+        extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(tmp_path / "raw", progress=die))
     assert list((tmp_path / "raw" / "mlflow" / "snapshots").iterdir()) == []
 
 
@@ -174,7 +173,7 @@ def test_http_401_is_a_source_error_and_credentials_come_from_the_environment(an
     uri, handler = answering
     monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", "s3cr3t-token")
     with pytest.raises(SourceError) as e:
-        MlflowRestExtractor().extract(make_ctx(mlflow_config(uri), tmp_path / "raw"))
+        extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
     msg = str(e.value)
     assert e.value.source == "mlflow" and msg.startswith(f"source 'mlflow': {uri}: HTTP 401")
     assert "MLFLOW_TRACKING_TOKEN" in msg and "\n" not in msg and "s3cr3t" not in msg
@@ -185,7 +184,7 @@ def test_http_401_is_a_source_error_and_credentials_come_from_the_environment(an
     monkeypatch.setenv("MLFLOW_TRACKING_USERNAME", "auditor")
     monkeypatch.setenv("MLFLOW_TRACKING_PASSWORD", "pw")
     with pytest.raises(SourceError):
-        MlflowRestExtractor().extract(make_ctx(mlflow_config(uri), tmp_path / "raw"))
+        extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
     assert handler.seen_headers[-1]["Authorization"] == "Basic " + base64.b64encode(b"auditor:pw").decode()
 
 
@@ -193,13 +192,13 @@ def test_http_401_is_a_source_error_and_credentials_come_from_the_environment(an
 def test_http_500_is_a_source_error(answering, tmp_path):
     uri, _ = answering
     with pytest.raises(SourceError) as e:
-        MlflowRestExtractor().extract(make_ctx(mlflow_config(uri), tmp_path / "raw"))
+        extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
     assert "HTTP 500" in str(e.value) and "INTERNAL_ERROR boom" in str(e.value)
 
 
 def test_connection_refused_is_a_source_error(tmp_path):
     uri = f"http://127.0.0.1:{closed_port()}"
     with pytest.raises(SourceError) as e:
-        MlflowRestExtractor().extract(make_ctx(mlflow_config(uri), tmp_path / "raw"))
+        extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
     assert str(e.value).startswith(f"source 'mlflow': {uri}: cannot connect") and "refused" in str(e.value)
 

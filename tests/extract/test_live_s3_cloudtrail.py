@@ -10,9 +10,9 @@ from datetime import date
 import pytest
 
 from auditreport.errors import SourceError
-from auditreport.extract.base import CLOUDTRAIL_KEY
-from auditreport.extract.s3_cloudtrail import S3CloudTrailExtractor, parse_s3_uri
-from live_seed import (ACCOUNTS, ORG, PERIOD, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX,
+from auditreport.raw import CLOUDTRAIL_KEY
+from auditreport.source_settings import parse_s3_uri
+from live_seed import (ACCOUNTS, ORG, PERIOD, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, extractor,
                        make_config, make_ctx, seed_trail_bucket)
 from servers import moto_client
 
@@ -43,9 +43,9 @@ def test_lists_only_the_day_prefixes_of_the_period_and_mirrors_the_key_layout(mo
     s3, keys = bucket
     cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
                       accounts=ACCOUNTS, regions=REGIONS)
-    ctx = make_ctx(cfg, tmp_path / "raw")
+    ctx = make_ctx(tmp_path / "raw")
     with aws_calls.recording():
-        out = S3CloudTrailExtractor().extract(ctx)
+        out = extractor(cfg, "cloudtrail").extract(ctx)
 
     assert out.errors == [] and out.kind == "s3" and out.location == f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"
     got = {o.key: o for o in out.objects}
@@ -79,7 +79,7 @@ def test_organisation_trail_accounts_and_regions_are_discovered(moto, tmp_path, 
     keys = seed_trail_bucket(s3, prefix="", org=ORG)
     cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}"}})
     with aws_calls.recording():
-        out = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+        out = extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw"))
 
     assert {o.key for o in out.objects} == keys["log"] | keys["digest"]
     assert all(k.startswith(f"AWSLogs/{ORG}/") for k in (o.key for o in out.objects))
@@ -104,7 +104,7 @@ def test_organisation_id_from_the_config_and_assume_role_into_the_bucket_account
         role_arn=ROLE_PATTERN, external_id="audit-ext-id", regions=["eu-west-1"],
     )
     with aws_calls.recording():
-        out = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="20261101T0300Z-ab12"))
+        out = extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw", run_id="20261101T0300Z-ab12"))
     assert {o.key for o in out.objects} == {k for k in keys["log"] | keys["digest"]
                                             if f"/{ACCOUNTS[0]}/" in k and "/eu-west-1/" in k}
     assume = aws_calls.of("AssumeRole")
@@ -117,11 +117,11 @@ def test_second_run_downloads_nothing_and_a_changed_object_is_downloaded_again(m
     s3, keys = bucket
     cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
                       accounts=ACCOUNTS, regions=REGIONS)
-    first = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    first = extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw"))
     loaded = {o.key: o.etag for o in first.objects}  # what the loader records as loaded
 
     with aws_calls.recording():
-        second = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="run-2",
+        second = extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw", run_id="run-2",
                                                           already_loaded=loaded))
     assert aws_calls.of("GetObject") == []
     assert {o.key for o in second.objects} == set(loaded)
@@ -130,7 +130,7 @@ def test_second_run_downloads_nothing_and_a_changed_object_is_downloaded_again(m
     # the bucket owner rewrites one object: a new ETag, which must come back downloaded, with its new ETag
     changed = sorted(keys["log"])[3]
     s3.put_object(Bucket=TRAIL_BUCKET, Key=TRAIL_PREFIX + changed, Body=b"rewritten, not even gzip")
-    third = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw", run_id="run-3", already_loaded=loaded))
+    third = extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw", run_id="run-3", already_loaded=loaded))
     downloaded = [o for o in third.objects if o.path is not None]
     assert [o.key for o in downloaded] == [changed]
     assert downloaded[0].etag != loaded[changed]
@@ -151,7 +151,7 @@ def test_a_run_killed_midway_then_run_again_has_every_object_exactly_once(moto, 
             raise Killed
 
     with pytest.raises(Killed):
-        S3CloudTrailExtractor().extract(make_ctx(cfg, raw, progress=die_after_five))
+        extractor(cfg, "cloudtrail").extract(make_ctx(raw, progress=die_after_five))
     root = raw / "cloudtrail"
     half = [p for p in root.rglob("*") if p.is_file()]
     assert 5 <= len(half) < len(keys["log"] | keys["digest"])
@@ -162,7 +162,7 @@ def test_a_run_killed_midway_then_run_again_has_every_object_exactly_once(moto, 
     stale.write_bytes(b"half an object")
 
     progress = []
-    out = S3CloudTrailExtractor().extract(make_ctx(cfg, raw, run_id="run-2",
+    out = extractor(cfg, "cloudtrail").extract(make_ctx(raw, run_id="run-2",
                                                    progress=lambda *a: progress.append(a)))
     listed = [o.key for o in out.objects]
     assert len(listed) == len(set(listed)) and set(listed) == keys["log"] | keys["digest"]
@@ -175,7 +175,7 @@ def test_a_run_killed_midway_then_run_again_has_every_object_exactly_once(moto, 
 def test_a_configured_account_without_logs_makes_the_source_partial(moto, bucket, tmp_path):
     cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": f"s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"}},
                       accounts=[*ACCOUNTS, "444444444444"], regions=REGIONS)
-    out = S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+    out = extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw"))
     assert len(out.objects) == len(bucket[1]["log"] | bucket[1]["digest"])
     assert len(out.errors) == 1 and "444444444444" in out.errors[0] and "2026-10" in out.errors[0]
 
@@ -183,7 +183,7 @@ def test_a_configured_account_without_logs_makes_the_source_partial(moto, bucket
 def test_a_missing_bucket_is_a_source_error_naming_the_source(moto, tmp_path):
     cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": "s3://no-such-trail-bucket/x"}})
     with pytest.raises(SourceError) as e:
-        S3CloudTrailExtractor().extract(make_ctx(cfg, tmp_path / "raw"))
+        extractor(cfg, "cloudtrail").extract(make_ctx(tmp_path / "raw"))
     assert e.value.source == "cloudtrail"
     assert "NoSuchBucket" in str(e.value) and "ListObjectsV2" in str(e.value)
     assert "\n" not in str(e.value)

@@ -13,12 +13,12 @@ import json
 import pytest
 
 from auditreport.errors import SourceError
-from auditreport.extract.aws_snapshots import EXTRACTORS
-from auditreport.extract.s3_cloudtrail import S3CloudTrailExtractor
-from live_seed import make_config, make_ctx
+from auditreport.extract.cloudtrail_s3 import S3CloudTrailExtractor
+from auditreport.extract.mlflow import MlflowRestExtractor
+from auditreport.sources import SOURCES as REGISTRY
+from live_seed import extractor, make_config, make_ctx
 from servers import closed_port, moto_client
 
-ALL = {**EXTRACTORS, "cloudtrail": S3CloudTrailExtractor}
 SOURCES = {
     "cloudtrail": {"kind": "s3", "uri": "s3://denied-trail-bucket/logs"},
     "trails": {"kind": "aws"},
@@ -50,7 +50,7 @@ def powerless_user(moto, monkeypatch):
 def test_access_denied_makes_the_source_unavailable(moto, powerless_user, source, tmp_path):
     cfg = make_config(moto.url, {source: SOURCES[source]}, regions=["eu-west-1"], accounts=["123456789012"])
     with pytest.raises(SourceError) as e:
-        ALL[source]().extract(make_ctx(cfg, tmp_path / "raw"))
+        extractor(cfg, source).extract(make_ctx(tmp_path / "raw"))
     msg = str(e.value)
     assert e.value.source == source and e.value.exit_code == 2
     assert "AccessDenied" in msg and "\n" not in msg and "<" not in msg, msg
@@ -62,7 +62,7 @@ def test_an_endpoint_that_refuses_connections_makes_the_source_unavailable(moto,
     url = f"http://127.0.0.1:{closed_port()}"
     cfg = make_config(url, {source: SOURCES[source]}, regions=["eu-west-1"], max_attempts=1)
     with pytest.raises(SourceError) as e:
-        ALL[source]().extract(make_ctx(cfg, tmp_path / "raw"))
+        extractor(cfg, source).extract(make_ctx(tmp_path / "raw"))
     assert e.value.source == source
     assert "EndpointConnectionError" in str(e.value) and "eu-west-1" in str(e.value)
 
@@ -72,19 +72,21 @@ def test_no_credentials_at_all(moto, monkeypatch, tmp_path):
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
     cfg = make_config(moto.url, {"iam": {"kind": "aws"}}, regions=["eu-west-1"])
     with pytest.raises(SourceError) as e:
-        ALL["iam"]().extract(make_ctx(cfg, tmp_path / "raw"))
+        extractor(cfg, "iam").extract(make_ctx(tmp_path / "raw"))
     assert "NoCredentialsError" in str(e.value) and "GetCallerIdentity" in str(e.value)
 
 
 def test_the_registry_builds_the_live_extractors(moto, tmp_path):
-    """The runner's registry hands (source, config) to each live extractor; the result reads the same server."""
-    from auditreport.extract.registry import make_extractor
-
+    """Each source's record builds its live extractor from that source's settings (and [aws]); the result reads the
+    same server."""
     moto_client(moto.url, "iam", "us-east-1").create_role(RoleName="ml-x", AssumeRolePolicyDocument="{}")
     cfg = make_config(moto.url, {"iam": {"kind": "aws"}, "cloudtrail": SOURCES["cloudtrail"],
                                  "mlflow": {"kind": "rest", "tracking_uri": "http://127.0.0.1:1"}},
                       regions=["eu-west-1"])
-    out = make_extractor("iam", cfg.sources["iam"], cfg).extract(make_ctx(cfg, tmp_path / "raw"))
+    iam = REGISTRY["iam"].extractor(cfg.sources["iam"], cfg.aws)
+    out = iam.extract(make_ctx(tmp_path / "raw"))
     assert out.source == "iam" and (out.root / "123456789012" / "global" / "iam").is_dir()
-    assert type(make_extractor("cloudtrail", cfg.sources["cloudtrail"], cfg)) is S3CloudTrailExtractor
-    assert make_extractor("mlflow", cfg.sources["mlflow"], cfg).name == "mlflow"
+    trail = REGISTRY["cloudtrail"].extractor(cfg.sources["cloudtrail"], cfg.aws)
+    assert type(trail) is S3CloudTrailExtractor and trail.settings is cfg.sources["cloudtrail"]
+    mlflow = REGISTRY["mlflow"].extractor(cfg.sources["mlflow"], cfg.aws)
+    assert type(mlflow) is MlflowRestExtractor and mlflow.settings.tracking_uri == "http://127.0.0.1:1"

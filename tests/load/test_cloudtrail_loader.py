@@ -11,12 +11,12 @@ import duckdb
 import pytest
 
 from auditreport import lake
-from auditreport.extract.base import ExtractContext, RawObject
-from auditreport.extract.files import list_cloudtrail_objects
-from auditreport.config import Config
+from auditreport.extract.base import ExtractContext
+from auditreport.extract.cloudtrail_files import list_cloudtrail_objects
+from auditreport.lake.connection import connect, view_sql
 from auditreport.load.cloudtrail import CloudTrailLoader, load_records_into
 from auditreport.period import Period
-from auditreport.runner import connect
+from auditreport.raw import RawObject
 
 REALTRAIL = Path(__file__).resolve().parents[1] / "data" / "realtrail"
 CORPORA = sorted(REALTRAIL.glob("*.jsonl"))
@@ -35,14 +35,14 @@ def _objects(root: Path) -> list[RawObject]:
 
 
 def _events(con, lake_root) -> duckdb.DuckDBPyRelation:
-    con.execute(lake.view_sql(lake_root, "cloudtrail_events"))
-    con.execute(lake.view_sql(lake_root, "quarantine"))
-    con.execute(lake.view_sql(lake_root, "ingest_objects"))
+    con.execute(view_sql(lake_root, "cloudtrail_events"))
+    con.execute(view_sql(lake_root, "quarantine"))
+    con.execute(view_sql(lake_root, "ingest_objects"))
 
 
 @pytest.fixture
 def con(tmp_path):
-    c = connect(tmp_path)
+    c = connect(work_dir=tmp_path)
     yield c
     c.close()
 
@@ -168,6 +168,6 @@ def test_only_the_period_days_are_listed(tmp_path):
     org = root / "AWSLogs" / "o-abcdefghij" / "444455556666" / "CloudTrail" / "us-east-1" / "2026" / "10" / "03"
     org.mkdir(parents=True)
     (org / "444455556666_CloudTrail_us-east-1_20261003T0000Z_org.json.gz").write_bytes(b"")
-    ctx = ExtractContext(config=Config(), period=Period(2026, 10), raw_dir=tmp_path, run_id="t")
+    ctx = ExtractContext(period=Period(2026, 10), raw_dir=tmp_path, run_id="t")
     keys = sorted(o.key.split("/CloudTrail/")[1][:20] for o in list_cloudtrail_objects(root, ctx))
     assert keys == ["eu-west-1/2026/09/30", "eu-west-1/2026/10/15", "eu-west-1/2026/11/01", "us-east-1/2026/10/03"]

@@ -6,8 +6,8 @@ import gzip
 import json
 from datetime import datetime
 
-from auditreport.extract.base import RawObject
-from auditreport.load.digests import read_digests
+from auditreport.load.cloudtrail_digests import read_digests
+from auditreport.raw import RawObject
 
 
 def _digest(tmp_path, key: str, body) -> RawObject:

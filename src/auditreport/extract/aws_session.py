@@ -24,12 +24,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import __version__
 from ..config import Aws
+from ..raw import GLOBAL_REGION
 from ..errors import SourceError
 
 # Everything a boto3 call can raise that means "AWS said no" or "AWS could not be reached".
 AWS_ERRORS = (BotoCoreError, ClientError)
 
-GLOBAL = "global"  # the region label of IAM and S3 bucket settings in the canonical layout
 _FALLBACK_REGION = "us-east-1"
 
 
@@ -166,7 +166,7 @@ class AwsSessions:
 
         Raises :class:`ScopeError` (one line) when the account cannot be reached: AssumeRole refused, or, without a
         role, credentials that belong to another account than the one asked for."""
-        if region == GLOBAL:
+        if region == GLOBAL_REGION:
             region = self.default_region()
         key = (service, account, region)
         with self._lock:

@@ -13,13 +13,10 @@ quarantined whole; an object that is valid JSON but not a CloudTrail log file is
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
-import re
 import shutil
 import tempfile
 import uuid
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -29,7 +26,9 @@ import duckdb
 
 from .. import lake
 from ..errors import AuditReportError
-from ..extract.base import CLOUDTRAIL_KEY, RawObject
+from ..lake.writer import quarantine_row, write_quarantine, write_rows
+from ..raw import CLOUDTRAIL_KEY, RawObject
+from .cloudtrail_objects import classify_read_error, excerpt, hashes_or_error
 from .cloudtrail_sql import projection_sql, records_sql
 
 # Largest JSON document DuckDB reads in a batch (uncompressed). DuckDB sizes its read buffers from it, so it is kept
@@ -59,19 +58,6 @@ def _quote_list(paths: list[str]) -> str:
 
 def _read_batch_sql(paths: list[str], max_object_bytes: int = MAX_OBJECT_BYTES) -> str:
     return records_sql(_quote_list(paths), max_object_bytes)
-
-
-def _classify_read_error(path: Path, err: Exception) -> tuple[str, str]:
-    """Name what is wrong with one object DuckDB could not read, in one line."""
-    try:
-        with gzip.open(path, "rb") as f:
-            while f.read(1 << 20):
-                pass
-    except (OSError, EOFError) as e:
-        return "corrupt_gzip", f"not a readable gzip stream ({e})"
-    first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-    first = re.sub(r' in file "[^"]*",', "", first).removeprefix("Invalid Input Error: ").strip()
-    return "malformed_json", f"not valid JSON: {first}"
 
 
 class CloudTrailLoader:
@@ -125,7 +111,7 @@ class CloudTrailLoader:
         # Hashing (zlib and hashlib release the GIL) runs one object ahead of the loop in a thread, so it
         # overlaps DuckDB's work on the previous batch instead of adding to it.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudtrail-hash") as pool:
-            hashes = pool.map(_hashes_or_error, [o.path for o in logs])
+            hashes = pool.map(hashes_or_error, [o.path for o in logs])
             for obj, hashed in zip(logs, hashes):
                 stats.objects_read += 1
                 if obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
@@ -178,12 +164,8 @@ class CloudTrailLoader:
             "loaded_at": datetime.now(timezone.utc).replace(tzinfo=None), "ingest_run_id": self.run_id,
         }  # fmt: skip
 
-    def _quarantine_row(self, key, index, reason, detail, excerpt=None) -> dict:
-        return {
-            "source": self.source, "object_key": key, "record_index": index, "reason": reason, "detail": detail,
-            "raw_excerpt": excerpt, "quarantined_at": datetime.now(timezone.utc).replace(tzinfo=None),
-            "ingest_run_id": self.run_id,
-        }  # fmt: skip
+    def _quarantine_row(self, key, index, reason, detail, raw_excerpt=None) -> dict:
+        return quarantine_row(self.source, key, reason, detail, self.run_id, record_index=index, excerpt=raw_excerpt)
 
     def _quarantine_changed(self, m: dict) -> dict:
         return self._quarantine_row(
@@ -223,7 +205,7 @@ class CloudTrailLoader:
                         return
                     except duckdb.Error as err2:
                         err = err2
-                reason, detail = _classify_read_error(obj.path, err)
+                reason, detail = classify_read_error(obj.path, err)
                 bad.append((obj, digest, reason, detail))
                 return
         else:
@@ -258,7 +240,7 @@ class CloudTrailLoader:
             lambda grp: self._project_and_write(grp, batch_id, next(groups), markers, quarantined, stats),
         )  # fmt: skip
         for obj, digest, reason, detail in bad:
-            quarantined.append(self._quarantine_row(obj.key, None, reason, detail, _excerpt(obj.path)))
+            quarantined.append(self._quarantine_row(obj.key, None, reason, detail, excerpt(obj.path)))
             markers.append(self._marker(obj, obj.etag or digest, digest, "quarantined", 0, 0, 0, batch_id))
             stats.objects_quarantined += 1
             stats.inputs.append(self._input(obj, digest, "quarantined", 0))
@@ -314,7 +296,7 @@ class CloudTrailLoader:
                 quarantined.append(
                     self._quarantine_row(
                         obj.key, None, "not_cloudtrail",
-                        "valid JSON but not a CloudTrail log file (no top-level Records array)", _excerpt(obj.path),
+                        "valid JSON but not a CloudTrail log file (no top-level Records array)", excerpt(obj.path),
                     )  # fmt: skip
                 )
                 markers.append(self._marker(obj, etag, digest, "quarantined", 0, 0, 0, batch_id))
@@ -336,61 +318,8 @@ class CloudTrailLoader:
 
     def _commit(self, batch_id: str, markers: list[dict], quarantined: list[dict]) -> None:
         """Quarantine rows first, the ingest_objects marker last: the marker is the batch's commit."""
-        con = self.con
-        if quarantined:
-            lake.create_temp_table(con, "quarantine", "_ct_q")
-            lake.insert_rows(con, "quarantine", "_ct_q", quarantined)
-            lake.write_parquet(con, "SELECT * FROM _ct_q", self.quarantine_dir / f"batch-{batch_id}.parquet")
-        lake.create_temp_table(con, "ingest_objects", "_ct_m")
-        lake.insert_rows(con, "ingest_objects", "_ct_m", markers)
-        lake.write_parquet(con, "SELECT * FROM _ct_m", self.marker_dir / f"batch-{batch_id}.parquet")
-
-
-def _hashes_or_error(path: Path | None):
-    if path is None:
-        return None
-    try:
-        return object_hashes(path)
-    except OSError as e:
-        return e
-
-
-def object_hashes(path: Path) -> tuple[str, str | None]:
-    """SHA-256 of the object as stored and of its gunzipped content (what a CloudTrail digest's hashValue is), in
-    one read. The content hash is None when the object is not a complete gzip stream."""
-    stored, content = hashlib.sha256(), hashlib.sha256()
-    inflate = zlib.decompressobj(wbits=31)
-    ok = True
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            stored.update(chunk)
-            if ok:
-                try:
-                    content.update(inflate.decompress(chunk))
-                except zlib.error:
-                    ok = False
-    if ok:
-        try:
-            content.update(inflate.flush())
-        except zlib.error:
-            ok = False
-        ok = ok and inflate.eof
-    return stored.hexdigest(), content.hexdigest() if ok else None
-
-
-def _excerpt(path: Path, n: int = 300) -> str:
-    head = b""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(n)
-        try:
-            head = gzip.decompress(head) if head[:2] == b"\x1f\x8b" else head
-        except (OSError, EOFError):
-            with gzip.open(path, "rb") as g:
-                head = g.read(n)
-    except (OSError, EOFError):
-        pass
-    return head[:n].decode("utf-8", "replace")
+        write_quarantine(self.con, self.lake_root, f"batch-{batch_id}", quarantined)
+        write_rows(self.con, "ingest_objects", markers, self.marker_dir / f"batch-{batch_id}.parquet")
 
 
 def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table: str = "cloudtrail_events") -> int:

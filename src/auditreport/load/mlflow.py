@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from .snapshot_files import SnapshotRead, SnapshotReader, parse_time
-
-SNAPSHOT_FORMAT = "%Y%m%dT%H%M%SZ"
+from .. import lake
+from ..period import Period
+from ..raw import MLFLOW_SNAPSHOT_FORMAT, MLFLOW_SNAPSHOTS
+from .base import Coverage, LoadResult, quarantine_rows, table_count
+from .mlflow_history import diff_snapshots
+from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
 
 
 def _tags(items) -> dict:
@@ -21,13 +24,13 @@ def _tags(items) -> dict:
 
 def read_mlflow(root: Path, run_id: str) -> SnapshotRead:
     rd = SnapshotReader("mlflow", root, run_id)
-    snaps_dir = Path(root) / "snapshots"
+    snaps_dir = Path(root) / MLFLOW_SNAPSHOTS
     states = []  # (snapshot_at, {(model, version): version_row}, {model: {alias: version}}, {model: tags})
     for snap in sorted(p for p in snaps_dir.iterdir() if p.is_dir()) if snaps_dir.is_dir() else []:
         try:
-            snapshot_at = datetime.strptime(snap.name, SNAPSHOT_FORMAT)
+            snapshot_at = datetime.strptime(snap.name, MLFLOW_SNAPSHOT_FORMAT)
         except ValueError:
-            rd.quarantine(rd.key(snap), "unexpected_snapshot", f"snapshot folder name is not {SNAPSHOT_FORMAT}")
+            rd.quarantine(rd.key(snap), "unexpected_snapshot", f"snapshot folder name is not {MLFLOW_SNAPSHOT_FORMAT}")
             continue
         tracking_uri = None
         cap = snap / "_capture.json"
@@ -110,45 +113,17 @@ def _pages(rd: SnapshotReader, snap: Path, name: str, key: str) -> list[dict]:
     return out
 
 
-def diff_snapshots(before, after) -> list[dict]:
-    """Every registry change between two snapshots, stamped with the two snapshot times."""
-    t1, v1, a1 = before
-    t2, v2, a2 = after
-    out = []
+class MlflowLoader(SnapshotLoader):
+    """Every snapshot the source holds is loaded (history needs them all); coverage spans the first to the last."""
 
-    def add(model, version, change, field, old, new):
-        out.append({
-            "model_name": model, "version": version, "change": change, "field": field,
-            "old_value": None if old is None else str(old), "new_value": None if new is None else str(new),
-            "observed_after": t1, "observed_before": t2,
-        })  # fmt: skip
+    source = "mlflow"
 
-    for key in sorted(set(v1) | set(v2)):
-        model, version = key
-        old, new = v1.get(key), v2.get(key)
-        if old is None:
-            add(model, version, "version_created", None, None, version)
-            old = {"current_stage": None, "tags": {}}
-        if new is None:
-            add(model, version, "version_deleted", None, version, None)
-            continue
-        if old.get("current_stage") != new.get("current_stage") and not (old.get("current_stage") is None and new.get("current_stage") in (None, "None")):
-            add(model, version, "stage_changed", "current_stage", old.get("current_stage"), new.get("current_stage"))
-        ot, nt = old.get("tags") or {}, new.get("tags") or {}
-        for tag in sorted(set(ot) | set(nt)):
-            if tag not in ot:
-                add(model, version, "tag_set", tag, None, nt[tag])
-            elif tag not in nt:
-                add(model, version, "tag_removed", tag, ot[tag], None)
-            elif ot[tag] != nt[tag]:
-                add(model, version, "tag_changed", tag, ot[tag], nt[tag])
-    for model in sorted(set(a1) | set(a2)):
-        old, new = a1.get(model, {}), a2.get(model, {})
-        for alias in sorted(set(old) | set(new)):
-            if alias not in old:
-                add(model, int(new[alias]), "alias_set", alias, None, new[alias])
-            elif alias not in new:
-                add(model, int(old[alias]), "alias_removed", alias, old[alias], None)
-            elif old[alias] != new[alias]:
-                add(model, int(new[alias]), "alias_moved", alias, old[alias], new[alias])
-    return out
+    def read(self, root: Path, run_id: str) -> SnapshotRead:
+        return read_mlflow(root, run_id)
+
+    def coverage(self, con, period: Period, loaded: LoadResult) -> Coverage:
+        first, last = con.execute("SELECT min(snapshot_at), max(snapshot_at) FROM mlflow_registered_models").fetchone()
+        return Coverage(
+            records_loaded=sum(table_count(con, t) for t in lake.tables_of(self.source)), time_min=first,
+            time_max=last, quarantine=quarantine_rows(con, "source = $s", {"s": self.source}),
+        )  # fmt: skip

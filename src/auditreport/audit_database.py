@@ -7,26 +7,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import duckdb
-
-from . import lake
+from .lake.connection import connect, create_views
+from .raw import staged
 
 
 def write_audit_database(out_dir: Path, lake_root: Path, result=None) -> dict[str, Path]:
     path = Path(out_dir) / "audit.duckdb"
-    tmp = path.with_name("audit.duckdb.tmp")
-    tmp.unlink(missing_ok=True)
-    con = duckdb.connect(str(tmp))
-    try:
-        con.execute("SET TimeZone = 'UTC'")
-        for name, t in lake.TABLES.items():
-            con.execute(lake.view_sql(Path(lake_root).resolve(), name))
-            con.execute(f"COMMENT ON VIEW \"{name}\" IS '{t.description.replace(chr(39), chr(39) * 2)}'")
-        if result is not None:
-            _write_findings(con, result)
-    finally:
-        con.close()
-    tmp.replace(path)
+    with staged(path) as tmp:
+        con = connect(tmp)
+        try:
+            create_views(con, lake_root, comments=True)
+            if result is not None:
+                _write_findings(con, result)
+        finally:
+            con.close()
     return {"audit_duckdb": path}
 
 

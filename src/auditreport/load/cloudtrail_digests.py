@@ -8,8 +8,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..extract.base import CLOUDTRAIL_KEY, RawObject, sha256_file
-from .snapshot_files import parse_time
+from ..lake.writer import quarantine_row
+from ..raw import CLOUDTRAIL_KEY, RawObject, sha256_file
+from .snapshot import parse_time
 
 _FROM_AWSLOGS = re.compile(r"(?:^|/)(AWSLogs/.*)$")
 
@@ -43,8 +44,7 @@ def read_digests(objects: list[RawObject], run_id: str) -> DigestRead:
                 raise ValueError("no digestEndTime: not a CloudTrail digest file")
         except (OSError, EOFError, UnicodeDecodeError, ValueError) as e:
             reason = "corrupt_gzip" if isinstance(e, (OSError, EOFError)) else "malformed_digest"
-            out.quarantine.append({"source": "cloudtrail_digest", "object_key": obj.key, "record_index": None,
-                                   "reason": reason, "detail": str(e).splitlines()[0][:300], "ingest_run_id": run_id})
+            out.quarantine.append(quarantine_row("cloudtrail_digest", obj.key, reason, str(e).splitlines()[0][:300], run_id))
             out.inputs.append({"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": 0, "status": "quarantined"})
             continue
         m = CLOUDTRAIL_KEY.search(obj.key)

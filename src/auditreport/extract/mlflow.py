@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
 import socket
 import ssl
 import time
@@ -36,12 +35,13 @@ from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote
 
-from ..config import Config, MlflowRestSource
 from ..errors import SourceError
-from .base import ExtractContext, ExtractOutcome, write_json
+from ..raw import (CAPTURE_FILE, MLFLOW_SNAPSHOT_FORMAT, MLFLOW_SNAPSHOTS, RawEvidence, capture_body, remove_leftovers,
+                   staged, write_json)
+from ..source_settings import MlflowRestSettings
+from .base import ExtractContext
 
 API = "/api/2.0/mlflow/"
-SNAPSHOT_FORMAT = "%Y%m%dT%H%M%SZ"
 _RETRY_STATUS = {429, 502, 503, 504}
 
 
@@ -149,40 +149,30 @@ class MlflowRestExtractor:
 
     name = "mlflow"
 
-    def __init__(self, source: MlflowRestSource | None = None, config: Config | None = None, *,
-                 env: Mapping[str, str] | None = None, page_size: int = 100):
-        # source default: ctx.config.sources["mlflow"]; env default: os.environ at extraction time
-        self.source, self.config, self.env, self.page_size = source, config, env, page_size
+    def __init__(self, settings: MlflowRestSettings, *, env: Mapping[str, str] | None = None, page_size: int = 100):
+        # env default: os.environ at extraction time (MLFLOW_TRACKING_TOKEN and friends)
+        self.settings, self.env, self.page_size = settings, env, page_size
 
-    def extract(self, ctx: ExtractContext) -> ExtractOutcome:
-        src = self.source or ctx.config.sources.get(self.name)
-        if not isinstance(src, MlflowRestSource):
-            raise SourceError(self.name, 'not configured as kind = "rest"')
+    def extract(self, ctx: ExtractContext) -> RawEvidence:
+        src = self.settings
         uri = src.tracking_uri.rstrip("/")
         if not uri.startswith(("http://", "https://")):
             raise SourceError(self.name, f"{uri}: tracking_uri must be an http:// or https:// address")
         client = MlflowRestClient(uri, timeout=src.timeout_seconds, env=self.env)
         root = ctx.raw_dir / self.name
-        snapshots = root / "snapshots"
+        snapshots = root / MLFLOW_SNAPSHOTS
         snapshots.mkdir(parents=True, exist_ok=True)
-        for leftover in snapshots.glob(".*.staging"):  # a killed run
-            shutil.rmtree(leftover, ignore_errors=True)
+        remove_leftovers(snapshots)  # of a killed run
         captured_at = _snapshot_time(snapshots)
-        stage = snapshots / f".{captured_at.strftime(SNAPSHOT_FORMAT)}.staging"
-        stage.mkdir()
+        final = snapshots / captured_at.strftime(MLFLOW_SNAPSHOT_FORMAT)
         try:
-            n_files = self._capture(client, stage, ctx)
-            write_json(stage / "_capture.json", {"captured_at": captured_at.isoformat(), "tracking_uri": uri})
-            final = snapshots / captured_at.strftime(SNAPSHOT_FORMAT)
-            stage.rename(final)
+            with staged(final, directory=True) as stage:
+                n_files = self._capture(client, stage, ctx)
+                write_json(stage / CAPTURE_FILE, capture_body(captured_at, tracking_uri=uri))
         except MlflowHttpError as e:
-            shutil.rmtree(stage, ignore_errors=True)
             raise SourceError(self.name, f"{uri}: {e}") from None
-        except BaseException:
-            shutil.rmtree(stage, ignore_errors=True)
-            raise
         ctx.progress(self.name, n_files + 1, sum(p.stat().st_size for p in final.rglob("*.json")))
-        return ExtractOutcome(source=self.name, kind="rest", root=root, location=uri, captured_at=captured_at)
+        return RawEvidence(source=self.name, kind="rest", root=root, location=uri, captured_at=captured_at)
 
     def _capture(self, client: MlflowRestClient, stage: Path, ctx: ExtractContext) -> int:
         models = client.paginate("registered-models/search", "registered_models", self.page_size)
@@ -230,7 +220,7 @@ def _int(v) -> int:
 def _snapshot_time(snapshots: Path) -> datetime:
     """Now (UTC, whole seconds), moved on to the next free second if a snapshot of this second exists."""
     t = datetime.now(timezone.utc).replace(microsecond=0)
-    while (snapshots / t.strftime(SNAPSHOT_FORMAT)).exists():
+    while (snapshots / t.strftime(MLFLOW_SNAPSHOT_FORMAT)).exists():
         time.sleep(max(0.0, (t.timestamp() + 1) - time.time()))
         t = datetime.now(timezone.utc).replace(microsecond=0)
     return t

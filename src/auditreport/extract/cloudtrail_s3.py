@@ -26,23 +26,17 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..config import Config, S3TrailSource
+from ..config import Aws
 from ..errors import SourceError
+from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, RawEvidence, RawObject
+from ..source_settings import S3TrailSettings, parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
-from .base import CLOUDTRAIL_KEY, ExtractContext, ExtractOutcome, RawObject
+from .base import ExtractContext
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
 _MAX_ERROR_LINES = 20
-KINDS = {"CloudTrail": "log", "CloudTrail-Digest": "digest"}
-
-
-def parse_s3_uri(uri: str) -> tuple[str, str]:
-    """``s3://bucket/some/prefix`` -> ``("bucket", "some/prefix/")``; the prefix is ``""`` or ends with ``/``."""
-    rest = uri[len("s3://"):] if uri.startswith("s3://") else uri
-    bucket, _, prefix = rest.partition("/")
-    prefix = prefix.strip("/")
-    return bucket, (prefix + "/" if prefix else "")
+KINDS = CLOUDTRAIL_FOLDER_KINDS
 
 
 def normalise_etag(etag: str | None) -> str | None:
@@ -63,17 +57,14 @@ class S3CloudTrailExtractor:
 
     name = "cloudtrail"
 
-    def __init__(self, source: S3TrailSource | None = None, config: Config | None = None):
-        self.source = source  # default: ctx.config.sources["cloudtrail"]; ``config`` is accepted for the registry,
-        self.config = config  # the run's ExtractContext.config is what is read
+    def __init__(self, settings: S3TrailSettings, aws: Aws):
+        self.settings = settings
+        self.aws = aws  # accounts, regions and credentials shared by every live AWS source
 
     # -- entry point -------------------------------------------------------------------------------------------
 
-    def extract(self, ctx: ExtractContext) -> ExtractOutcome:
-        src = self.source or ctx.config.sources.get(self.name)
-        if not isinstance(src, S3TrailSource):
-            raise SourceError(self.name, "not configured as kind = \"s3\"")
-        aws = ctx.config.aws
+    def extract(self, ctx: ExtractContext) -> RawEvidence:
+        src, aws = self.settings, self.aws
         bucket, prefix = parse_s3_uri(src.uri)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
         sessions = AwsSessions(aws, ctx.run_id, source=self.name)
@@ -101,7 +92,7 @@ class S3CloudTrailExtractor:
         errors += download_errors
         if download_errors and not objects:
             raise SourceError(self.name, f"s3://{bucket}: every download failed; first: {download_errors[0]}")
-        return ExtractOutcome(
+        return RawEvidence(
             source=self.name, kind="s3", root=root, location=src.uri, objects=objects,
             errors=_cap(errors), captured_at=captured_at,
         )

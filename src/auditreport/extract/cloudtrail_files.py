@@ -1,0 +1,47 @@
+"""CloudTrail log and digest files already on disk in the S3 key layout (an ``aws s3 sync`` of the trail bucket, or
+the sample month): only the day folders of the period, one day either side, are listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import SourceError
+from ..raw import CLOUDTRAIL_FOLDER_KINDS, RawEvidence, RawObject, cloudtrail_object_kind
+from .base import ExtractContext
+from .files import FilesExtractor
+
+
+class CloudTrailFilesExtractor(FilesExtractor):
+    def extract(self, ctx: ExtractContext) -> RawEvidence:
+        root = self.root()
+        if not (root / "AWSLogs").is_dir():
+            raise SourceError(self.name, f"{root}: no AWSLogs/ folder (expected the CloudTrail S3 key layout)")
+        return RawEvidence(source=self.name, kind="files", root=root, location=str(root),
+                           objects=list_cloudtrail_objects(root, ctx))
+
+
+def list_cloudtrail_objects(root: Path, ctx: ExtractContext) -> list[RawObject]:
+    """Only the day folders of the period, one day of margin each side: never the whole tree."""
+    days = ctx.period.days(margin_days=1)
+    out = []
+    awslogs = root / "AWSLogs"
+    scopes = []
+    for first in sorted(p for p in awslogs.iterdir() if p.is_dir()):
+        # AWSLogs/<account>/ or, for organisation trails, AWSLogs/<o-id>/<account>/
+        accounts = [first] if first.name.isdigit() else sorted(p for p in first.iterdir() if p.is_dir())
+        for acct in accounts:
+            for folder in CLOUDTRAIL_FOLDER_KINDS:
+                if (acct / folder).is_dir():
+                    scopes.extend((folder, r) for r in sorted(p for p in (acct / folder).iterdir() if p.is_dir()))
+    for folder, region_dir in scopes:
+        for d in days:
+            day_dir = region_dir / f"{d.year:04d}" / f"{d.month:02d}" / f"{d.day:02d}"
+            if not day_dir.is_dir():
+                continue
+            for f in sorted(day_dir.iterdir()):
+                if not f.is_file() or f.name.endswith(".tmp"):
+                    continue
+                key = str(f.relative_to(root))
+                kind = cloudtrail_object_kind(key) or CLOUDTRAIL_FOLDER_KINDS[folder]
+                out.append(RawObject(key=key, path=f, size_bytes=f.stat().st_size, kind=kind))
+    return out

@@ -1,0 +1,60 @@
+"""The loader of the ``cloudtrail`` source: log objects through the streaming loader (:mod:`.cloudtrail`), digest
+files into ``cloudtrail_digests`` and ``cloudtrail_digest_log_files``, and the source's coverage of the period."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ..lake.writer import replace_period_files, write_quarantine
+from ..period import Period
+from ..raw import RawEvidence
+from ..results import InputFile
+from .base import Coverage, LoadContext, LoadResult, period_span, quarantine_rows
+from .cloudtrail import CloudTrailLoader
+from .cloudtrail_digests import read_digests
+
+DIGEST_SOURCE = "cloudtrail_digest"  # the source name digest inputs and their quarantine rows carry
+
+
+class CloudTrailSourceLoader:
+    source = "cloudtrail"
+
+    def already_loaded(self, ctx: LoadContext) -> dict[str, str]:
+        """key -> ETag of every object an earlier run committed: the extractor downloads none of them again."""
+        if not ctx.lake_root.exists():
+            return {}
+        return CloudTrailLoader(ctx.con, ctx.lake_root, ctx.run_id).already_loaded()
+
+    def load(self, raw: RawEvidence, ctx: LoadContext) -> LoadResult:
+        stats = CloudTrailLoader(ctx.con, ctx.lake_root, ctx.run_id, self.source).load(raw.objects, ctx.progress)
+        result = LoadResult(
+            source=self.source, objects_read=stats.objects_read, objects_loaded=stats.objects_loaded,
+            objects_quarantined=stats.objects_quarantined + stats.objects_changed,
+            objects_skipped=stats.objects_skipped,
+            inputs=[InputFile(source=self.source, key=i["key"], sha256=i["sha256"], size_bytes=i["size_bytes"],
+                              records=i["records"], status=i["status"]) for i in stats.inputs],
+        )  # fmt: skip
+        if stats.objects_changed:
+            result.detail = f"{stats.objects_changed} object(s) changed since an earlier run loaded them"
+        digests = read_digests(raw.objects, ctx.run_id)
+        replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digests", digests.digests, ctx.period.label)
+        replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digest_log_files", digests.log_files,
+                             ctx.period.label)
+        write_quarantine(ctx.con, ctx.lake_root, f"snapshot-{DIGEST_SOURCE}", digests.quarantine)
+        result.inputs += [InputFile(source=DIGEST_SOURCE, **i) for i in digests.inputs]
+        return result
+
+    def coverage(self, con, period: Period, loaded: LoadResult) -> Coverage:
+        """Events of the period in the lake (earlier runs' included); quarantine rows of this period's objects."""
+        rows, first, last = period_span(con, "cloudtrail_events", "event_time", period)
+        keys = pa.table({"k": pa.array(sorted({i.key for i in loaded.inputs if i.source == self.source}),
+                                        pa.string())})  # fmt: skip
+        con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT k FROM keys")  # DuckDB scans the local
+        del keys
+        in_period = f"source = '{self.source}' AND object_key IN (SELECT k FROM _period_keys)"
+        records_quarantined = con.execute(
+            f"SELECT count(*) FROM quarantine WHERE {in_period} AND record_index IS NOT NULL").fetchone()[0]
+        return Coverage(
+            records_loaded=rows, records_quarantined=records_quarantined, time_min=first, time_max=last,
+            quarantine=quarantine_rows(con, f"({in_period}) OR source = '{DIGEST_SOURCE}'"),
+        )  # fmt: skip

@@ -1,0 +1,61 @@
+"""Trail settings -> ``cloudtrail_trails``: one row per trail, from its home region."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
+
+def read_trails(root: Path, run_id: str) -> SnapshotRead:
+    rd = SnapshotReader("trails", root, run_id)
+    cap = rd.captured_at()
+    status, selectors = {}, {}
+    for acct, region, name, path in rd.operation_files("cloudtrail", "GetTrailStatus"):
+        if (body := rd.read_json(path)) is not None:
+            status[(acct, region, name)] = body
+    for acct, region, name, path in rd.operation_files("cloudtrail", "GetEventSelectors"):
+        if (body := rd.read_json(path)) is not None:
+            selectors[(acct, region, name)] = body
+    # A multi-region trail shows in every region's DescribeTrails ("shadow trails"): keep one entry per trail,
+    # the one listed in its home region where that region was captured.
+    chosen: dict[tuple, tuple] = {}
+    for acct, region, _, path in rd.operation_files("cloudtrail", "DescribeTrails"):
+        body = rd.read_json(path)
+        for i, t in enumerate((body or {}).get("trailList", [])):
+            k = (acct, t.get("TrailARN"))
+            if k not in chosen or region == (t.get("HomeRegion") or region):
+                chosen[k] = (region, path, i, t)
+    for (acct, arn), (region, path, i, t) in sorted(chosen.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        home = t.get("HomeRegion") or region
+        name = t.get("Name")
+        st = status.get((acct, home, name)) or status.get((acct, home, arn)) or _any(status, acct, name)
+        sel = selectors.get((acct, home, name)) or selectors.get((acct, home, arn)) or _any(selectors, acct, name)
+        rd.result.add("cloudtrail_trails", {
+            "account_id": acct, "region": home, "trail_arn": arn, "trail_name": name, "home_region": home,
+            "is_multi_region_trail": t.get("IsMultiRegionTrail"), "is_organization_trail": t.get("IsOrganizationTrail"),
+            "include_global_service_events": t.get("IncludeGlobalServiceEvents"),
+            "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
+            "s3_bucket_name": t.get("S3BucketName"), "s3_key_prefix": t.get("S3KeyPrefix"),
+            "kms_key_id": t.get("KmsKeyId"), "cloud_watch_logs_log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+            "is_logging": st.get("IsLogging") if st else None,
+            "latest_delivery_time": parse_time(st.get("LatestDeliveryTime")) if st else None,
+            "latest_delivery_error": st.get("LatestDeliveryError") if st else None,
+            "event_selectors": sel.get("EventSelectors") if sel else None,
+            "advanced_event_selectors": sel.get("AdvancedEventSelectors") if sel else None,
+            "captured_at": cap, "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
+        })  # fmt: skip
+    return rd.result
+
+
+def _any(d: dict, acct: str, name: str):
+    for (a, _, n), v in d.items():
+        if a == acct and n == name:
+            return v
+    return None
+
+
+class TrailsLoader(SnapshotLoader):
+    source = "trails"
+
+    def read(self, root: Path, run_id: str) -> SnapshotRead:
+        return read_trails(root, run_id)

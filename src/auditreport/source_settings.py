@@ -1,0 +1,79 @@
+"""The settings of one configured source (a ``[sources.<name>]`` table), one model per kind of source.
+
+Each extractor is given only its own settings. The few values a source takes from elsewhere in the configuration
+(CloudWatch's ML log-group prefixes from ``[policy]``, the S3 source's trail bucket from ``[sources.cloudtrail]``)
+are filled in by its record in :mod:`auditreport.sources` before the extractor sees them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SourceSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: str
+
+
+class FilesSettings(SourceSettings):
+    """Evidence already on disk in the canonical layout (the sample month, or an ``aws s3 sync``)."""
+
+    kind: Literal["files"]
+    path: Path
+
+
+class S3TrailSettings(SourceSettings):
+    """CloudTrail log and digest files read from the trail bucket."""
+
+    kind: Literal["s3"]
+    uri: str
+    organization_id: str | None = None
+    accounts: list[str] | None = None  # default: [aws].accounts, else discovered from the bucket
+    regions: list[str] | None = None  # default: [aws].regions, else discovered
+    bucket_account: str | None = None  # the account whose credentials read the bucket; default: the first account
+
+    @field_validator("uri")
+    @classmethod
+    def _s3_uri(cls, v: str) -> str:
+        if not v.startswith("s3://") or len(v) <= 5:
+            raise ValueError(f"'{v}' is not an s3://bucket[/prefix] URI")
+        return v
+
+    @property
+    def bucket(self) -> str:
+        return parse_s3_uri(self.uri)[0]
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/some/prefix`` -> ``("bucket", "some/prefix/")``; the prefix is ``""`` or ends with ``/``."""
+    rest = uri[len("s3://"):] if uri.startswith("s3://") else uri
+    bucket, _, prefix = rest.partition("/")
+    prefix = prefix.strip("/")
+    return bucket, (prefix + "/" if prefix else "")
+
+
+class AwsApiSettings(SourceSettings):
+    """Snapshots of AWS API responses, read with the credentials of ``[aws]``."""
+
+    kind: Literal["aws"]
+
+
+class CloudWatchSettings(AwsApiSettings):
+    log_group_prefixes: list[str] | None = None  # read besides policy.ml_log_group_prefixes
+    event_log_groups: list[str] = []  # groups whose events are read for the period
+
+
+class S3BucketSettings(AwsApiSettings):
+    buckets: list[str] = []  # buckets whose settings are read (the trail bucket of sources.cloudtrail is added)
+    bucket_accounts: list[str] = []  # accounts that own buckets, besides [aws].accounts (log-archive accounts)
+
+
+class MlflowRestSettings(SourceSettings):
+    """The MLflow tracking server's REST API."""
+
+    kind: Literal["rest"]
+    tracking_uri: str
+    timeout_seconds: float = Field(30, gt=0)
