@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 
 from .errors import ConfigError
 from .period import Period
-from .source_settings import FilesSettings, SourceSettings
+from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -40,25 +40,6 @@ class Policy(_Strict):
     access_denied_threshold: int = Field(10, ge=1)
     access_denied_window_minutes: int = Field(15, ge=1)
     max_delivery_gap_hours: int = Field(6, ge=1)
-
-
-class Aws(_Strict):
-    accounts: list[str] = []
-    regions: list[str] = []
-    profile: str | None = None
-    role_arn: str | None = None  # e.g. arn:aws:iam::{account}:role/AuditReportReader
-    external_id: str | None = None
-    endpoint_url: str | None = None  # for a test server (moto); never set in production
-    max_concurrency: int = Field(8, ge=1, le=64)
-    max_attempts: int = Field(8, ge=1)
-
-    @field_validator("accounts")
-    @classmethod
-    def _accounts(cls, v: list[str]) -> list[str]:
-        for a in v:
-            if not (len(a) == 12 and a.isdigit()):
-                raise ValueError(f"'{a}' is not a 12-digit AWS account id")
-        return v
 
 
 class Config(_Strict):

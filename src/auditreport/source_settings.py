@@ -77,3 +77,26 @@ class MlflowRestSettings(SourceSettings):
     kind: Literal["rest"]
     tracking_uri: str
     timeout_seconds: float = Field(30, gt=0)
+
+
+class Aws(BaseModel):
+    """``[aws]``: the accounts, regions and credentials every live AWS source reads with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    accounts: list[str] = []
+    regions: list[str] = []
+    profile: str | None = None
+    role_arn: str | None = None  # e.g. arn:aws:iam::{account}:role/AuditReportReader
+    external_id: str | None = None
+    endpoint_url: str | None = None  # for a test server (moto); never set in production
+    max_concurrency: int = Field(8, ge=1, le=64)
+    max_attempts: int = Field(8, ge=1)
+
+    @field_validator("accounts")
+    @classmethod
+    def _accounts(cls, v: list[str]) -> list[str]:
+        for a in v:
+            if not (len(a) == 12 and a.isdigit()):
+                raise ValueError(f"'{a}' is not a 12-digit AWS account id")
+        return v

@@ -13,14 +13,22 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
 from . import lake
-from .source_settings import (AwsApiSettings, CloudWatchSettings, FilesSettings, MlflowRestSettings, S3BucketSettings,
-                              S3TrailSettings, SourceSettings)  # fmt: skip
+from .source_settings import (
+    Aws,
+    AwsApiSettings,
+    CloudWatchSettings,
+    FilesSettings,
+    MlflowRestSettings,
+    S3BucketSettings,
+    S3TrailSettings,
+    SourceSettings,
+)
 
-if TYPE_CHECKING:
-    from .config import Aws, Config
+# A "config" below is auditreport.config.Config, which imports this module to validate sources: it is passed in,
+# never imported, so the two modules do not import each other.
 
 
 def _import(target: str):
@@ -44,7 +52,7 @@ class Source:
     kinds: dict[str, Kind]
     loader: str  # "module:Class" below auditreport: a Loader (auditreport.load.base)
     # settings borrowed from the rest of the configuration: (own settings, whole config) -> own settings
-    derive: Callable[[Any, "Config"], Any] | None = field(default=None, compare=False)
+    derive: Callable[[Any, Any], Any] | None = field(default=None, compare=False)
 
     @property
     def tables(self) -> list[str]:
@@ -61,14 +69,14 @@ class Source:
             raise ValueError(f"source '{self.name}' cannot be kind '{kind}' (allowed: {allowed})")
         return self.kinds[kind].settings.model_validate(body)
 
-    def settings_for(self, config: "Config") -> SourceSettings | None:
+    def settings_for(self, config: Any) -> SourceSettings | None:
         """This source's settings as its extractor sees them, borrowed values filled in; None when not configured."""
         own = config.sources.get(self.name)
         if own is None or self.derive is None:
             return own
         return self.derive(own.model_copy(deep=True), config)
 
-    def extractor(self, settings: SourceSettings, aws: "Aws"):
+    def extractor(self, settings: SourceSettings, aws: Aws):
         kind = self.kinds[settings.kind]
         cls = _import(kind.extractor)
         if isinstance(settings, FilesSettings):
@@ -83,7 +91,7 @@ def _unique(items) -> list:
     return list(dict.fromkeys(items))
 
 
-def _cloudwatch_prefixes(own, config: "Config"):
+def _cloudwatch_prefixes(own, config: Any):
     """The checks judge the policy's ML log groups, so those prefixes are always read, plus the source's own."""
     if isinstance(own, CloudWatchSettings):
         prefixes = _unique(list(config.policy.ml_log_group_prefixes) + list(own.log_group_prefixes or []))
@@ -91,7 +99,7 @@ def _cloudwatch_prefixes(own, config: "Config"):
     return own
 
 
-def _trail_bucket(own, config: "Config"):
+def _trail_bucket(own, config: Any):
     """The trail bucket's settings are evidence too: read it, with the account that owns it."""
     trail = config.sources.get("cloudtrail")
     if isinstance(own, S3BucketSettings) and isinstance(trail, S3TrailSettings):

@@ -23,9 +23,9 @@ from botocore.credentials import RefreshableCredentials
 from botocore.exceptions import BotoCoreError, ClientError
 
 from .. import __version__
-from ..config import Aws
-from ..raw import GLOBAL_REGION
 from ..errors import SourceError
+from ..raw import GLOBAL_REGION
+from ..source_settings import Aws
 
 # Everything a boto3 call can raise that means "AWS said no" or "AWS could not be reached".
 AWS_ERRORS = (BotoCoreError, ClientError)

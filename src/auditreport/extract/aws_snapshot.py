@@ -18,17 +18,25 @@ access block) are evidence, stored as ``{"Error": {"Code", "Message"}}`` bodies,
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 import threading
+from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..config import Aws
 from ..errors import SourceError
-from ..raw import CAPTURE_FILE, GLOBAL_REGION, RawEvidence, capture_body, remove_leftovers, resource_path, staged, write_json
-from ..source_settings import AwsApiSettings
+from ..raw import (
+    CAPTURE_FILE,
+    GLOBAL_REGION,
+    RawEvidence,
+    capture_body,
+    remove_leftovers,
+    resource_path,
+    staged,
+    write_json,
+)
+from ..source_settings import Aws, AwsApiSettings
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
 

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..config import Aws
 from ..errors import SourceError
 from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, RawEvidence, RawObject
-from ..source_settings import S3TrailSettings, parse_s3_uri
+from ..source_settings import Aws, S3TrailSettings, parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
 

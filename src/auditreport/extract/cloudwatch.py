@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from .aws_session import AWS_ERRORS, error_code, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, paginate
 
+
 class CloudWatchExtractor(AwsSnapshotExtractor):
     """DescribeLogGroups for every prefix of ``log_group_prefixes`` (its source record puts
     policy.ml_log_group_prefixes there, since the checks judge those groups), one merged response per region; FilterLogEvents of each configured

@@ -36,8 +36,16 @@ from typing import Mapping
 from urllib.parse import quote
 
 from ..errors import SourceError
-from ..raw import (CAPTURE_FILE, MLFLOW_SNAPSHOT_FORMAT, MLFLOW_SNAPSHOTS, RawEvidence, capture_body, remove_leftovers,
-                   staged, write_json)
+from ..raw import (
+    CAPTURE_FILE,
+    MLFLOW_SNAPSHOT_FORMAT,
+    MLFLOW_SNAPSHOTS,
+    RawEvidence,
+    capture_body,
+    remove_leftovers,
+    staged,
+    write_json,
+)
 from ..source_settings import MlflowRestSettings
 from .base import ExtractContext
 

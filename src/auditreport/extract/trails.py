@@ -8,6 +8,7 @@ from ..raw import GLOBAL_REGION  # noqa: F401
 from .aws_session import AWS_ERRORS, ScopeError, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun
 
+
 class TrailsExtractor(AwsSnapshotExtractor):
     """DescribeTrails per region (shadow trails of multi-region and organisation trails included, as AWS returns
     them); GetTrailStatus and GetEventSelectors per trail, asked by TrailARN in the trail's HomeRegion (the only

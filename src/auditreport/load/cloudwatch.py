@@ -9,6 +9,7 @@ from ..period import Period
 from .base import Coverage, LoadResult, period_span, quarantine_rows, table_count
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
 
+
 def read_cloudwatch(root: Path, run_id: str) -> SnapshotRead:
     rd = SnapshotReader("cloudwatch", root, run_id)
     cap = rd.captured_at()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import unquote
 from pathlib import Path
+from urllib.parse import unquote
 
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
+
 
 def _doc(d):
     """IAM returns policy documents URL-encoded on the wire; boto3 decodes them. Accept both."""

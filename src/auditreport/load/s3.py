@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, error_code
 
+
 def read_s3(root: Path, run_id: str) -> SnapshotRead:
     rd = SnapshotReader("s3", root, run_id)
     cap = rd.captured_at()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, error_code, parse_time
 
+
 def _package_arn(name: str | None, account: str, region: str) -> str | None:
     if not name:
         return None

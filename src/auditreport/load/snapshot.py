@@ -3,8 +3,8 @@ lost, and the loader every snapshot source shares (each table replaced whole, fr
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 import json
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path

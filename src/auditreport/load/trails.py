@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
 
+
 def read_trails(root: Path, run_id: str) -> SnapshotRead:
     rd = SnapshotReader("trails", root, run_id)
     cap = rd.captured_at()
