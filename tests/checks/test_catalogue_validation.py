@@ -33,7 +33,7 @@ select trail_name as resource, 'pass' as status, 'ok' as reason, $min_log_retent
 """
 
 
-def write(root: Path, text: str, name: str = "good_check", domain: str = "retention") -> Path:
+def write(root: Path, text: str, name: str = "good_check", domain: str = "logging") -> Path:
     (root / "frameworks").mkdir(parents=True, exist_ok=True)
     (root / "frameworks" / "soc2.yaml").write_text(FRAMEWORK)
     path = root / domain / f"{name}.sql"
@@ -45,7 +45,7 @@ def write(root: Path, text: str, name: str = "good_check", domain: str = "retent
 def test_a_good_check_loads(tmp_path):
     write(tmp_path, GOOD.format(id="good_check"))
     [check] = load_catalogue(tmp_path)
-    assert (check.id, check.domain, check.severity, check.kind) == ("good_check", "retention", "high", "posture")
+    assert (check.id, check.domain, check.severity, check.kind) == ("good_check", "logging", "high", "posture")
     assert check.frameworks == {"soc2": ["CC7.2"]} and check.params == ["min_log_retention_days"]
     assert check.description == "A description." and check.sql.startswith("/*---")
 
@@ -91,8 +91,8 @@ def test_bad_check_files_are_rejected_in_one_line(tmp_path, mutate, expected):
 
 
 def test_duplicate_ids_across_domains(tmp_path):
-    write(tmp_path, GOOD.format(id="good_check"), domain="retention")
-    second = write(tmp_path, GOOD.format(id="good_check"), domain="tampering")
+    write(tmp_path, GOOD.format(id="good_check"), domain="logging")
+    second = write(tmp_path, GOOD.format(id="good_check"), domain="integrity")
     with pytest.raises(CheckDefinitionError, match="is already defined by"):
         load_catalogue(tmp_path)
     assert second.exists()
