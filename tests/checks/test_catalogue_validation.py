@@ -64,7 +64,7 @@ BAD = [
     ("unknown framework", lambda s: s.replace("{soc2: [CC7.2]}", "{pci: [A.1]}"), "unknown framework 'pci'"),
     ("unknown requirement", lambda s: s.replace("[CC7.2]", "[CC9.9]"), "unknown requirement 'CC9.9' of framework 'soc2'"),
     ("no requirement", lambda s: s.replace("[CC7.2]", "[]"), "lists no requirement"),
-    ("unknown table", lambda s: s.replace("[cloudtrail_trails]", "[trails]"), "unknown lake table 'trails'"),
+    ("unknown table", lambda s: s.replace("[cloudtrail_trails]", "[trails]"), "unknown lake table or view 'trails'"),
     ("no required table", lambda s: s.replace("[cloudtrail_trails]", "[]"), "requires"),
     ("param declared, unused", lambda s: s.replace("params: [min_log_retention_days]", "params: [min_log_retention_days, period_start]"),
      "declared but not used: period_start"),
