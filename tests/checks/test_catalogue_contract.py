@@ -6,7 +6,11 @@ import pytest
 from check_case_support import DEFAULT_PERIOD, case_path, load_cases, new_lake
 
 from auditreport import lake
-from auditreport.checks.catalogue import default_queries_dir, load_catalogue, sql_parameters
+from auditreport.checks.catalogue import (
+    default_queries_dir,
+    load_catalogue,
+    sql_parameters,
+)
 from auditreport.checks.frameworks import load_frameworks
 from auditreport.checks.model import SEVERITIES
 from auditreport.checks.runner import REQUIRED_COLUMNS, bind_params

@@ -7,10 +7,23 @@ import re
 from pathlib import Path
 
 import pytest
-from check_case_support import case_path, insert_case_tables, load_cases, match_rows, new_lake
+from check_case_support import (
+    case_path,
+    insert_case_tables,
+    load_cases,
+    match_rows,
+    new_lake,
+)
 
 from auditreport.checks.catalogue import load_catalogue
-from auditreport.checks.views import VIEWS_DIR, create_views, lake_tables_of, load_views, order_views, parse_view
+from auditreport.checks.views import (
+    VIEWS_DIR,
+    create_views,
+    lake_tables_of,
+    load_views,
+    order_views,
+    parse_view,
+)
 from auditreport.errors import CheckDefinitionError
 
 CATALOGUE = load_catalogue()

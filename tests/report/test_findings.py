@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sample_run import BURST, PRODUCTION, RETENTION, ROOT, UNAPPROVED, catalogue, make_result
+from report_support import NOW
+from sample_run import (
+    BURST,
+    PRODUCTION,
+    RETENTION,
+    ROOT,
+    UNAPPROVED,
+    catalogue,
+    make_result,
+)
 
 from auditreport.report.findings import SCHEMA_VERSION, findings_document
-from report_support import NOW
 
 
 def test_findings_json_round_trips_with_every_row(findings: dict):

@@ -7,8 +7,19 @@ from dataclasses import replace
 from datetime import datetime
 
 from report_support import NOW, section, squash, tags, text
-from sample_run import (BURST, IMG, LONG_ARN, PRODUCTION, REPORT_ORDER, RETENTION, ROOT, SCRIPT, UNAPPROVED,
-                        catalogue, make_result)
+from sample_run import (
+    BURST,
+    IMG,
+    LONG_ARN,
+    PRODUCTION,
+    REPORT_ORDER,
+    RETENTION,
+    ROOT,
+    SCRIPT,
+    UNAPPROVED,
+    catalogue,
+    make_result,
+)
 
 from auditreport.period import Period
 from auditreport.report import render_html

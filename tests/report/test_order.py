@@ -6,7 +6,13 @@ import pytest
 from sample_run import REPORT_ORDER, catalogue, make_result
 
 from auditreport.checks.model import CheckResult
-from auditreport.report.order import columns_of, evidence_filename, ordered_rows, report_order, severity_rank
+from auditreport.report.order import (
+    columns_of,
+    evidence_filename,
+    ordered_rows,
+    report_order,
+    severity_rank,
+)
 
 
 def test_report_order_is_status_then_severity_then_id():

@@ -9,7 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from auditreport.report.values import csv_text, display_text, human_utc, iso_duration, iso_z, json_safe, plain_text
+from auditreport.report.values import (
+    csv_text,
+    display_text,
+    human_utc,
+    iso_duration,
+    iso_z,
+    json_safe,
+    plain_text,
+)
 
 
 def test_json_safe_times_are_utc_with_z():

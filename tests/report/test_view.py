@@ -6,8 +6,17 @@ from __future__ import annotations
 from dataclasses import replace
 
 from report_support import NOW, section, squash, text
-from sample_run import (ALIAS_CHANGES, BURST, RETENTION, ROOT, UNAPPROVED, VALIDATION, VERSIONING, catalogue,
-                        make_result)
+from sample_run import (
+    ALIAS_CHANGES,
+    BURST,
+    RETENTION,
+    ROOT,
+    UNAPPROVED,
+    VALIDATION,
+    VERSIONING,
+    catalogue,
+    make_result,
+)
 
 from auditreport.checks.frameworks import Framework
 from auditreport.report import render_html

@@ -9,9 +9,10 @@ silently dropping a control from the report.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
@@ -23,7 +24,7 @@ from .headers import fail, parsed_parameters, read_sql_file, sql_parameters
 from .model import SEVERITIES, Check, View
 from .views import VIEWS_DIR, create_views, lake_tables_of, load_views
 
-__all__ = ["Catalogue", "load_catalogue", "parse_check", "sql_parameters", "default_queries_dir", "PERIOD_PARAMS"]
+__all__ = ["PERIOD_PARAMS", "Catalogue", "default_queries_dir", "load_catalogue", "parse_check", "sql_parameters"]
 
 PERIOD_PARAMS = ("period_start", "period_end")
 FRAMEWORKS_DIR = "frameworks"

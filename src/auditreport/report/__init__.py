@@ -22,7 +22,7 @@ from .findings import write_findings
 from .html import render_html
 from .pdf import write_pdf
 
-__all__ = ["write_reports", "render_html", "report_frameworks"]
+__all__ = ["render_html", "report_frameworks", "write_reports"]
 
 
 def report_frameworks(result: RunResult, frameworks: dict[str, Framework] | None = None) -> dict[str, Framework]:

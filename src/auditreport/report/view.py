@@ -12,7 +12,13 @@ from datetime import datetime, timedelta
 from ..checks.frameworks import Framework
 from ..checks.model import SEVERITIES, CheckResult, View
 from ..results import RunResult
-from .order import columns_of, evidence_filename, ordered_rows, report_order, severity_rank
+from .order import (
+    columns_of,
+    evidence_filename,
+    ordered_rows,
+    report_order,
+    severity_rank,
+)
 from .values import display_text, human_utc
 
 CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
