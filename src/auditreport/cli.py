@@ -96,7 +96,8 @@ def extract(config_path, period, out_dir, debug):
 
 @main.command()
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
+              help="markdown: the table README.md shows.")  # fmt: skip
 def checks(debug, fmt):
     """List the check catalogue: id, severity, title, frameworks."""
     import json
@@ -105,12 +106,22 @@ def checks(debug, fmt):
 
     catalogue = load_catalogue()
     if fmt == "json":
-        click.echo(json.dumps([{"id": c.id, "severity": c.severity, "kind": c.kind, "title": c.title,
-                                "frameworks": c.frameworks, "requires": c.requires} for c in catalogue], indent=1))  # fmt: skip
+        click.echo(json.dumps([{"id": c.id, "domain": c.domain, "severity": c.severity, "kind": c.kind, "title": c.title,
+                                "frameworks": c.frameworks, "requires": c.requires} for c in catalogue.checks], indent=1))  # fmt: skip
         return
-    for c in catalogue:
+    if fmt == "markdown":
+        click.echo(checks_markdown(catalogue.checks))
+        return
+    for c in catalogue.checks:
         fw = ", ".join(f"{k}:{'/'.join(v)}" for k, v in sorted(c.frameworks.items()))
         click.echo(f"{c.id:<44} {c.severity:<9} {c.title}\n{'':<44} {'':<9} {fw}")
+
+
+def checks_markdown(checks) -> str:
+    """The catalogue as the Markdown table of README.md's "Checks" section: one row per check, in catalogue order."""
+    lines = ["| check | severity | what it verifies |", "| --- | --- | --- |"]
+    lines += [f"| `{c.domain}/{c.id}` | {c.severity} | {c.title.replace('|', chr(92) + '|')} |" for c in checks]
+    return "\n".join(lines)
 
 
 @main.command()

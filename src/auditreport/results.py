@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .checks.model import SEVERITIES, CheckResult
 from .period import Period
+
+if TYPE_CHECKING:
+    from .checks.catalogue import Catalogue
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
@@ -66,6 +70,7 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
     outputs: dict[str, Path] = field(default_factory=dict)  # report_pdf, report_html, findings_json, ...
     policy: dict = field(default_factory=dict)
+    catalogue: Catalogue | None = None  # what the checks came from: their frameworks and shared views, for the report
 
     @property
     def incomplete_reasons(self) -> list[str]:

@@ -5,7 +5,8 @@ Case file format::
     cases:
       - name: short name, unique in the file
         description: optional, why this case matters
-        params: {min_log_retention_days: 90, period_start: "2026-09-01T00:00:00"}   # overrides of the defaults
+        period: 2026-09                                   # the month the check runs for; default 2026-10
+        params: {min_log_retention_days: 90}              # overrides of the policy defaults
         unavailable: {sagemaker_deployments: "source 'sagemaker' not configured"}  # optional
         tables:
           cloudwatch_log_groups: [{account_id: "111122223333", log_group_name: /aws/sagemaker/x}]
@@ -19,12 +20,15 @@ In ``tables:`` a missing column is NULL. A JSON column takes a YAML mapping or l
 string, which is JSON text as stored (so a JSON string value is written '"s3:*"').
 YAML timestamps are read as strings (CloudTrail records must reach the loader as AWS wrote them); TIMESTAMP columns
 are parsed here, and expected values are compared to timestamps after parsing.
+
+Every case runs on a fresh lake with the catalogue's shared views created on it, as a run creates them, so each case
+exercises the views its check reads too.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,13 +36,14 @@ import duckdb
 import yaml
 
 from auditreport import lake
-from auditreport.checks.runner import naive_utc
+from auditreport.checks.catalogue import Catalogue
 from auditreport.config import Policy
+from auditreport.period import Period
 
-PERIOD_START = datetime(2026, 10, 1)
-PERIOD_END = datetime(2026, 11, 1)
+DEFAULT_PERIOD = Period(2026, 10)
 RAW_CLOUDTRAIL = "cloudtrail_records"
-CASE_KEYS = {"name", "description", "params", "tables", "expect", "expect_status", "expect_message", "unavailable"}
+CASE_KEYS = {"name", "description", "period", "params", "tables", "expect", "expect_status", "expect_message",
+             "unavailable"}
 CHECK_STATUSES = {"pass", "fail", "info", "error", "no_data"}
 
 
@@ -80,21 +85,32 @@ def load_cases(path: Path) -> list[dict]:
                     unknown = set(row) - known
                     assert not unknown, f"{where}: tables.{t}: unknown column(s) {sorted(unknown)}"
         for p in case.get("params") or {}:
-            assert p in Policy.model_fields or p in ("period_start", "period_end"), f"{where}: unknown param '{p}'"
+            assert p in Policy.model_fields, f"{where}: unknown param '{p}' (the period is 'period: YYYY-MM')"
+        if "period" in case:
+            Period.parse(str(case["period"]))
     return data["cases"]
 
 
-def new_lake() -> duckdb.DuckDBPyConnection:
-    """A fresh in-memory DuckDB with every lake table, empty."""
+def new_lake(catalogue: Catalogue | None = None) -> duckdb.DuckDBPyConnection:
+    """A fresh in-memory DuckDB with every lake table, empty, and the catalogue's shared views over them."""
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")  # the lake is naive UTC; never let the machine's zone leak into casts
     for t in lake.TABLES.values():
         con.execute(t.ddl())
+    if catalogue is not None:
+        catalogue.create_views(con)
     return con
 
 
 def to_naive_utc(value) -> datetime:
-    return naive_utc(value, "timestamp")
+    """A datetime, date or ISO string as naive UTC, the lake's convention."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    raise TypeError(f"a timestamp must be a datetime or ISO string, not {type(value).__name__}")
 
 
 def _cell(value, col_type: str):
@@ -123,16 +139,13 @@ def insert_case_tables(con, tables: dict) -> None:
         con.executemany(sql, [[_cell(row.get(c), types[c]) for c in cols] for row in rows])
 
 
-def case_params(case: dict) -> tuple[dict, datetime, datetime]:
-    """Policy defaults overridden by the case; the period defaults to 2026-10."""
+def case_params(case: dict) -> tuple[Period, dict]:
+    """The case's month (default 2026-10) and the policy defaults overridden by the case."""
+    period = Period.parse(str(case["period"])) if "period" in case else DEFAULT_PERIOD
     params = Policy().model_dump()
-    overrides = dict(case.get("params") or {})
-    start = to_naive_utc(overrides.pop("period_start", PERIOD_START))
-    end = to_naive_utc(overrides.pop("period_end", PERIOD_END))
-    params.update(overrides)
-    Policy.model_validate({k: v for k, v in params.items()})  # a case must not use an invalid policy value
-    params.update(period_start=start, period_end=end)
-    return params, start, end
+    params.update(case.get("params") or {})
+    Policy.model_validate(params)  # a case must not use an invalid policy value
+    return period, params
 
 
 def _same(actual, expected, substring: bool = False) -> bool:

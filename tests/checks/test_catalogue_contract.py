@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import pytest
-from check_case_support import PERIOD_END, PERIOD_START, case_path, load_cases, new_lake
+from check_case_support import DEFAULT_PERIOD, case_path, load_cases, new_lake
 
 from auditreport import lake
-from auditreport.checks.catalogue import default_queries_dir, load_catalogue, sql_parameters
+from auditreport.checks.catalogue import (
+    default_queries_dir,
+    load_catalogue,
+    sql_parameters,
+)
 from auditreport.checks.frameworks import load_frameworks
 from auditreport.checks.model import SEVERITIES
 from auditreport.checks.runner import REQUIRED_COLUMNS, bind_params
 from auditreport.config import Policy
 
-CHECKS = load_catalogue()
+CATALOGUE = load_catalogue()
+CHECKS = CATALOGUE.checks
 FRAMEWORKS = load_frameworks(default_queries_dir() / "frameworks")
 by_id = pytest.mark.parametrize("check", CHECKS, ids=[c.id for c in CHECKS])
 
@@ -35,7 +40,8 @@ def test_header(check):
     assert check.severity in SEVERITIES and check.kind in ("posture", "detection")
     assert check.title and "\n" not in check.title
     assert len(check.description) > 80 and len(check.remediation) > 40
-    assert set(check.requires) <= set(lake.TABLES)
+    assert set(check.requires) <= set(lake.TABLES) | set(CATALOGUE.views)
+    assert set(check.lake_tables) <= set(lake.TABLES)
     for fw, reqs in check.frameworks.items():
         assert fw in FRAMEWORKS and reqs and set(reqs) <= set(FRAMEWORKS[fw].requirements)
     assert set(check.params) == sql_parameters(check.sql)
@@ -43,16 +49,16 @@ def test_header(check):
 
 @by_id
 def test_event_scans_are_bounded_by_the_period(check):
-    event_tables = [t for t in check.requires if lake.TABLES[t].time_column]
+    event_tables = [t for t in check.lake_tables if lake.TABLES[t].time_column]
     if event_tables:
         assert {"period_start", "period_end"} <= set(check.params), f"{check.id} scans {event_tables} without the period"
 
 
 @by_id
 def test_sql_plans_and_returns_the_contract_columns(check):
-    con = new_lake()
+    con = new_lake(CATALOGUE)
     try:
-        params = bind_params(check, Policy().model_dump(), PERIOD_START, PERIOD_END)
+        params = bind_params(check, Policy().model_dump(), DEFAULT_PERIOD)
         con.execute("EXPLAIN " + check.sql, params).fetchall()
         cur = con.execute(check.sql, params)
         columns = [d[0] for d in cur.description]

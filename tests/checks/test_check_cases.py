@@ -1,4 +1,5 @@
-"""The one shared runner for every check's test cases (queries/<domain>/<check_id>.yaml)."""
+"""The one shared runner for every check's test cases (queries/<domain>/<check_id>.yaml), on a lake with the shared
+views created, as a run has them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from check_case_support import (
 from auditreport.checks.catalogue import load_catalogue
 from auditreport.checks.runner import run_check
 
-CHECKS = load_catalogue()
+CATALOGUE = load_catalogue()
+CHECKS = CATALOGUE.checks
 
 
 def _cases():
@@ -38,11 +40,11 @@ def test_case(check, case):
     assert case is not None, f"{check.id}: no test cases at {case_path(check)}"
     assert "_broken" not in case, f"{case_path(check)}: {case.get('_broken')}"
     tables = case.get("tables") or {}
-    con = new_lake()
+    con = new_lake(CATALOGUE)
     try:
         insert_case_tables(con, tables)
-        params, start, end = case_params(case)
-        result = run_check(con, check, params, case.get("unavailable"), period_start=start, period_end=end)
+        period, params = case_params(case)
+        result = run_check(con, check, period, params, case.get("unavailable"))
     finally:
         con.close()
 

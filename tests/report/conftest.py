@@ -1,12 +1,16 @@
-"""The report written once per session from the hand-built RunResult (the PDF render is the slow part)."""
+"""The report written once per session from the hand-built RunResult on the real catalogue (the PDF render is the slow
+part), and its outputs as the tests read them."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from sample_run import make_frameworks, make_result
+from sample_run import make_result
 
 from auditreport.report import write_reports
 
@@ -17,7 +21,25 @@ def report_dir(tmp_path_factory) -> Path:
     # a stale CSV from an earlier run must not survive
     (out / "evidence").mkdir()
     (out / "evidence" / "old_check.csv").write_text("x\n")
-    outputs = write_reports(make_result(), out, make_frameworks(), evidence_row_cap=25,
+    outputs = write_reports(make_result(), out, evidence_row_cap=25,
                             generated_at=datetime(2026, 11, 1, 2, 3, 30, tzinfo=timezone.utc))
     (out / "_outputs.txt").write_text("\n".join(f"{k}={v}" for k, v in outputs.items()))
     return out
+
+
+@pytest.fixture(scope="session")
+def html(report_dir: Path) -> str:
+    return (report_dir / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def findings(report_dir: Path) -> dict:
+    return json.loads((report_dir / "findings.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def pdf_text(report_dir: Path) -> str:
+    # `make test` installs poppler-utils (scripts/ensure-system-deps.sh --test): a missing tool is a failure
+    assert shutil.which("pdftotext"), "pdftotext is missing: run scripts/ensure-system-deps.sh --test"
+    return subprocess.run(["pdftotext", "-layout", str(report_dir / "report.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout

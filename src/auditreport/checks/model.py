@@ -1,4 +1,4 @@
-"""What a check is, and what running it produced."""
+"""What a check and a shared view are, and what running a check produced."""
 
 from __future__ import annotations
 
@@ -17,13 +17,30 @@ class Check:
     severity: str
     kind: str  # posture | detection
     frameworks: dict[str, list[str]]
-    requires: list[str]
+    requires: list[str]  # as the header names them: lake tables and shared views
     params: list[str]
     description: str
     remediation: str
     sql: str  # the whole file, header included: valid DuckDB SQL
     path: Path
     domain: str  # the folder under queries/
+    lake_tables: list[str]  # ``requires`` with every view replaced by the lake tables it reads: what no_data tests
+
+
+@dataclass(frozen=True)
+class View:
+    """A derivation several checks share, created as a DuckDB view: ``queries/_views/<id>.sql``."""
+
+    id: str
+    description: str
+    requires: list[str]  # lake tables and other views it reads
+    sql: str  # the whole file, header included
+    body: str  # the SELECT after the header
+    path: Path
+    lake_tables: list[str]  # the lake tables it reads, directly or through other views
+
+    def create_sql(self) -> str:
+        return f'CREATE OR REPLACE VIEW "{self.id}" AS\n{self.body.strip().rstrip(";").strip()}\n'
 
 
 @dataclass

@@ -2,8 +2,9 @@
 
 The runner, not the SQL, decides two of the five check statuses:
 
-* ``no_data``: a table the check requires comes from a source that is unavailable or not configured, or holds no
-  rows (for event tables: no rows in the period). Missing evidence is never reported as a pass.
+* ``no_data``: a lake table the check reads (directly or through a shared view) comes from a source that is
+  unavailable or not configured, or holds no rows (for event tables: no rows in the period). Missing evidence is
+  never reported as a pass.
 * ``error``: the SQL raised, or returned something outside the contract (no resource/status/reason column, a row
   status other than pass/fail/info). Only that check fails; the run goes on.
 
@@ -13,35 +14,15 @@ including no rows at all with the data present, is ``pass``.
 
 from __future__ import annotations
 
+import functools
 import time
-from datetime import date, datetime, timezone
 
 from .. import lake
+from ..period import Period
 from .catalogue import PERIOD_PARAMS, sql_parameters
 from .model import ROW_STATUSES, Check, CheckResult
 
 REQUIRED_COLUMNS = ("resource", "status", "reason")
-
-
-def naive_utc(value, name: str = "value") -> datetime:
-    """A datetime (or ISO string, or date) as naive UTC, the lake's convention."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
-
-
-def period_label(start: datetime | None, end: datetime | None) -> str:
-    """'2026-10' for a calendar month, else 'start to end'."""
-    if start is None or end is None:
-        return "the period"
-    nxt = datetime(start.year + (start.month == 12), start.month % 12 + 1, 1)
-    if start == datetime(start.year, start.month, 1) and end == nxt:
-        return f"{start.year:04d}-{start.month:02d}"
-    return f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
 
 
 def _one_line(e: BaseException) -> str:
@@ -49,38 +30,36 @@ def _one_line(e: BaseException) -> str:
     return f"{type(e).__name__}: {lines[0] if lines else '(no message)'}"
 
 
-def missing_data(con, check: Check, unavailable: dict[str, str], start: datetime | None, end: datetime | None) -> str:
+def missing_data(con, check: Check, unavailable: dict[str, str], period: Period | None) -> str:
     """Why the check cannot be evaluated (empty string: it can)."""
-    reasons = [unavailable[t] for t in check.requires if t in unavailable]
+    reasons = [unavailable[t] for t in check.lake_tables if t in unavailable]
     if reasons:
         return "; ".join(dict.fromkeys(reasons))
-    for name in check.requires:
-        tcol = lake.TABLES[name].time_column if name in lake.TABLES else None
-        if tcol and start is not None and end is not None:
+    for name in check.lake_tables:
+        tcol = lake.TABLES[name].time_column
+        if tcol and period is not None:
             row = con.execute(
-                f'SELECT 1 FROM "{name}" WHERE "{tcol}" >= ? AND "{tcol}" < ? LIMIT 1', [start, end]
+                f'SELECT 1 FROM "{name}" WHERE "{tcol}" >= ? AND "{tcol}" < ? LIMIT 1', [period.start, period.end]
             ).fetchone()
             if row is None:
-                return f"table {name} holds no rows for {period_label(start, end)}"
+                return f"table {name} holds no rows for {period.label}"
         elif con.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is None:
             return f"table {name} holds no rows"
     return ""
 
 
-def bind_params(check: Check, params: dict, start: datetime | None, end: datetime | None) -> dict:
-    """Only the parameters the SQL names: DuckDB rejects a statement given more."""
-    values = dict(params)
-    values.update({k: v for k, v in (("period_start", start), ("period_end", end)) if v is not None})
+def bind_params(check: Check, params: dict, period: Period | None) -> dict:
+    """Only the parameters the SQL names (DuckDB rejects a statement given more); the period's bounds as
+    ``$period_start`` and ``$period_end``."""
+    values = {k: v for k, v in params.items() if k not in PERIOD_PARAMS}
+    if period is not None:
+        values.update(period_start=period.start, period_end=period.end)
     bound = {}
     for name in sorted(sql_parameters(check.sql)):
         if name not in values or values[name] is None:
             raise ValueError(f"no value for parameter ${name}")
         v = values[name]
-        if name in PERIOD_PARAMS:
-            v = naive_utc(v, name)
-        elif isinstance(v, (list, tuple, set, frozenset)):
-            v = list(v)
-        bound[name] = v
+        bound[name] = list(v) if isinstance(v, (list, tuple, set, frozenset)) else v
     return bound
 
 
@@ -94,28 +73,24 @@ def check_status(rows: list[dict]) -> str:
 
 
 def run_check(
-    con,
-    check: Check,
-    params: dict,
-    unavailable: dict[str, str] | None = None,
-    period_start=None,
-    period_end=None,
+    con, check: Check, period: Period | None, params: dict, unavailable: dict[str, str] | None = None, **legacy
 ) -> CheckResult:
-    """Run ``check`` on ``con``, where every lake table exists (possibly empty). Never raises for a bad check."""
+    """Run ``check`` for ``period`` on ``con``, where every lake table and shared view exists (possibly empty).
+
+    ``params`` are the policy values by name; ``unavailable`` maps a lake table to why its source could not be read.
+    Never raises for a bad check."""
+    if legacy or isinstance(period, dict):
+        return _run_check_as_runner_py_calls_it(con, check, period, params, unavailable, **legacy)
     t0 = time.perf_counter()
 
     def done(status: str, message: str = "", columns=None, rows=None) -> CheckResult:
         return CheckResult(check, status, list(columns or []), list(rows or []), message, time.perf_counter() - t0)
 
     try:
-        start = period_start if period_start is not None else params.get("period_start")
-        end = period_end if period_end is not None else params.get("period_end")
-        start = naive_utc(start, "period_start") if start is not None else None
-        end = naive_utc(end, "period_end") if end is not None else None
-        why = missing_data(con, check, unavailable or {}, start, end)
+        why = missing_data(con, check, unavailable or {}, period)
         if why:
             return done("no_data", why)
-        cur = con.execute(check.sql, bind_params(check, params, start, end))
+        cur = con.execute(check.sql, bind_params(check, params, period))
         columns = [d[0] for d in cur.description]
         rows = [dict(zip(columns, r)) for r in cur.fetchall()]
     except Exception as e:  # noqa: BLE001 - one bad check must not stop the run
@@ -128,3 +103,22 @@ def run_check(
     if bad:
         return done("error", f"row status {', '.join(bad)} is not one of pass, fail, info", columns)
     return done(check_status(rows), "", columns, rows)
+
+
+def _run_check_as_runner_py_calls_it(con, check, params, unavailable, _none, *, period_start, period_end):
+    """TRANSITIONAL, for ``src/auditreport/runner.py`` until it makes the call above: it still calls
+    ``run_check(con, check, params, unavailable, period_start=..., period_end=...)`` and never creates the shared
+    views. Delete this function, ``**legacy`` and the branch that calls it once runner.py calls
+    ``catalogue.create_views(con)`` and ``run_check(con, check, period, params, unavailable)``."""
+    period = Period(period_start.year, period_start.month)
+    if (period.start, period.end) != (period_start, period_end):
+        raise ValueError(f"the period {period_start} to {period_end} is not a calendar month")
+    _repository_catalogue().create_views(con)
+    return run_check(con, check, period, params, unavailable)
+
+
+@functools.lru_cache(maxsize=1)
+def _repository_catalogue():
+    from .catalogue import load_catalogue
+
+    return load_catalogue()

@@ -1,7 +1,9 @@
 """Reports: report.html and report.pdf from one template set, findings.json, and evidence/<check_id>.csv.
 
-    write_reports(result, out_dir, frameworks=None, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
+    write_reports(result, out_dir, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
         "findings_json": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
+
+The frameworks and shared views come from ``result.catalogue``.
 
 The HTML and PDF cap each evidence table at ``evidence_row_cap`` rows (failing rows first) and name the CSV that holds
 them all; findings.json and the CSVs hold every row.
@@ -12,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..checks.frameworks import Framework
 from ..results import RunResult
 from ._io import atomic_write_text
 from .evidence import write_evidence
@@ -19,13 +22,20 @@ from .findings import write_findings
 from .html import render_html
 from .pdf import write_pdf
 
-__all__ = ["write_reports", "render_html"]
+__all__ = ["render_html", "report_frameworks", "write_reports"]
+
+
+def report_frameworks(result: RunResult, frameworks: dict[str, Framework] | None = None) -> dict[str, Framework]:
+    """The frameworks the report inverts the checks' mappings into: the run's catalogue's, else ``frameworks``."""
+    if result.catalogue is not None:
+        return result.catalogue.frameworks
+    return dict(frameworks or {})
 
 
 def write_reports(
     result: RunResult,
     out_dir: Path,
-    frameworks: dict | None = None,
+    frameworks: dict[str, Framework] | None = None,
     evidence_row_cap: int = 25,
     *,
     quarantine_row_cap: int = 50,
@@ -35,9 +45,9 @@ def write_reports(
 ) -> dict[str, Path]:
     """Write every report output into ``out_dir``; return output name -> path.
 
-    ``frameworks``: framework id -> object or dict with ``id``, ``name`` and ``requirements`` (requirement id -> text),
-    as ``auditreport.checks.frameworks.load_frameworks`` returns; without it the report lists framework and requirement
-    ids only. ``pdf=False`` skips the (slow) PDF render.
+    The frameworks come from ``result.catalogue``. ``frameworks`` (framework id -> Framework) is TRANSITIONAL, for
+    ``runner.py`` until it sets ``result.catalogue``: used only when the result has no catalogue, then drop it. Without
+    either the report lists framework and requirement ids only. ``pdf=False`` skips the (slow) PDF render.
     """
     if evidence_row_cap < 1:
         raise ValueError("evidence_row_cap must be at least 1")
@@ -49,7 +59,7 @@ def write_reports(
     evidence = write_evidence(result, out_dir)
     outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at)
 
-    html = render_html(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
+    html = render_html(result, report_frameworks(result, frameworks), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     html_path = out_dir / "report.html"
     atomic_write_text(html_path, html)
     outputs["report_html"] = html_path

@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 import auditreport
 
+from ..checks.frameworks import Framework
 from ..results import RunResult
 from .values import reveal_invisible
 from .view import build_context
@@ -83,7 +84,7 @@ def environment(template_dir: Path | None = None) -> Environment:
 
 def render_html(
     result: RunResult,
-    frameworks: dict | None,
+    frameworks: dict[str, Framework],
     generated_at: datetime,
     evidence_row_cap: int = 25,
     quarantine_row_cap: int = 50,

@@ -5,13 +5,20 @@ from __future__ import annotations
 import calendar
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
-from ..checks.model import SEVERITIES, CheckResult
+from ..checks.frameworks import Framework
+from ..checks.model import SEVERITIES, CheckResult, View
 from ..results import RunResult
-from .order import columns_of, evidence_filename, ordered_rows, report_order, severity_rank
+from .order import (
+    columns_of,
+    evidence_filename,
+    ordered_rows,
+    report_order,
+    severity_rank,
+)
 from .values import display_text, human_utc
 
 CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
@@ -81,24 +88,14 @@ class FrameworkView:
     rollup_counts: dict[str, int] = field(default_factory=dict)
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _requirement_texts(fw: Any) -> dict[str, str | None]:
-    """Requirement id -> text, in file order; accepts a dict of text (or of objects with text/title) or a list."""
-    reqs = _get(fw, "requirements") or {}
-    out: dict[str, str | None] = {}
-    items = reqs.items() if isinstance(reqs, dict) else ((_get(r, "id"), r) for r in reqs)
-    for rid, val in items:
-        if isinstance(val, str) or val is None:
-            text = val
-        else:
-            text = _get(val, "text") or _get(val, "title") or _get(val, "name")
-        out[str(rid)] = text
-    return out
+@dataclass
+class SharedView:
+    id: str
+    path: str
+    description: str
+    sql: str
+    sql_sha256: str
+    read_by: list[str]  # ids of the run's checks that read it, directly or through another view
 
 
 def _rollup(statuses: list[str]) -> str:
@@ -195,8 +192,7 @@ def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView
     )
 
 
-def _frameworks(findings: list[FindingView], frameworks: dict | None) -> list[FrameworkView]:
-    frameworks = frameworks or {}
+def _frameworks(findings: list[FindingView], frameworks: dict[str, Framework]) -> list[FrameworkView]:
     mapped: dict[str, dict[str, list[FindingView]]] = {}
     for f in findings:
         for fw_id, _name, reqs in f.frameworks:
@@ -207,7 +203,7 @@ def _frameworks(findings: list[FindingView], frameworks: dict | None) -> list[Fr
     out = []
     for fw_id in order:
         fw = frameworks.get(fw_id)
-        texts = _requirement_texts(fw) if fw is not None else {}
+        texts = dict(fw.requirements) if fw is not None else {}
         by_req = mapped.get(fw_id, {})
         req_ids = [r for r in texts if r in by_req] + sorted(r for r in by_req if r not in texts)
         reqs = []
@@ -222,7 +218,7 @@ def _frameworks(findings: list[FindingView], frameworks: dict | None) -> list[Fr
         out.append(FrameworkView(
             id=fw_id,
             anchor=f"fw-{fw_id}",
-            name=str(_get(fw, "name") or fw_id) if fw is not None else fw_id,
+            name=fw.name if fw is not None else fw_id,
             requirements=reqs,
             total_requirements=len(texts) if fw is not None else None,
             unmapped=len([r for r in texts if r not in by_req]) if fw is not None else None,
@@ -260,15 +256,38 @@ def _count_by(rows: list[dict], *keys: str) -> list[tuple]:
     return [(*k, n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+def _reads(sql: str, name: str) -> bool:
+    return re.search(rf"\b{re.escape(name)}\b", sql) is not None
+
+
+def shared_views(result: RunResult) -> list[SharedView]:
+    """The catalogue's shared views that the run's checks read, directly or through another view (none without a
+    catalogue), in creation order: Appendix A shows them beside the check SQL, since they are part of what ran."""
+    views: dict[str, View] = result.catalogue.views if result.catalogue is not None else {}
+    readers: dict[str, set[str]] = {v: set() for v in views}
+    for cr in result.checks:
+        todo = [v for v in views if _reads(cr.check.sql, v)]
+        while todo:
+            v = todo.pop()
+            if cr.check.id not in readers[v]:
+                readers[v].add(cr.check.id)
+                todo += [u for u in views if u != v and _reads(views[v].body, u)]
+    return [
+        SharedView(id=v.id, path=f"queries/_views/{v.id}.sql", description=v.description, sql=v.sql,
+                   sql_sha256=hashlib.sha256(v.sql.encode("utf-8")).hexdigest(), read_by=sorted(readers[v.id]))
+        for v in views.values() if readers[v.id]
+    ]
+
+
 def build_context(
     result: RunResult,
-    frameworks: dict | None,
+    frameworks: dict[str, Framework],
     generated_at: datetime,
     evidence_row_cap: int,
     quarantine_row_cap: int,
     input_row_cap: int,
 ) -> dict:
-    fw_names = {fid: str(_get(fw, "name") or fid) for fid, fw in (frameworks or {}).items()}
+    fw_names = {fid: fw.name for fid, fw in frameworks.items()}
     findings = [_finding(cr, fw_names, evidence_row_cap) for cr in report_order(result.checks)]
     detailed = [f for f in findings if f.status != "pass"]
     passing = [f for f in findings if f.status == "pass"]
@@ -316,6 +335,7 @@ def build_context(
         "severities": SEVERITIES,
         "total_checks": len(findings),
         "findings": findings,
+        "shared_views": shared_views(result),
         "detailed": detailed,
         "passing": passing,
         "failing": failing,

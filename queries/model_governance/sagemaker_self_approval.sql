@@ -9,7 +9,7 @@ frameworks:
   eu_ai_act: [Art.17]
   iso42001: [A.3.2, A.6.2.5]
   nist_ai_rmf: [GOVERN 2.1, MANAGE 1.1]
-requires: [cloudtrail_events]
+requires: [sagemaker_model_package_events]
 params: [period_start, period_end]
 description: >
   Separation of duties for the model approval gate. For every successful approval of the period
@@ -33,38 +33,31 @@ with events as (
              else coalesce(principal_arn, principal_id, actor_arn) end as person,
         case when user_type = 'AssumedRole' and session_name is not null
              then format('{} (role {})', session_name, coalesce(actor_arn, principal_arn))
-             else coalesce(principal_arn, actor_arn, principal_id, 'an unidentified principal') end as identity,
-        case when event_name = 'UpdateModelPackage' then json_extract_string(request_parameters, '$.modelPackageArn')
-             else json_extract_string(response_elements, '$.modelPackageArn') end as package_arn
-    from cloudtrail_events
-    where event_source = 'sagemaker.amazonaws.com'
-      and error_code is null
-      and event_name in ('UpdateModelPackage', 'CreateModelPackage')
+             else coalesce(principal_arn, actor_arn, principal_id, 'an unidentified principal') end as identity
+    from sagemaker_model_package_events
 ),
 approvals as (
     select *
     from events
     where event_time >= $period_start and event_time < $period_end
-      and json_extract_string(request_parameters, '$.modelApprovalStatus') = 'Approved'
-    qualify event_id is null
-         or row_number() over (partition by event_id order by source_key, record_index) = 1
+      and model_approval_status = 'Approved'
 ),
 creations as (
     select *
     from events
-    where event_name = 'CreateModelPackage' and package_arn is not null
-    qualify row_number() over (partition by package_arn order by event_time, event_id) = 1
+    where event_name = 'CreateModelPackage' and model_package_arn is not null
+    qualify row_number() over (partition by model_package_arn order by event_time, event_id) = 1
 ),
 paired as (
     select
-        a.package_arn, a.event_name, a.event_time as approved_at, a.identity as approver, a.person as approver_person,
+        a.model_package_arn as package_arn, a.event_name, a.event_time as approved_at, a.identity as approver, a.person as approver_person,
         coalesce(a.actor_arn, a.principal_arn) as approver_arn, a.recipient_account_id as account_id,
         a.aws_region as region, a.event_id, a.source_key, a.record_index,
         c.event_time as created_at, c.identity as author, c.person as author_person,
         coalesce(c.actor_arn, c.principal_arn) as author_arn, c.event_id as create_event_id,
         c.source_key as create_source_key
     from approvals a
-    left join creations c on c.package_arn = a.package_arn
+    left join creations c on c.model_package_arn = a.model_package_arn
 )
 select
     coalesce(package_arn, format('unidentified model package (event {})', event_id)) as resource,

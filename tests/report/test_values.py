@@ -1,3 +1,5 @@
+"""values.py: how one value is written in JSON, CSV and the report."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +9,15 @@ from decimal import Decimal
 
 import pytest
 
-from auditreport.report.order import evidence_filename
-from auditreport.report.values import csv_text, display_text, iso_duration, json_safe
+from auditreport.report.values import (
+    csv_text,
+    display_text,
+    human_utc,
+    iso_duration,
+    iso_z,
+    json_safe,
+    plain_text,
+)
 
 
 def test_json_safe_times_are_utc_with_z():
@@ -54,8 +63,13 @@ def test_display_text_reveals_controls_and_truncates():
     assert display_text("x" * 20, limit=5) == "xxxxx… [15 more characters]"
 
 
-def test_evidence_filename_refuses_path_tricks():
-    assert evidence_filename("cloudtrail_log_file_validation") == "cloudtrail_log_file_validation.csv"
-    for bad in ("../etc/passwd", "a/b", "", ".hidden"):
-        with pytest.raises(ValueError):
-            evidence_filename(bad)
+def test_iso_z_and_human_utc():
+    assert iso_z(datetime(2026, 10, 3, 9, 14)) == "2026-10-03T09:14:00Z"
+    assert human_utc(datetime(2026, 10, 3, 9, 14, 5)) == "2026-10-03 09:14:05 UTC"
+    assert human_utc(None) == ""
+
+
+def test_plain_text_of_lists_and_null():
+    assert plain_text(None) is None
+    assert plain_text("x") == "x"
+    assert "evil" in plain_text(["evil\u202etxt.exe"])

@@ -10,7 +10,7 @@ frameworks:
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.7]
-requires: [cloudtrail_events]
+requires: [cloudtrail_events_unique]
 params: [period_start, period_end]
 description: >
   Lists every call of the period to StopLogging, DeleteTrail, UpdateTrail, PutEventSelectors or
@@ -34,12 +34,10 @@ with tampering as (
             || case when session_name is not null then format(' (session {})', session_name) else '' end as actor,
         coalesce(recipient_account_id, source_account_id, 'an unrecorded account') as account_id,
         coalesce(aws_region, source_region, 'an unrecorded region') as region
-    from cloudtrail_events
+    from cloudtrail_events_unique
     where event_time >= $period_start and event_time < $period_end
       and event_source = 'cloudtrail.amazonaws.com'
       and event_name in ('StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors', 'PutInsightSelectors')
-    qualify event_id is null
-         or row_number() over (partition by event_id order by source_key, record_index) = 1
 )
 select
     trail as resource,

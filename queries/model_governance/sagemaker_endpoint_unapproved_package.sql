@@ -23,12 +23,7 @@ remediation: >
   back or re-approve the variant through the review process, and enforce it in the deployment pipeline or with an
   IAM condition on sagemaker:CreateModel.
 ---*/
-with packages as (
-    select *
-    from sagemaker_model_packages
-    qualify row_number() over (partition by model_package_arn order by captured_at desc nulls last) = 1
-),
-variants as (
+with variants as (
     select
         d.*,
         coalesce(d.endpoint_arn, format('{}/{}/endpoint/{}', d.account_id, d.region, d.endpoint_name)) as endpoint_ref,
@@ -37,7 +32,7 @@ variants as (
         p.approval_description,
         p.model_package_group_name
     from sagemaker_deployments d
-    left join packages p on p.model_package_arn = d.model_package_arn
+    left join sagemaker_model_packages_current p on p.model_package_arn = d.model_package_arn
 )
 select
     format('{} (variant {})', endpoint_ref, coalesce(variant_name, 'unnamed')) as resource,

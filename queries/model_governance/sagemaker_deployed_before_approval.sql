@@ -9,7 +9,7 @@ frameworks:
   eu_ai_act: [Art.17]
   iso42001: [A.6.2.5, A.6.2.4]
   nist_ai_rmf: [MANAGE 1.1]
-requires: [cloudtrail_events, sagemaker_deployments]
+requires: [cloudtrail_events_unique, sagemaker_approval_events, sagemaker_deployments]
 params: [period_start, period_end]
 description: >
   For every successful CreateEndpoint or UpdateEndpoint of the period, the endpoint config named in the request is
@@ -29,42 +29,25 @@ with deploys as (
     select *,
         json_extract_string(request_parameters, '$.endpointConfigName') as config_name,
         json_extract_string(request_parameters, '$.endpointName') as deployed_endpoint
-    from cloudtrail_events
+    from cloudtrail_events_unique
     where event_time >= $period_start and event_time < $period_end
       and event_source = 'sagemaker.amazonaws.com'
       and error_code is null
       and event_name in ('CreateEndpoint', 'UpdateEndpoint')
-    qualify event_id is null
-         or row_number() over (partition by event_id order by source_key, record_index) = 1
 ),
 config_packages as (
     select distinct account_id, region, endpoint_config_name, model_package_arn
     from sagemaker_deployments
     where model_package_arn is not null
 ),
-approval_events as (  -- every loaded approval, not only the period's: an approval may precede the period
-    select event_time, event_id, actor_arn,
-        case when event_name = 'UpdateModelPackage' then json_extract_string(request_parameters, '$.modelPackageArn')
-             else json_extract_string(response_elements, '$.modelPackageArn') end as model_package_arn
-    from cloudtrail_events
-    where event_source = 'sagemaker.amazonaws.com'
-      and error_code is null
-      and event_name in ('UpdateModelPackage', 'CreateModelPackage')
-      and json_extract_string(request_parameters, '$.modelApprovalStatus') = 'Approved'
-),
-first_approval as (
+first_approval as (  -- of every loaded approval, not only the period's: an approval may precede the period
     select model_package_arn,
         min(event_time) as approved_at,
         arg_min(event_id, event_time) as approval_event_id,
         arg_min(actor_arn, event_time) as approver_arn
-    from approval_events
+    from sagemaker_approval_events
     where model_package_arn is not null
     group by model_package_arn
-),
-packages as (
-    select *
-    from sagemaker_model_packages
-    qualify row_number() over (partition by model_package_arn order by captured_at desc nulls last) = 1
 ),
 evaluated as (
     select
@@ -78,7 +61,7 @@ evaluated as (
      and coalesce(c.account_id, e.recipient_account_id) = e.recipient_account_id
      and coalesce(c.region, e.aws_region) = e.aws_region
     left join first_approval a on a.model_package_arn = c.model_package_arn
-    left join packages p on p.model_package_arn = c.model_package_arn
+    left join sagemaker_model_packages_current p on p.model_package_arn = c.model_package_arn
 )
 select
     endpoint_ref as resource,

@@ -7,7 +7,7 @@ frameworks:
   soc2: [CC6.1, CC7.2]
   iso27001: [A.8.2, A.8.16]
   hipaa: ["164.308(a)(1)(ii)(D)", "164.312(a)(1)"]
-requires: [cloudtrail_events]
+requires: [cloudtrail_events_unique]
 params: [period_start, period_end]
 description: >
   Lists every CloudTrail event of the period made by an account's root user (userIdentity.type Root), successful or
@@ -21,13 +21,11 @@ remediation: >
 ---*/
 with root_events as (
     select *
-    from cloudtrail_events
+    from cloudtrail_events_unique
     where event_time >= $period_start and event_time < $period_end
       and user_type = 'Root'
       and invoked_by is null
       and event_type is distinct from 'AwsServiceEvent'
-    qualify event_id is null
-         or row_number() over (partition by event_id order by source_key, record_index) = 1
 )
 select
     coalesce(recipient_account_id, principal_account_id, source_account_id, 'an unrecorded account') as resource,

@@ -9,7 +9,7 @@ frameworks:
   eu_ai_act: [Art.17]
   iso42001: [A.3.2, A.6.2.5]
   nist_ai_rmf: [GOVERN 2.1, MANAGE 1.1]
-requires: [cloudtrail_events]
+requires: [sagemaker_approval_events]
 params: [period_start, period_end, approver_roles]
 description: >
   Lists every successful approval of a SageMaker model package in the period (UpdateModelPackage setting
@@ -25,17 +25,9 @@ remediation: >
   ModelApprovalStatus to the approver roles (an IAM condition or an SCP), and keep policy.approver_roles in step.
 ---*/
 with approvals as (
-    select *,
-        case when event_name = 'UpdateModelPackage' then json_extract_string(request_parameters, '$.modelPackageArn')
-             else json_extract_string(response_elements, '$.modelPackageArn') end as model_package_arn
-    from cloudtrail_events
+    select *
+    from sagemaker_approval_events
     where event_time >= $period_start and event_time < $period_end
-      and event_source = 'sagemaker.amazonaws.com'
-      and error_code is null
-      and event_name in ('UpdateModelPackage', 'CreateModelPackage')
-      and json_extract_string(request_parameters, '$.modelApprovalStatus') = 'Approved'
-    qualify event_id is null
-         or row_number() over (partition by event_id order by source_key, record_index) = 1
 )
 select
     coalesce(model_package_arn, format('unidentified model package (event {})', event_id)) as resource,

@@ -9,7 +9,7 @@ frameworks:
   hipaa: ["164.308(a)(1)(ii)(D)"]
   eu_ai_act: [Art.15]
   nist_ai_rmf: [MEASURE 2.7]
-requires: [cloudtrail_events]
+requires: [cloudtrail_events_unique]
 params: [period_start, period_end, ml_event_sources, access_denied_threshold, access_denied_window_minutes]
 description: >
   Finds bursts of denied calls to the ML services in policy.ml_event_sources: at least
@@ -27,12 +27,10 @@ remediation: >
 ---*/
 with denied as (
     select *, coalesce(actor_arn, principal_arn, principal_id, 'an unidentified principal') as actor
-    from cloudtrail_events
+    from cloudtrail_events_unique
     where event_time >= $period_start and event_time < $period_end
       and error_code in ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation')
       and list_contains($ml_event_sources::VARCHAR[], event_source)
-    qualify event_id is null
-         or row_number() over (partition by event_id order by source_key, record_index) = 1
 ),
 numbered as (
     select *, row_number() over (partition by actor order by event_time, event_id) as n

@@ -1,0 +1,78 @@
+"""The YAML header every catalogue SQL file starts with, and the one-SELECT rule for its SQL.
+
+Checks (``queries/<domain>/<check_id>.sql``) and shared views (``queries/_views/<view_id>.sql``) both open with a YAML
+block comment, ``/*--- ... ---*/``, so the whole file stays valid DuckDB SQL. Reading one never guesses: a header that
+is missing, not YAML, not a mapping or not valid for its model stops loading with a one-line
+``CheckDefinitionError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import NoReturn, TypeVar
+
+import duckdb
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import CheckDefinitionError
+
+_HEADER = re.compile(r"\A\s*/\*---[ \t]*\n(?P<yaml>.*?)\n---\*/", re.DOTALL)
+
+Header = TypeVar("Header", bound=BaseModel)
+
+
+def fail(path: Path, msg: str) -> NoReturn:
+    raise CheckDefinitionError(f"{path}: {msg}")
+
+
+def pydantic_line(err: ValidationError, extra_key: str = "unknown header key") -> str:
+    """The first validation error as ``location: message``, with how many more there are."""
+    first = err.errors()[0]
+    loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    msg = extra_key if first["type"] == "extra_forbidden" else first["msg"]
+    more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
+    return f"{loc}: {msg}{more}"
+
+
+def read_sql_file(path: Path, model: type[Header], what: str = "check") -> tuple[Header, str, str]:
+    """``(header, whole file, body after the header)``; the header validated against ``model``."""
+    try:
+        sql = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        fail(path, f"cannot read {what} file: {e}")
+    m = _HEADER.match(sql)
+    if not m:
+        fail(path, "no metadata header: the file must start with a '/*---' ... '---*/' YAML block comment")
+    try:
+        data = yaml.safe_load(m.group("yaml"))
+    except yaml.YAMLError as e:
+        fail(path, f"header is not valid YAML: {str(e).splitlines()[0]}")
+    if not isinstance(data, dict):
+        fail(path, "header must be a YAML mapping")
+    try:
+        header = model.model_validate(data)
+    except ValidationError as e:
+        fail(path, f"header: {pydantic_line(e)}")
+    return header, sql, sql[m.end():]
+
+
+def sql_parameters(sql: str) -> set[str]:
+    """The ``$name`` parameters a statement uses, as DuckDB's own parser sees them (comments and strings excluded).
+
+    ValueError (or ``duckdb.Error`` from the parser) unless ``sql`` is exactly one SELECT."""
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise ValueError(f"expected exactly one SQL statement, found {len(statements)}")
+    if statements[0].type != duckdb.StatementType.SELECT:
+        raise ValueError(f"the statement must be a SELECT, not {statements[0].type.name}")
+    return set(statements[0].named_parameters)
+
+
+def parsed_parameters(path: Path, sql: str) -> set[str]:
+    """:func:`sql_parameters`, failing with the file named when the SQL is not one SELECT."""
+    try:
+        return sql_parameters(sql)
+    except (duckdb.Error, ValueError) as e:
+        fail(path, f"SQL does not parse: {str(e).strip().splitlines()[0]}")

@@ -1,0 +1,50 @@
+"""findings.py: findings.json holds every row of every check, in report order, as JSON-safe values."""
+
+from __future__ import annotations
+
+from report_support import NOW
+from sample_run import (
+    BURST,
+    PRODUCTION,
+    RETENTION,
+    ROOT,
+    UNAPPROVED,
+    catalogue,
+    make_result,
+)
+
+from auditreport.report.findings import SCHEMA_VERSION, findings_document
+
+
+def test_findings_json_round_trips_with_every_row(findings: dict):
+    assert findings["schema_version"] == SCHEMA_VERSION == 1
+    assert findings["tool"] == {"name": "auditreport", "version": "0.1.0"}
+    assert findings["period"]["start"] == "2026-10-01T00:00:00Z" and findings["period"]["end"] == "2026-11-01T00:00:00Z"
+    assert findings["generated_at"] == "2026-11-01T02:03:30Z"
+    assert findings["complete"] is False and len(findings["incomplete_reasons"]) == 3
+    assert findings["summary"]["by_status"] == {"pass": 2, "fail": 3, "error": 1, "no_data": 1, "info": 1}
+    assert findings["summary"]["failing_by_severity"]["critical"] == 1
+    checks = {c["id"]: c for c in findings["checks"]}
+    unapproved = checks[UNAPPROVED]
+    assert len(unapproved["rows"]) == 40 and unapproved["row_counts"] == {"pass": 27, "fail": 13, "info": 0}
+    assert [r["status"] for r in unapproved["rows"][:13]] == ["fail"] * 13
+    assert unapproved["rows"][0]["endpoint_last_modified_time"].endswith("Z")
+    assert unapproved["evidence_file"] == f"evidence/{UNAPPROVED}.csv"
+    assert unapproved["columns"][:3] == ["resource", "status", "reason"]
+    assert unapproved["domain"] == "model_governance" and unapproved["requires"] == ["sagemaker_deployments"]
+    assert checks[BURST]["rows"][0]["burst_start"] == "2026-10-17T03:02:00Z"
+    assert checks[BURST]["rows"][0]["session_names"] == ["evil\u202etxt.exe"]  # exact, not prettified
+    assert checks["mlflow_production_alias_changes"]["rows"][0]["hours_between"] == 24.5  # a Decimal
+    assert checks[RETENTION]["status"] == "no_data" and checks[RETENTION]["message"]
+    assert checks[PRODUCTION]["status"] == "error" and "alias_name" in checks[PRODUCTION]["message"]
+    assert checks[ROOT]["rows"] == [] and checks[ROOT]["evidence_file"] is None
+    assert {s["name"]: s["status"] for s in findings["sources"]}["cloudwatch"] == "unavailable"
+
+
+def test_a_check_is_described_by_its_catalogue_entry():
+    doc = findings_document(make_result(), NOW)
+    entry = next(c for c in doc["checks"] if c["id"] == ROOT)
+    check = catalogue().check(ROOT)
+    assert (entry["title"], entry["severity"], entry["kind"]) == (check.title, check.severity, check.kind)
+    assert entry["frameworks"] == check.frameworks and entry["remediation"] == check.remediation
+    assert len(entry["sql_sha256"]) == 64

@@ -1,0 +1,41 @@
+"""pdf.py: the PDF is WeasyPrint over the very report HTML, fetching nothing."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from report_support import squash
+from sample_run import UNAPPROVED, make_result
+
+from auditreport.report.pdf import _no_fetch
+
+
+def test_pdf_exists_with_metadata(report_dir: Path):
+    data = (report_dir / "report.pdf").read_bytes()
+    assert data.startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(report_dir / "report.pdf")], check=True, capture_output=True,
+                              text=True).stdout
+        assert "ML Platform Compliance Report: Example Corp ML Platform, 2026-10" in info
+        assert "Example Corp ML Platform" in info and "A4" in info
+
+
+def test_pdf_text_has_banner_titles_caps_and_page_numbers(pdf_text: str):
+    text = squash(pdf_text)
+    assert "INCOMPLETE" in text
+    for cr in make_result().checks:
+        assert squash(cr.check.title) in text, cr.check.title
+    assert f"15 more rows in evidence/{UNAPPROVED}.csv" in text
+    pages = int(re.search(r"Page 1 of (\d+)", text).group(1))
+    assert pages > 10 and f"Page {pages} of {pages}" in text
+    assert "Run 20261101T020000Z-5f3a9c" in text
+    assert "<script>alert(1)</script>" in text  # shown as text, never interpreted
+
+
+def test_rendering_fetches_no_url():
+    with pytest.raises(ValueError, match="does not fetch external resources"):
+        _no_fetch("https://example.com/x.css")

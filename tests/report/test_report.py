@@ -1,0 +1,38 @@
+"""auditreport.report (write_reports): every output written and returned, frameworks from the run's catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from report_support import NOW, text
+from sample_run import UNAPPROVED, catalogue, make_result
+
+from auditreport.checks.frameworks import Framework
+from auditreport.report import report_frameworks, write_reports
+
+
+def test_every_output_is_written_and_returned(report_dir: Path):
+    outputs = dict(line.split("=", 1) for line in (report_dir / "_outputs.txt").read_text().splitlines())
+    for name in ("report_html", "report_pdf", "findings_json", "evidence_dir", f"evidence:{UNAPPROVED}"):
+        assert name in outputs and Path(outputs[name]).exists(), name
+    assert not (report_dir / "evidence" / "old_check.csv").exists(), "stale evidence from an earlier run survived"
+    assert not list(report_dir.glob(".*tmp*")), "temporary files left behind"
+
+
+def test_write_reports_without_pdf(tmp_path):
+    outputs = write_reports(make_result(), tmp_path, evidence_row_cap=5, pdf=False, generated_at=NOW)
+    assert "report_pdf" not in outputs and not (tmp_path / "report.pdf").exists()
+    html = outputs["report_html"].read_text(encoding="utf-8")
+    assert f"35 more rows in evidence/{UNAPPROVED}.csv" in text(html)
+    with pytest.raises(ValueError):
+        write_reports(make_result(), tmp_path, evidence_row_cap=0, pdf=False)
+
+
+def test_frameworks_come_from_the_catalogue_and_only_without_one_from_the_argument():
+    result = make_result()
+    other = {"soc2": Framework("soc2", "Another SOC 2", {"CC7.2": "Monitoring."})}
+    assert report_frameworks(result, other) is catalogue().frameworks
+    assert report_frameworks(replace(result, catalogue=None), other) == other  # TRANSITIONAL: runner.py's call
+    assert report_frameworks(replace(result, catalogue=None)) == {}
