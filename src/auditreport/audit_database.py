@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .checks.catalogue import load_catalogue
 from .lake.connection import connect, create_views
 from .raw import staged
 
@@ -17,6 +18,7 @@ def write_audit_database(out_dir: Path, lake_root: Path, result=None) -> dict[st
         con = connect(tmp)
         try:
             create_views(con, lake_root, comments=True)
+            (result.catalogue if result is not None and result.catalogue else load_catalogue()).create_views(con)
             if result is not None:
                 _write_findings(con, result)
         finally:

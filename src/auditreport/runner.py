@@ -14,6 +14,8 @@ from pathlib import Path
 
 from . import __version__
 from .config import Config
+from .checks.catalogue import Catalogue, load_catalogue
+from .checks.runner import run_check
 from .errors import SourceError
 from .extract.base import ExtractContext
 from .lake import TABLES
@@ -31,8 +33,9 @@ def new_run_id(period: Period) -> str:
 class Run:
     """One run. Stages are methods so that ``extract`` alone can reuse the first two."""
 
-    def __init__(self, config: Config, period: Period, out_dir: Path, progress=None):
+    def __init__(self, config: Config, period: Period, out_dir: Path, progress=None, catalogue: Catalogue | None = None):
         self.config = config
+        self.catalogue = catalogue or load_catalogue()  # first: a bad check stops the run before any work
         self.period = period
         self.out_dir = Path(out_dir)
         self.lake_root = self.out_dir / "lake"
@@ -43,6 +46,7 @@ class Run:
             run_id=self.run_id, tool_version=__version__, organisation=config.organisation, period=period,
             config_path=str(config.config_path or ""), config_sha256=config.config_sha256,
             started_at=datetime.now(timezone.utc), out_dir=self.out_dir, policy=config.policy_params(),
+            catalogue=self.catalogue,
         )  # fmt: skip
         self.unavailable: dict[str, str] = {}  # table -> why its evidence is missing
         self.con = None
@@ -63,6 +67,7 @@ class Run:
         for source in SOURCES.values():
             self._extract_and_load(source)
         create_views(self.con, self.lake_root)
+        self.catalogue.create_views(self.con)
         self._measure_coverage()
 
     def _extract_and_load(self, source: Source) -> None:
@@ -138,29 +143,21 @@ class Run:
 
     # --- check ---------------------------------------------------------------------------------------------
     def check(self) -> None:
-        from .checks.catalogue import load_catalogue
-        from .checks.runner import run_check
-
-        params = {**self.config.policy_params(), "period_start": self.period.start, "period_end": self.period.end}
+        params = self.config.policy_params()
         with self._timed("check"):
-            for check in load_catalogue():
-                self.result.checks.append(run_check(
-                    self.con, check, params, self.unavailable, period_start=self.period.start,
-                    period_end=self.period.end))  # fmt: skip
+            for check in self.catalogue.checks:
+                self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable))
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25) -> None:
         from .audit_database import write_audit_database
-        from .checks.catalogue import default_queries_dir
-        from .checks.frameworks import load_frameworks
         from .manifest import write_manifest
         from .report import write_reports
 
         with self._timed("report"):
             self.result.finished_at = datetime.now(timezone.utc)
             self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
-            frameworks = load_frameworks(default_queries_dir() / "frameworks")
-            self.result.outputs.update(write_reports(self.result, self.out_dir, frameworks, evidence_row_cap))
+            self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap))
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 
     def close(self) -> None:

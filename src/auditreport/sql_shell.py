@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from .checks.catalogue import load_catalogue
 from .errors import ConfigError
 from .lake import TABLES
 from .lake.connection import connect, create_views, sql_string
@@ -19,6 +20,7 @@ def open_lake(out_dir: Path) -> duckdb.DuckDBPyConnection:
         raise ConfigError(f"{out_dir}: no lake/ folder here; run 'auditreport run --out {out_dir}' first")
     con = connect()
     create_views(con, lake_root)
+    load_catalogue().create_views(con)  # the shared views the checks read, so a check's SQL runs here as it ran
     db = Path(out_dir) / "audit.duckdb"
     if db.is_file():
         con.execute(f"ATTACH {sql_string(db.resolve())} AS audit (READ_ONLY)")

@@ -135,21 +135,3 @@ def test_missing_contract_column_is_an_error(con):
 def test_bad_row_status_is_an_error(con):
     r = run_check(con, make_check("select trail_name as resource, 'ok' as status, 'r' as reason from cloudtrail_trails"), OCT, {})
     assert r.status == "error" and "'ok' is not one of pass, fail, info" in r.message
-
-
-def test_the_call_runner_py_makes_until_it_switches_creates_the_views_and_takes_a_month():
-    """TRANSITIONAL: src/auditreport/runner.py still calls run_check(con, check, params, unavailable,
-    period_start=..., period_end=...); delete this test with the adapter in checks/runner.py."""
-    catalogue = load_catalogue()
-    check = catalogue.check("root_account_activity")
-    con = new_lake()  # no shared views: runner.py does not create them yet
-    try:
-        con.execute("INSERT INTO cloudtrail_events (event_id, event_time, user_type, recipient_account_id) "
-                    "VALUES ('e', TIMESTAMP '2026-10-03 00:00:00', 'Root', '111122223333')")
-        params = {"period_start": OCT.start, "period_end": OCT.end}
-        r = run_check(con, check, params, {}, period_start=OCT.start, period_end=OCT.end)
-        assert r.status == "fail" and r.rows[0]["event_id"] == "e"
-        with pytest.raises(ValueError, match="not a calendar month"):
-            run_check(con, check, params, {}, period_start=OCT.start, period_end=datetime(2026, 10, 8))
-    finally:
-        con.close()

@@ -9,7 +9,6 @@ import pytest
 from report_support import NOW, text
 from sample_run import UNAPPROVED, catalogue, make_result
 
-from auditreport.checks.frameworks import Framework
 from auditreport.report import report_frameworks, write_reports
 
 
@@ -30,9 +29,7 @@ def test_write_reports_without_pdf(tmp_path):
         write_reports(make_result(), tmp_path, evidence_row_cap=0, pdf=False)
 
 
-def test_frameworks_come_from_the_catalogue_and_only_without_one_from_the_argument():
+def test_frameworks_come_from_the_catalogue():
     result = make_result()
-    other = {"soc2": Framework("soc2", "Another SOC 2", {"CC7.2": "Monitoring."})}
-    assert report_frameworks(result, other) is catalogue().frameworks
-    assert report_frameworks(replace(result, catalogue=None), other) == other  # TRANSITIONAL: runner.py's call
+    assert report_frameworks(result) is catalogue().frameworks
     assert report_frameworks(replace(result, catalogue=None)) == {}

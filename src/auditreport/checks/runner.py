@@ -14,7 +14,6 @@ including no rows at all with the data present, is ``pass``.
 
 from __future__ import annotations
 
-import functools
 import time
 
 from .. import lake
@@ -73,14 +72,12 @@ def check_status(rows: list[dict]) -> str:
 
 
 def run_check(
-    con, check: Check, period: Period | None, params: dict, unavailable: dict[str, str] | None = None, **legacy
+    con, check: Check, period: Period | None, params: dict, unavailable: dict[str, str] | None = None
 ) -> CheckResult:
     """Run ``check`` for ``period`` on ``con``, where every lake table and shared view exists (possibly empty).
 
     ``params`` are the policy values by name; ``unavailable`` maps a lake table to why its source could not be read.
     Never raises for a bad check."""
-    if legacy or isinstance(period, dict):
-        return _run_check_as_runner_py_calls_it(con, check, period, params, unavailable, **legacy)
     t0 = time.perf_counter()
 
     def done(status: str, message: str = "", columns=None, rows=None) -> CheckResult:
@@ -103,22 +100,3 @@ def run_check(
     if bad:
         return done("error", f"row status {', '.join(bad)} is not one of pass, fail, info", columns)
     return done(check_status(rows), "", columns, rows)
-
-
-def _run_check_as_runner_py_calls_it(con, check, params, unavailable, _none, *, period_start, period_end):
-    """TRANSITIONAL, for ``src/auditreport/runner.py`` until it makes the call above: it still calls
-    ``run_check(con, check, params, unavailable, period_start=..., period_end=...)`` and never creates the shared
-    views. Delete this function, ``**legacy`` and the branch that calls it once runner.py calls
-    ``catalogue.create_views(con)`` and ``run_check(con, check, period, params, unavailable)``."""
-    period = Period(period_start.year, period_start.month)
-    if (period.start, period.end) != (period_start, period_end):
-        raise ValueError(f"the period {period_start} to {period_end} is not a calendar month")
-    _repository_catalogue().create_views(con)
-    return run_check(con, check, period, params, unavailable)
-
-
-@functools.lru_cache(maxsize=1)
-def _repository_catalogue():
-    from .catalogue import load_catalogue
-
-    return load_catalogue()

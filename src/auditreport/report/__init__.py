@@ -25,17 +25,15 @@ from .pdf import write_pdf
 __all__ = ["render_html", "report_frameworks", "write_reports"]
 
 
-def report_frameworks(result: RunResult, frameworks: dict[str, Framework] | None = None) -> dict[str, Framework]:
-    """The frameworks the report inverts the checks' mappings into: the run's catalogue's, else ``frameworks``."""
-    if result.catalogue is not None:
-        return result.catalogue.frameworks
-    return dict(frameworks or {})
+def report_frameworks(result: RunResult) -> dict[str, Framework]:
+    """The frameworks the report inverts the checks' mappings into: the run's catalogue's (none without one: the
+    report then lists framework and requirement ids only)."""
+    return result.catalogue.frameworks if result.catalogue is not None else {}
 
 
 def write_reports(
     result: RunResult,
     out_dir: Path,
-    frameworks: dict[str, Framework] | None = None,
     evidence_row_cap: int = 25,
     *,
     quarantine_row_cap: int = 50,
@@ -45,9 +43,7 @@ def write_reports(
 ) -> dict[str, Path]:
     """Write every report output into ``out_dir``; return output name -> path.
 
-    The frameworks come from ``result.catalogue``. ``frameworks`` (framework id -> Framework) is TRANSITIONAL, for
-    ``runner.py`` until it sets ``result.catalogue``: used only when the result has no catalogue, then drop it. Without
-    either the report lists framework and requirement ids only. ``pdf=False`` skips the (slow) PDF render.
+    The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render.
     """
     if evidence_row_cap < 1:
         raise ValueError("evidence_row_cap must be at least 1")
@@ -59,7 +55,7 @@ def write_reports(
     evidence = write_evidence(result, out_dir)
     outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at)
 
-    html = render_html(result, report_frameworks(result, frameworks), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
+    html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     html_path = out_dir / "report.html"
     atomic_write_text(html_path, html)
     outputs["report_html"] = html_path
