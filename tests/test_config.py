@@ -1,0 +1,234 @@
+"""auditreport.config: one validated configuration read from TOML. Relative paths are relative to the file; every
+error is one line naming the file and the key at fault."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from auditreport.config import SAMPLE_CONFIG, Config, load_config
+from auditreport.errors import ConfigError
+from auditreport.period import Period
+from auditreport.source_settings import FilesSettings, MlflowRestSettings, S3BucketSettings, S3TrailSettings
+from auditreport.sources import SOURCE_NAMES
+
+
+def _write(tmp_path: Path, text: str, name: str = "audit.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _error(path: Path) -> str:
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    msg = str(e.value)
+    assert "\n" not in msg, msg
+    assert msg.startswith(f"{path}: "), msg
+    assert e.value.exit_code == 3
+    return msg.removeprefix(f"{path}: ")
+
+
+# -- the sample configuration ----------------------------------------------------------------------------------------
+
+
+def test_load_config_reads_the_sample_config():
+    cfg = load_config(SAMPLE_CONFIG)
+    assert cfg.organisation == "Northwind Analytics ML Platform (sample)"
+    assert cfg.period == "2026-10"
+    assert set(cfg.sources) == set(SOURCE_NAMES)
+    assert all(isinstance(s, FilesSettings) for s in cfg.sources.values())
+    assert cfg.policy.ml_log_group_prefixes == ["/aws/sagemaker/", "/ml/"]
+    assert cfg.config_path == SAMPLE_CONFIG.resolve()
+    assert cfg.sources["cloudtrail"].path == SAMPLE_CONFIG.parent.resolve() / "cloudtrail"
+    assert cfg.sources["iam"].path.is_dir()
+
+
+def test_load_config_without_a_path_is_the_sample_config():
+    assert load_config(None).model_dump() == load_config(SAMPLE_CONFIG).model_dump()
+
+
+def test_config_sha256_is_the_hash_of_the_file_bytes(tmp_path):
+    raw = SAMPLE_CONFIG.read_bytes()
+    assert load_config(SAMPLE_CONFIG).config_sha256 == hashlib.sha256(raw).hexdigest()
+    path = tmp_path / "c.toml"
+    path.write_bytes(raw + b"\n# a comment changes the hash\n")
+    assert load_config(path).config_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert load_config(path).config_sha256 != load_config(SAMPLE_CONFIG).config_sha256
+
+
+def test_relative_paths_are_resolved_against_the_config_files_folder(tmp_path, monkeypatch):
+    conf_dir = tmp_path / "it's conf"
+    conf_dir.mkdir()
+    path = _write(conf_dir, '[sources.iam]\nkind = "files"\npath = "aws"\n'
+                            '[sources.trails]\nkind = "files"\npath = "../elsewhere"\n'
+                            f'[sources.s3]\nkind = "files"\npath = "{tmp_path / "abs"}"\n')  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(Path("it's conf") / "audit.toml")
+    assert cfg.sources["iam"].path == conf_dir.resolve() / "aws"
+    assert cfg.sources["trails"].path == (tmp_path / "elsewhere").resolve()
+    assert cfg.sources["s3"].path == tmp_path / "abs"
+    assert cfg.config_path == path.resolve()
+
+
+def test_an_empty_file_is_a_valid_configuration_of_defaults(tmp_path):
+    cfg = load_config(_write(tmp_path, ""))
+    assert cfg.sources == {} and cfg.period is None and cfg.organisation == "Unnamed organisation"
+    assert cfg.policy.min_log_retention_days == 365 and cfg.aws.accounts == []
+
+
+# -- one-line errors naming file and key -----------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path):
+    assert _error(tmp_path / "nope.toml") == "configuration file not found"
+
+
+def test_a_directory_is_not_a_configuration(tmp_path):
+    assert _error(tmp_path).startswith("cannot read configuration")
+
+
+def test_invalid_toml(tmp_path):
+    msg = _error(_write(tmp_path, 'organisation = "x"\n[policy\n'))
+    assert msg.startswith("not valid TOML:") and "line 2" in msg
+
+
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('organisation = "Société"\n'.encode("latin-1"))
+    assert _error(path).startswith("not valid TOML:")
+
+
+def test_unknown_top_level_key(tmp_path):
+    msg = _error(_write(tmp_path, 'organisaton = "typo"\n'))
+    assert msg.startswith("organisaton:") and "Extra inputs are not permitted" in msg
+
+
+def test_unknown_policy_key_and_bad_policy_value(tmp_path):
+    assert _error(_write(tmp_path, "[policy]\nmin_retention = 1\n")).startswith("policy.min_retention:")
+    assert _error(_write(tmp_path, "[policy]\nmin_log_retention_days = 0\n")).startswith(
+        "policy.min_log_retention_days:")
+
+
+def test_unknown_source(tmp_path):
+    msg = _error(_write(tmp_path, '[sources.guardduty]\nkind = "files"\npath = "x"\n'))
+    assert msg.startswith("sources: unknown source 'guardduty' (known: cloudtrail, trails, sagemaker, cloudwatch, "
+                          "iam, s3, mlflow)")  # fmt: skip
+
+
+def test_wrong_kind_for_a_source_lists_the_allowed_kinds(tmp_path):
+    msg = _error(_write(tmp_path, '[sources.cloudtrail]\nkind = "aws"\n'))
+    assert msg == "sources: source 'cloudtrail' cannot be kind 'aws' (allowed: files, s3)"
+    msg = _error(_write(tmp_path, '[sources.mlflow]\ntracking_uri = "http://x"\n'))
+    assert msg == "sources: source 'mlflow' cannot be kind 'None' (allowed: files, rest)"
+
+
+def test_a_source_that_is_not_a_table(tmp_path):
+    assert _error(_write(tmp_path, 'sources = { iam = "files" }\n')) == "sources: source 'iam' must be a table with a kind"
+
+
+def test_bad_key_inside_a_source_names_source_and_key(tmp_path):
+    msg = _error(_write(tmp_path, '[sources.cloudtrail]\nkind = "s3"\nuri = "https://bucket"\n'))
+    assert msg == "sources.cloudtrail.uri: 'https://bucket' is not an s3://bucket[/prefix] URI"
+    msg = _error(_write(tmp_path, '[sources.iam]\nkind = "files"\npath = "x"\nbucket = "b"\n'))
+    assert msg.startswith("sources.iam.bucket: Extra inputs are not permitted")
+    assert _error(_write(tmp_path, '[sources.trails]\nkind = "files"\n')).startswith("sources.trails.path: Field required")
+    msg = _error(_write(tmp_path, '[sources.mlflow]\nkind = "rest"\ntracking_uri = "http://x"\ntimeout_seconds = 0\n'))
+    assert msg.startswith("sources.mlflow.timeout_seconds:")
+
+
+def test_bad_account_id(tmp_path):
+    msg = _error(_write(tmp_path, '[aws]\naccounts = ["111122223333", "1234"]\n'))
+    assert msg.startswith("aws.accounts:") and "'1234' is not a 12-digit AWS account id" in msg
+
+
+def test_bad_period(tmp_path):
+    msg = _error(_write(tmp_path, 'period = "2026-13"\n'))
+    assert msg == "period: period '2026-13' is not a month in the form YYYY-MM"
+    assert _error(_write(tmp_path, 'period = "October"\n')).startswith("period: period 'October'")
+
+
+def test_several_errors_are_still_one_line_and_counted(tmp_path):
+    msg = _error(_write(tmp_path, 'organisaton = "x"\nperiod = "bad"\n[policy]\nfoo = 1\n'))
+    assert "(and 2 more)" in msg
+
+
+# -- resolve_period --------------------------------------------------------------------------------------------------
+
+
+def test_resolve_period_override_beats_file_beats_previous_month():
+    cfg = Config(period="2026-10")
+    assert cfg.resolve_period("2025-02") == Period(2025, 2)
+    assert cfg.resolve_period() == Period(2026, 10)
+    assert cfg.resolve_period(None) == Period(2026, 10)
+    assert Config().resolve_period() == Period.previous_month()
+    assert Config().resolve_period("2024-12") == Period(2024, 12)
+
+
+def test_resolve_period_previous_month_is_in_utc():
+    now = datetime.now(timezone.utc)
+    got = Config().resolve_period()
+    assert got.start < datetime(now.year, now.month, 1) and got.end == datetime(now.year, now.month, 1)
+
+
+def test_resolve_period_bad_override_is_a_config_error():
+    with pytest.raises(ConfigError, match="period '2026-1' is not a month"):
+        Config().resolve_period("2026-1")
+
+
+# -- Config as a model -----------------------------------------------------------------------------------------------
+
+
+def test_model_validate_accepts_settings_objects_or_dicts(tmp_path):
+    from_objects = Config.model_validate({"sources": {
+        "cloudtrail": S3TrailSettings(kind="s3", uri="s3://trail"),
+        "iam": FilesSettings(kind="files", path=tmp_path),
+        "mlflow": MlflowRestSettings(kind="rest", tracking_uri="http://m", timeout_seconds=5),
+    }})  # fmt: skip
+    from_dicts = Config.model_validate({"sources": {
+        "cloudtrail": {"kind": "s3", "uri": "s3://trail"},
+        "iam": {"kind": "files", "path": str(tmp_path)},
+        "mlflow": {"kind": "rest", "tracking_uri": "http://m", "timeout_seconds": 5},
+    }})  # fmt: skip
+    assert from_objects.model_dump() == from_dicts.model_dump()
+    assert isinstance(from_objects.sources["cloudtrail"], S3TrailSettings)
+    assert from_objects.sources["mlflow"].timeout_seconds == 5
+
+
+def test_model_validate_checks_settings_objects_against_their_source():
+    with pytest.raises(ValueError, match=r"source 'iam' cannot be kind 's3'"):
+        Config.model_validate({"sources": {"iam": S3TrailSettings(kind="s3", uri="s3://b")}})
+
+
+def test_model_dump_keeps_each_sources_own_fields(tmp_path):
+    cfg = Config.model_validate({"sources": {
+        "cloudtrail": {"kind": "s3", "uri": "s3://trail/p", "organization_id": "o-abcd1234ef",
+                       "bucket_account": "111122223333"},
+        "s3": {"kind": "aws", "buckets": ["d"], "bucket_accounts": ["444455556666"]},
+        "cloudwatch": {"kind": "aws", "event_log_groups": ["/ml/x"]},
+        "mlflow": {"kind": "rest", "tracking_uri": "http://m"},
+        "iam": {"kind": "files", "path": str(tmp_path)},
+    }})  # fmt: skip
+    dumped = cfg.model_dump()["sources"]
+    assert dumped["cloudtrail"]["uri"] == "s3://trail/p" and dumped["cloudtrail"]["organization_id"] == "o-abcd1234ef"
+    assert dumped["s3"] == {"kind": "aws", "buckets": ["d"], "bucket_accounts": ["444455556666"]}
+    assert dumped["cloudwatch"] == {"kind": "aws", "log_group_prefixes": None, "event_log_groups": ["/ml/x"]}
+    assert dumped["mlflow"] == {"kind": "rest", "tracking_uri": "http://m", "timeout_seconds": 30}
+    assert dumped["iam"] == {"kind": "files", "path": tmp_path}
+    # and what it dumps validates back to the same configuration
+    assert Config.model_validate(cfg.model_dump()).model_dump() == cfg.model_dump()
+    assert isinstance(Config.model_validate(cfg.model_dump()).sources["s3"], S3BucketSettings)
+
+
+def test_model_dump_leaves_out_where_the_config_came_from():
+    dumped = load_config(SAMPLE_CONFIG).model_dump()
+    assert "config_path" not in dumped and "config_sha256" not in dumped
+
+
+def test_policy_params_are_the_policy_values():
+    cfg = load_config(SAMPLE_CONFIG)
+    assert cfg.policy_params() == cfg.policy.model_dump()
+    assert cfg.policy_params()["approver_roles"] == ["arn:aws:iam::*:role/ml-approver"]
