@@ -41,3 +41,14 @@ class CheckDefinitionError(AuditReportError):
     """A check file in the catalogue is malformed (bad header, unknown framework, id != file name)."""
 
     exit_code = 3
+
+
+class EnvironmentFailure(AuditReportError):
+    """The machine refused what the run needs: an output folder that cannot be written, a full disk, an output
+    folder another run holds. Nothing is wrong with the configuration or the evidence. Exit code 5."""
+
+    exit_code = 5
+
+    def __init__(self, path, message: str):
+        self.path = str(path)
+        super().__init__(f"{path}: {message}")
