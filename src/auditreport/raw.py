@@ -46,6 +46,9 @@ class RawObject:
     size_bytes: int
     etag: str | None = None  # the S3 ETag for live objects; None for local files (the loader hashes them)
     kind: str = "log"  # log | digest
+    # set when the entry cannot be an object to read (a folder, a FIFO, a dangling or looping link, an unfinished
+    # .tmp copy): (reason, detail). The loader quarantines it under that reason; it is never opened.
+    not_readable: tuple[str, str] | None = None
 
 
 @dataclass

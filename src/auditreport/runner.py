@@ -21,6 +21,7 @@ from .extract.base import ExtractContext
 from .lake import TABLES
 from .lake.connection import connect, create_views
 from .load.base import LoadContext, LoadResult, table_count
+from .output_lock import output_lock
 from .period import Period
 from .results import RunResult, SourceStatus
 from .sources import SOURCES, Source
@@ -62,7 +63,6 @@ class Run:
 
     # --- extract + load ------------------------------------------------------------------------------------
     def extract_and_load(self) -> None:
-        self.out_dir.mkdir(parents=True, exist_ok=True)
         self.con = connect(work_dir=self.out_dir)
         for source in SOURCES.values():
             self._extract_and_load(source)
@@ -169,12 +169,13 @@ class Run:
 def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_row_cap: int = 25) -> RunResult:
     """The monthly job: extract every configured source, load the lake, run every check, write the reports."""
     r = Run(config, period, out_dir, progress)
-    try:
-        r.extract_and_load()
-        r.check()
-        r.report(evidence_row_cap)
-    finally:
-        r.close()
+    with output_lock(r.out_dir, r.run_id):
+        try:
+            r.extract_and_load()
+            r.check()
+            r.report(evidence_row_cap)
+        finally:
+            r.close()
     return r.result
 
 
@@ -183,10 +184,11 @@ def extract(config: Config, period: Period, out_dir: Path, progress=None) -> Run
     from .manifest import write_manifest
 
     r = Run(config, period, out_dir, progress)
-    try:
-        r.extract_and_load()
-        r.result.finished_at = datetime.now(timezone.utc)
-        r.result.outputs.update(write_manifest(r.result, r.out_dir, name="extract-manifest.json"))
-    finally:
-        r.close()
+    with output_lock(r.out_dir, r.run_id):
+        try:
+            r.extract_and_load()
+            r.result.finished_at = datetime.now(timezone.utc)
+            r.result.outputs.update(write_manifest(r.result, r.out_dir, name="extract-manifest.json"))
+        finally:
+            r.close()
     return r.result

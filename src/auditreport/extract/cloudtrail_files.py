@@ -39,9 +39,23 @@ def list_cloudtrail_objects(root: Path, ctx: ExtractContext) -> list[RawObject]:
             if not day_dir.is_dir():
                 continue
             for f in sorted(day_dir.iterdir()):
-                if not f.is_file() or f.name.endswith(".tmp"):
-                    continue
                 key = str(f.relative_to(root))
                 kind = cloudtrail_object_kind(key) or CLOUDTRAIL_FOLDER_KINDS[folder]
-                out.append(RawObject(key=key, path=f, size_bytes=f.stat().st_size, kind=kind))
+                problem = _not_readable(f)
+                size = f.stat().st_size if problem is None else 0
+                out.append(RawObject(key=key, path=f, size_bytes=size, kind=kind, not_readable=problem))
     return out
+
+
+def _not_readable(f: Path) -> tuple[str, str] | None:
+    """Why an entry of a day folder is not an object to read, or None. Every entry is listed, so that none is
+    silently invisible: the loader quarantines these under the reason given, without opening them."""
+    if f.name.endswith(".tmp"):
+        return "temporary_file", "an unfinished copy (.tmp name): not read; the copy it belongs to may be missing"
+    if f.is_symlink() and not f.exists():
+        return "not_a_file", "a symbolic link that leads nowhere (dangling, or a loop)"
+    if f.is_dir():
+        return "not_a_file", "a folder where a log file belongs"
+    if not f.is_file():
+        return "not_a_file", "not a regular file (a FIFO, a socket or a device): not opened"
+    return None

@@ -15,6 +15,22 @@ def sql_string(text: str | Path) -> str:
     return "'" + str(text).replace("'", "''") + "'"
 
 
+def glob_literal(path: str | Path) -> str:
+    """``path`` as a DuckDB file pattern that matches exactly that path: DuckDB's readers expand ``*``, ``?`` and
+    ``[...]`` in any path they are given, so each is written as a one-character class (``[*]``, ``[?]``, ``[[]``)."""
+    return "".join({"[": "[[]", "*": "[*]", "?": "[?]"}.get(c, c) for c in str(path))
+
+
+def file_sql(path: str | Path) -> str:
+    """The SQL literal that names one file to a DuckDB reader, never as a pattern."""
+    return sql_string(glob_literal(path))
+
+
+def pattern_sql(folder: str | Path, pattern: str) -> str:
+    """The SQL literal of ``pattern`` (a glob such as ``**/*.parquet``) below ``folder``, the folder taken literally."""
+    return sql_string(glob_literal(Path(folder)) + "/" + pattern)
+
+
 def connect(database: str | Path = ":memory:", *, work_dir: Path | None = None, memory_limit: str = "4GB",
             read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection in UTC, bounded in memory; ``work_dir`` receives DuckDB's spill files."""
@@ -29,10 +45,6 @@ def connect(database: str | Path = ":memory:", *, work_dir: Path | None = None, 
     return con
 
 
-def parquet_glob(lake_root: Path, name: str) -> str:
-    return str(Path(lake_root) / name / "**" / "*.parquet")
-
-
 def has_files(lake_root: Path, name: str) -> bool:
     d = Path(lake_root) / name
     return d.is_dir() and any(d.rglob("*.parquet"))
@@ -43,7 +55,7 @@ def view_sql(lake_root: Path, name: str, view_name: str | None = None) -> str:
     t = TABLES[name]
     if has_files(lake_root, name):
         cols = ", ".join(f'CAST("{c}" AS {typ}) AS "{c}"' for c, typ in t.all_columns)
-        body = (f"SELECT {cols} FROM read_parquet({sql_string(parquet_glob(lake_root, name))}, "
+        body = (f"SELECT {cols} FROM read_parquet({pattern_sql(Path(lake_root) / name, '**/*.parquet')}, "
                 f"hive_partitioning = {str(t.partitioned).lower()}, union_by_name = true)")
     else:
         body = t.empty_select()

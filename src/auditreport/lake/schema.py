@@ -3,7 +3,12 @@ in ``lake/tables/<source>.py``, one module per source (plus ``bookkeeping.py`` f
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
+from datetime import datetime
+
+_INT_RANGE = {"INTEGER": 1 << 31, "BIGINT": 1 << 63}
 
 PROVENANCE = [
     ("source_key", "VARCHAR"),  # the raw object or file this row came from (relative to its source root)
@@ -40,3 +45,42 @@ class Table:
         """A typed, empty SELECT: what a view falls back to when the lake holds no file for the table yet."""
         cols = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in self.all_columns)
         return f"SELECT {cols} WHERE false"
+
+    def conform(self, row: dict) -> dict:
+        """``row`` checked against the columns: each value of the column's type (or None), so that one strange input
+        is refused by its loader, where it can be quarantined alone, rather than failing the whole table's write.
+        Numbers given for a VARCHAR column become text. Raises TypeError or ValueError naming the column."""
+        types = dict(self.all_columns)
+        out = {}
+        for col, v in row.items():
+            typ = types.get(col)
+            if typ is None:
+                raise ValueError(f"{self.name} has no column {col}")
+            out[col] = None if v is None else _conform(self.name, col, typ, v)
+        return out
+
+
+def _conform(table: str, col: str, typ: str, v):
+    where = f"{table}.{col}"
+    if typ == "VARCHAR":
+        if isinstance(v, str):
+            return v
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+            return str(v)
+    elif typ in _INT_RANGE:
+        if isinstance(v, int) and not isinstance(v, bool):
+            if -_INT_RANGE[typ] <= v < _INT_RANGE[typ]:
+                return v
+            raise ValueError(f"{where}: {v} is out of range for {typ}")
+    elif typ == "BOOLEAN":
+        if isinstance(v, bool):
+            return v
+    elif typ == "TIMESTAMP":
+        if isinstance(v, datetime):
+            return v
+    elif typ == "JSON":
+        json.dumps(v, allow_nan=False, default=str)  # raises ValueError for NaN or Infinity
+        return v
+    else:
+        return v
+    raise TypeError(f"{where}: expected {typ}, found {type(v).__name__} {str(v)[:40]!r}")

@@ -25,10 +25,10 @@ from pathlib import Path
 import duckdb
 
 from .. import lake
-from ..errors import AuditReportError
+from ..lake.connection import file_sql, pattern_sql, sql_string
 from ..lake.writer import quarantine_row, write_quarantine, write_rows
 from ..raw import CLOUDTRAIL_KEY, RawObject
-from .cloudtrail_objects import classify_read_error, excerpt, hashes_or_error
+from .cloudtrail_objects import classify_read_error, excerpt, hashes_or_error, salvage_invalid_utf8
 from .cloudtrail_sql import projection_sql, records_sql
 
 # Largest JSON document DuckDB reads in a batch (uncompressed). DuckDB sizes its read buffers from it, so it is kept
@@ -53,11 +53,13 @@ class CloudTrailLoadStats:
 
 
 def _quote_list(paths: list[str]) -> str:
-    return "[" + ", ".join("'" + p.replace("'", "''") + "'" for p in paths) + "]"
+    """The objects as a list of file names DuckDB reads literally (never as patterns)."""
+    return "[" + ", ".join(file_sql(p) for p in paths) + "]"
 
 
-def _read_batch_sql(paths: list[str], max_object_bytes: int = MAX_OBJECT_BYTES) -> str:
-    return records_sql(_quote_list(paths), max_object_bytes)
+def _read_batch_sql(paths: list[str], max_object_bytes: int = MAX_OBJECT_BYTES, gzipped: bool = True) -> str:
+    """Compression is given, never guessed from the name: DuckDB reads a name with ``?`` as a URL with a query."""
+    return records_sql(_quote_list(paths), max_object_bytes, "gzip" if gzipped else "none")
 
 
 class CloudTrailLoader:
@@ -70,6 +72,9 @@ class CloudTrailLoader:
         self.marker_dir = self.lake_root / "ingest_objects"
         self.quarantine_dir = self.lake_root / "quarantine"
         self._content_sha256: dict[str, str | None] = {}
+        self._record_reasons: dict[tuple[str, int], tuple[str, str]] = {}  # a salvaged object's dropped records
+        self._salvage_dir: Path | None = None
+        self._gzipped: set[str] = set()  # paths of objects that are gzip streams (by their first bytes)
 
     # --- state ---------------------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -93,7 +98,7 @@ class CloudTrailLoader:
         if not any(self.marker_dir.glob("batch-*.parquet")):
             return {}
         rows = self.con.execute(
-            f"SELECT object_key, etag FROM read_parquet('{self.marker_dir}/batch-*.parquet') "
+            f"SELECT object_key, etag FROM read_parquet({pattern_sql(self.marker_dir, 'batch-*.parquet')}) "
             "WHERE status IN ('loaded', 'quarantined')"
         ).fetchall()
         return {k: e for k, e in rows}
@@ -111,9 +116,14 @@ class CloudTrailLoader:
         # Hashing (zlib and hashlib release the GIL) runs one object ahead of the loop in a thread, so it
         # overlaps DuckDB's work on the previous batch instead of adding to it.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudtrail-hash") as pool:
-            hashes = pool.map(hashes_or_error, [o.path for o in logs])
+            hashes = pool.map(hashes_or_error, [None if o.not_readable else o.path for o in logs])
             for obj, hashed in zip(logs, hashes):
                 stats.objects_read += 1
+                if obj.not_readable:  # listed so that it is not invisible; never opened
+                    unreadable_q.append(self._quarantine_row(obj.key, None, *obj.not_readable))
+                    stats.objects_quarantined += 1
+                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
+                    continue
                 if obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
                     stats.objects_skipped += 1
                     stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
@@ -146,6 +156,9 @@ class CloudTrailLoader:
         if batch:
             self._load_batch(batch, stats)
             progress(len(batch), size)
+        if self._salvage_dir is not None:
+            shutil.rmtree(self._salvage_dir, ignore_errors=True)
+            self._salvage_dir = None
         if changed or unreadable_q:
             self._commit(
                 "flagged-" + uuid.uuid4().hex[:12], changed,
@@ -175,8 +188,9 @@ class CloudTrailLoader:
 
     def _read_sql(self, paths: list[str], limit: int) -> str:
         """Read and project in one statement (one pass over the data): lake rows of the objects into _ct_rows."""
-        source = f"(SELECT x.*, k.key, k.source_account_id, k.source_region FROM ({_read_batch_sql(paths, limit)}) x JOIN _ct_keys k USING (filename))"
-        return f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_records'])}"
+        read = _read_batch_sql(paths, limit, gzipped=paths[0] in self._gzipped)
+        source = f"(SELECT x.*, k.key, k.source_account_id, k.source_region FROM ({read}) x JOIN _ct_keys k USING (filename))"
+        return f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_docs', 'duplicate_records', 'n_records'])}"
 
     def _read_groups(self, items, bad, on_group) -> None:
         """Read ``items`` into temp table _ct_rows and hand them to ``on_group``. When DuckDB cannot read the group,
@@ -189,24 +203,9 @@ class CloudTrailLoader:
         limit = min(max(biggest * 32, 16 << 20), MAX_OBJECT_BYTES)
         try:
             self.con.execute(self._read_sql([str(o.path) for o, _ in items], limit), {"run_id": self.run_id})
-        except duckdb.OutOfMemoryException as err:
+        except (duckdb.Error, MemoryError) as err:
             if len(items) == 1:
-                raise AuditReportError(
-                    f"{items[0][0].key}: out of memory reading this object ({str(err).splitlines()[0]}); "
-                    "raise DuckDB's memory limit"
-                ) from None
-        except duckdb.Error as err:
-            if len(items) == 1:
-                obj, digest = items[0]
-                if "maximum_object_size" in str(err) and limit < LARGE_OBJECT_BYTES:
-                    try:
-                        self.con.execute(self._read_sql([str(obj.path)], LARGE_OBJECT_BYTES), {"run_id": self.run_id})
-                        on_group(items)
-                        return
-                    except duckdb.Error as err2:
-                        err = err2
-                reason, detail = classify_read_error(obj.path, err)
-                bad.append((obj, digest, reason, detail))
+                self._read_one(items, limit, err, bad, on_group)
                 return
         else:
             on_group(items)
@@ -214,6 +213,41 @@ class CloudTrailLoader:
         mid = len(items) // 2
         self._read_groups(items[:mid], bad, on_group)
         self._read_groups(items[mid:], bad, on_group)
+
+    def _read_one(self, items, limit: int, err: BaseException, bad, on_group) -> None:
+        """One object DuckDB could not read with the others: retry it with the large-object limit when it was too
+        large; salvage its good records when a few hold bytes that are not UTF-8; else it goes to ``bad`` with
+        the reason named."""
+        (obj, digest), = items
+        if "maximum_object_size" in str(err) and limit < LARGE_OBJECT_BYTES:
+            limit = LARGE_OBJECT_BYTES
+            try:
+                self.con.execute(self._read_sql([str(obj.path)], limit), {"run_id": self.run_id})
+                on_group(items)
+                return
+            except (duckdb.Error, MemoryError) as err2:
+                err = err2
+        if "invalid UTF-8" in str(err) and self._read_salvaged(obj, limit):
+            on_group(items)
+            return
+        bad.append((obj, digest, *classify_read_error(obj.path, err, limit)))
+
+    def _read_salvaged(self, obj: RawObject, limit: int) -> bool:
+        """Read ``obj`` with the records that hold non-UTF-8 bytes replaced by null (they are quarantined alone)."""
+        self._salvage_dir = self._salvage_dir or Path(tempfile.mkdtemp(prefix="auditreport-salvage-"))
+        dest = self._salvage_dir / f"{uuid.uuid4().hex}.json.gz"
+        bad_records = salvage_invalid_utf8(obj.path, dest, limit)
+        if bad_records is None:
+            return False
+        self._gzipped.add(str(dest))
+        self.con.execute("INSERT INTO _ct_keys SELECT ?, key, source_account_id, source_region FROM _ct_keys "
+                         "WHERE filename = ?", [str(dest), str(obj.path)])
+        try:
+            self.con.execute(self._read_sql([str(dest)], limit), {"run_id": self.run_id})
+        except duckdb.Error:
+            return False
+        self._record_reasons.update({(obj.key, i): ("invalid_utf8", d) for i, d in bad_records.items()})
+        return True
 
     def _load_batch(self, items: list[tuple[RawObject, str]], stats: CloudTrailLoadStats) -> None:
         batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
@@ -229,16 +263,22 @@ class CloudTrailLoader:
             except OSError as e:
                 bad.append((obj, digest, "unreadable_object", f"cannot read the object: {e.strerror}"))
                 continue
-            if obj.key.endswith(".gz") and head != b"\x1f\x8b":
+            gzipped = head == b"\x1f\x8b"
+            if obj.key.endswith(".gz") and not gzipped:
                 bad.append((obj, digest, "corrupt_gzip", "not gzip data (no gzip header)"))
+            elif gzipped and self._content_sha256.get(obj.key) is None:
+                bad.append((obj, digest, "corrupt_gzip", "not a complete gzip stream (damaged or truncated data)"))
             else:
                 readable.append((obj, digest))
+                if gzipped:
+                    self._gzipped.add(str(obj.path))
         self._register_keys(readable)
         groups = iter(range(1 << 30))
-        self._read_groups(
-            readable, bad,
-            lambda grp: self._project_and_write(grp, batch_id, next(groups), markers, quarantined, stats),
-        )  # fmt: skip
+        for compressed in (True, False):  # one compression per read
+            self._read_groups(
+                [(o, d) for o, d in readable if (str(o.path) in self._gzipped) == compressed], bad,
+                lambda grp: self._project_and_write(grp, batch_id, next(groups), markers, quarantined, stats),
+            )  # fmt: skip
         for obj, digest, reason, detail in bad:
             quarantined.append(self._quarantine_row(obj.key, None, reason, detail, excerpt(obj.path)))
             markers.append(self._marker(obj, obj.etag or digest, digest, "quarantined", 0, 0, 0, batch_id))
@@ -266,13 +306,14 @@ class CloudTrailLoader:
         self.lake_root.mkdir(parents=True, exist_ok=True)
         columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
         con.execute(
-            f"COPY (SELECT {columns} FROM _ct_rows WHERE event_time IS NOT NULL) TO '{staging}' "
+            f"COPY (SELECT {columns} FROM _ct_rows WHERE event_time IS NOT NULL) TO {sql_string(staging)} "
             f"(FORMAT parquet, PARTITION_BY (year, month), FILENAME_PATTERN 'b-{batch_id}_g{group}_{{i}}')"
         )
         per_object = {
-            key: (no_records, n_records, good, bad_n)
-            for key, no_records, n_records, good, bad_n in con.execute(
-                "SELECT source_key, any_value(no_records), any_value(n_records), "
+            key: (no_records, n_docs, duplicate, n_records, good, bad_n)
+            for key, no_records, n_docs, duplicate, n_records, good, bad_n in con.execute(
+                "SELECT source_key, any_value(no_records), any_value(n_docs), any_value(duplicate_records), "
+                "any_value(n_records), "
                 "count(*) FILTER (WHERE event_time IS NOT NULL), "
                 "count(*) FILTER (WHERE event_time IS NULL AND NOT no_records AND n_records > 0) "
                 "FROM _ct_rows GROUP BY source_key"
@@ -282,7 +323,9 @@ class CloudTrailLoader:
             "SELECT source_key, record_index, _raw, event_time_raw, _null_record FROM _ct_rows "
             "WHERE event_time IS NULL AND NOT no_records AND n_records > 0 ORDER BY source_key, record_index"
         ).fetchall():
-            if null_record:
+            if (key, idx) in self._record_reasons:
+                reason, detail = self._record_reasons.pop((key, idx))
+            elif null_record:
                 reason, detail = "null_record", f"record {idx} is not an event (null or not a JSON object)"
             elif t is None:
                 reason, detail = "missing_event_time", f"record {idx} has no eventTime"
@@ -290,15 +333,11 @@ class CloudTrailLoader:
                 reason, detail = "unparseable_event_time", f"record {idx} has an eventTime that is not a time: {t[:60]!r}"
             quarantined.append(self._quarantine_row(key, idx, reason, detail, raw))
         for obj, digest in items:
-            no_records, n_records, good, bad_n = per_object.get(obj.key, (True, 0, 0, 0))
+            no_records, n_docs, duplicate, n_records, good, bad_n = per_object.get(obj.key, (True, 0, False, 0, 0, 0))
             etag = obj.etag or digest
             if no_records:
-                quarantined.append(
-                    self._quarantine_row(
-                        obj.key, None, "not_cloudtrail",
-                        "valid JSON but not a CloudTrail log file (no top-level Records array)", excerpt(obj.path),
-                    )  # fmt: skip
-                )
+                quarantined.append(self._quarantine_row(obj.key, None, *_not_one_log_file(n_docs, duplicate),
+                                                        excerpt(obj.path)))
                 markers.append(self._marker(obj, etag, digest, "quarantined", 0, 0, 0, batch_id))
                 stats.objects_quarantined += 1
                 stats.inputs.append(self._input(obj, digest, "quarantined", 0))
@@ -320,6 +359,15 @@ class CloudTrailLoader:
         """Quarantine rows first, the ingest_objects marker last: the marker is the batch's commit."""
         write_quarantine(self.con, self.lake_root, f"batch-{batch_id}", quarantined)
         write_rows(self.con, "ingest_objects", markers, self.marker_dir / f"batch-{batch_id}.parquet")
+
+
+def _not_one_log_file(n_docs: int | None, duplicate_records: bool | None) -> tuple[str, str]:
+    """The reason and detail for an object that is valid JSON but not one CloudTrail log file."""
+    if n_docs and n_docs > 1:
+        return "multiple_json_documents", f"{n_docs} JSON documents in one object; a CloudTrail log file holds one"
+    if duplicate_records:
+        return "duplicate_records_key", "the Records key appears more than once, so some records would be hidden"
+    return "not_cloudtrail", "valid JSON but not a CloudTrail log file (no top-level Records array)"
 
 
 def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table: str = "cloudtrail_events") -> int:

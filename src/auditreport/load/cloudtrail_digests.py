@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..lake.writer import quarantine_row
 from ..raw import CLOUDTRAIL_KEY, RawObject, sha256_file
+from .cloudtrail_objects import GZIP_ERRORS
 from .snapshot import parse_time
 
 _FROM_AWSLOGS = re.compile(r"(?:^|/)(AWSLogs/.*)$")
@@ -31,42 +32,103 @@ def object_key(s3_object: str | None) -> str | None:
     return m.group(1) if m else s3_object
 
 
+class _Unreadable(Exception):
+    def __init__(self, reason: str, detail: str):
+        super().__init__(detail)
+        self.reason, self.detail = reason, detail
+
+
+# What a wrong shape can raise while one digest is turned into rows: each is that digest's fault, not the run's.
+_SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError, RecursionError)
+
+
 def read_digests(objects: list[RawObject], run_id: str) -> DigestRead:
+    """Every digest object becomes rows or one quarantine row: one error boundary per digest, so a damaged or
+    strangely shaped digest never stops the run and never leaves half its rows behind."""
     out = DigestRead()
     for obj in objects:
         if obj.kind != "digest" or obj.path is None:
             continue
-        digest = sha256_file(obj.path)
-        try:
-            with gzip.open(obj.path, "rt", encoding="utf-8") as f:
-                d = json.load(f)
-            if not isinstance(d, dict) or "digestEndTime" not in d:
-                raise ValueError("no digestEndTime: not a CloudTrail digest file")
-        except (OSError, EOFError, UnicodeDecodeError, ValueError) as e:
-            reason = "corrupt_gzip" if isinstance(e, (OSError, EOFError)) else "malformed_digest"
-            out.quarantine.append(quarantine_row("cloudtrail_digest", obj.key, reason, str(e).splitlines()[0][:300], run_id))
-            out.inputs.append({"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": 0, "status": "quarantined"})
+        if obj.not_readable:
+            out.quarantine.append(quarantine_row(DIGEST, obj.key, *obj.not_readable, run_id))
+            out.inputs.append(_input(obj, "", "quarantined", 0))
             continue
-        m = CLOUDTRAIL_KEY.search(obj.key)
-        start, end = parse_time(d.get("digestStartTime")), parse_time(d.get("digestEndTime"))
-        scope = {"account_id": m["account"] if m else d.get("awsAccountId"), "region": m["region"] if m else None}
-        partition = {"year": end.year if end else None, "month": end.month if end else None}
-        log_files = [f for f in d.get("logFiles") or [] if isinstance(f, dict)]
-        out.digests.append({
-            **scope, "digest_start_time": start, "digest_end_time": end,
-            "digest_s3_bucket": d.get("digestS3Bucket"), "digest_s3_object": d.get("digestS3Object"),
-            "previous_digest_s3_object": d.get("previousDigestS3Object"),
-            "previous_digest_signature": d.get("previousDigestSignature"), "log_files": log_files,
-            "log_file_count": len(log_files), "source_key": obj.key, "ingest_run_id": run_id, **partition,
-        })  # fmt: skip
-        for i, f in enumerate(log_files):
-            out.log_files.append({
-                **scope, "digest_start_time": start, "digest_end_time": end, "log_file_index": i,
-                "s3_bucket": f.get("s3Bucket"), "s3_object": f.get("s3Object"), "object_key": object_key(f.get("s3Object")),
-                "hash_value": f.get("hashValue"), "hash_algorithm": f.get("hashAlgorithm"),
-                "oldest_event_time": parse_time(f.get("oldestEventTime")),
-                "newest_event_time": parse_time(f.get("newestEventTime")),
-                "source_key": obj.key, "record_index": i, "ingest_run_id": run_id, **partition,
-            })  # fmt: skip
-        out.inputs.append({"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": 1, "status": "loaded"})
+        try:
+            digest = sha256_file(obj.path)
+        except OSError as e:
+            out.quarantine.append(quarantine_row(DIGEST, obj.key, "unreadable_object",
+                                                 f"cannot read the object: {e.strerror}", run_id))
+            out.inputs.append(_input(obj, "", "quarantined", 0))
+            continue
+        try:
+            row, log_files = _digest_rows(obj, run_id)
+        except _Unreadable as e:
+            out.quarantine.append(quarantine_row(DIGEST, obj.key, e.reason, e.detail[:300], run_id))
+            out.inputs.append(_input(obj, digest, "quarantined", 0))
+            continue
+        out.digests.append(row)
+        out.log_files += log_files
+        out.inputs.append(_input(obj, digest, "loaded", 1))
     return out
+
+
+DIGEST = "cloudtrail_digest"
+
+
+def _input(obj: RawObject, digest: str, status: str, records: int) -> dict:
+    return {"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": records, "status": status}
+
+
+def _digest_rows(obj: RawObject, run_id: str) -> tuple[dict, list[dict]]:
+    try:
+        with gzip.open(obj.path, "rb") as f:
+            data = f.read()
+    except GZIP_ERRORS as e:
+        raise _Unreadable("corrupt_gzip", f"not a readable gzip stream ({e})") from None
+    try:
+        d = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise _Unreadable("malformed_digest", f"not valid JSON: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
+    try:
+        return _rows(obj, d, run_id)
+    except _SHAPE_ERRORS as e:
+        raise _Unreadable("malformed_digest", f"not the shape of a CloudTrail digest file: {type(e).__name__}: {e}") from None
+
+
+def _rows(obj: RawObject, d, run_id: str) -> tuple[dict, list[dict]]:
+    if not isinstance(d, dict) or "digestEndTime" not in d:
+        raise ValueError("no digestEndTime: not a CloudTrail digest file")
+    m = CLOUDTRAIL_KEY.search(obj.key)
+    start, end = parse_time(d.get("digestStartTime")), parse_time(d.get("digestEndTime"))
+    if end is None:
+        raise ValueError(f"digestEndTime {str(d.get('digestEndTime'))[:40]!r} is not a time")
+    scope = {"account_id": m["account"] if m else _text(d.get("awsAccountId")), "region": m["region"] if m else None}
+    partition = {"year": end.year, "month": end.month}
+    if not isinstance(d.get("logFiles") or [], list):
+        raise TypeError("logFiles is not a list")
+    log_files = [f for f in d.get("logFiles") or [] if isinstance(f, dict)]
+    row = {
+        **scope, "digest_start_time": start, "digest_end_time": end,
+        "digest_s3_bucket": _text(d.get("digestS3Bucket")), "digest_s3_object": _text(d.get("digestS3Object")),
+        "previous_digest_s3_object": _text(d.get("previousDigestS3Object")),
+        "previous_digest_signature": _text(d.get("previousDigestSignature")), "log_files": log_files,
+        "log_file_count": len(log_files), "source_key": obj.key, "ingest_run_id": run_id, **partition,
+    }  # fmt: skip
+    rows = []
+    for i, f in enumerate(log_files):
+        rows.append({
+            **scope, "digest_start_time": start, "digest_end_time": end, "log_file_index": i,
+            "s3_bucket": _text(f.get("s3Bucket")), "s3_object": _text(f.get("s3Object")),
+            "object_key": object_key(_text(f.get("s3Object"))), "hash_value": _text(f.get("hashValue")),
+            "hash_algorithm": _text(f.get("hashAlgorithm")), "oldest_event_time": parse_time(f.get("oldestEventTime")),
+            "newest_event_time": parse_time(f.get("newestEventTime")),
+            "source_key": obj.key, "record_index": i, "ingest_run_id": run_id, **partition,
+        })  # fmt: skip
+    return row, rows
+
+
+def _text(v) -> str | None:
+    """A string field as a string; anything else in its place is refused (it is not a digest CloudTrail wrote)."""
+    if v is None or isinstance(v, str):
+        return v
+    raise TypeError(f"expected a string, found {type(v).__name__}")

@@ -39,20 +39,27 @@ def _path_list(paths: list[str]) -> str:
     return "[" + ", ".join(f"'$.{p}'" for p in paths) + "]"
 
 
-def records_sql(files_sql: str, max_object_bytes: int) -> str:
-    """One row per record of the given log objects: filename, no_records (not a CloudTrail file), n_records,
-    idx, r (the record as JSON). An object with no records yields one row with r NULL, so it is still counted."""
+def records_sql(files_sql: str, max_object_bytes: int, compression: str = "gzip") -> str:
+    """One row per record of the given log objects: filename, no_records (not one CloudTrail log file), n_docs
+    (JSON documents in the object), duplicate_records (``Records`` given twice), n_records, idx, r (the record as
+    JSON). An object that is not exactly one document with one ``Records`` array yields rows with r NULL and
+    no_records true, so it is still counted and never loaded: a second document or a second ``Records`` key would
+    load records twice under the same indexes, or hide some. A top-level array is one document (not unpacked)."""
     return f"""
-SELECT filename, no_records, n_records,
+SELECT filename, no_records, n_docs, duplicate_records, n_records,
        unnest(recs) AS r, generate_subscripts(recs, 1) - 1 AS idx
 FROM (
-  SELECT filename, no_records, n_records,
-         CASE WHEN n_records > 0 THEN json_extract(json, '$.Records[*]') ELSE [NULL::JSON] END AS recs
+  SELECT filename, n_docs, duplicate_records, n_records,
+         records_type <> 'ARRAY' OR n_docs > 1 OR duplicate_records AS no_records,
+         CASE WHEN n_records > 0 AND n_docs = 1 AND NOT duplicate_records THEN json_extract(json, '$.Records[*]')
+              ELSE [NULL::JSON] END AS recs
   FROM (
-    SELECT filename, json,
-           coalesce(json_type(json, '$.Records'), '') <> 'ARRAY' AS no_records,
+    SELECT filename, json, count(*) OVER (PARTITION BY filename) AS n_docs,
+           coalesce(json_type(json, '$.Records'), '') AS records_type,
+           len(list_filter(json_keys(json), lambda k: k = 'Records')) > 1 AS duplicate_records,
            CASE WHEN json_type(json, '$.Records') = 'ARRAY' THEN json_array_length(json, '$.Records') ELSE 0 END AS n_records
-    FROM read_json_objects({files_sql}, filename = true, format = 'auto', maximum_object_size = {max_object_bytes})
+    FROM read_json_objects({files_sql}, filename = true, format = 'unstructured', compression = '{compression}',
+                           maximum_object_size = {max_object_bytes})
   )
 )"""
 

@@ -30,39 +30,40 @@ def read_iam(root: Path, run_id: str) -> SnapshotRead:
     cap = rd.captured_at()
     for acct, _, _, path in rd.operation_files("iam", "GetAccountAuthorizationDetails"):
         body = rd.read_json(path)
-        if body is None:
-            continue
-        key = rd.key(path)
-        managed = {}
-        for p in body.get("Policies", []):
-            default = next((v for v in p.get("PolicyVersionList", []) if v.get("IsDefaultVersion")), None)
-            managed[p.get("Arn")] = (p.get("PolicyName"), _doc(default.get("Document")) if default else None)
-        kinds = [
-            ("user", "UserDetailList", "UserName", "UserPolicyList"),
-            ("role", "RoleDetailList", "RoleName", "RolePolicyList"),
-            ("group", "GroupDetailList", "GroupName", "GroupPolicyList"),
-        ]
-        for ptype, list_key, name_key, inline_key in kinds:
-            for i, pr in enumerate(body.get(list_key, [])):
-                arn = pr.get("Arn")
-                attached = [a.get("PolicyArn") for a in pr.get("AttachedManagedPolicies", [])]
-                rd.result.add("iam_principals", {
-                    "account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
-                    "principal_arn": arn, "path": pr.get("Path"), "create_date": parse_time(pr.get("CreateDate")),
-                    "assume_role_policy": _doc(pr.get("AssumeRolePolicyDocument")),
-                    "attached_managed_policy_arns": attached, "group_names": pr.get("GroupList"),
-                    "tags": {t["Key"]: t.get("Value") for t in pr.get("Tags", [])}, "captured_at": cap,
-                    "source_key": key, "record_index": i, "ingest_run_id": run_id,
-                })  # fmt: skip
-                base = {"account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
-                        "principal_arn": arn, "captured_at": cap, "source_key": key, "record_index": i,
-                        "ingest_run_id": run_id}  # fmt: skip
-                for ip in pr.get(inline_key, []):
-                    _statements(rd, base, "inline", ip.get("PolicyName"), None, _doc(ip.get("PolicyDocument")))
-                for a in pr.get("AttachedManagedPolicies", []):
-                    name, doc = managed.get(a.get("PolicyArn"), (None, None))
-                    name = name or a.get("PolicyName")
-                    _statements(rd, base, "managed", name, a.get("PolicyArn"), doc)
+        with rd.each(path):
+            if body is None:
+                continue
+            key = rd.key(path)
+            managed = {}
+            for p in body.get("Policies", []):
+                default = next((v for v in p.get("PolicyVersionList", []) if v.get("IsDefaultVersion")), None)
+                managed[p.get("Arn")] = (p.get("PolicyName"), _doc(default.get("Document")) if default else None)
+            kinds = [
+                ("user", "UserDetailList", "UserName", "UserPolicyList"),
+                ("role", "RoleDetailList", "RoleName", "RolePolicyList"),
+                ("group", "GroupDetailList", "GroupName", "GroupPolicyList"),
+            ]
+            for ptype, list_key, name_key, inline_key in kinds:
+                for i, pr in enumerate(body.get(list_key, [])):
+                    arn = pr.get("Arn")
+                    attached = [a.get("PolicyArn") for a in pr.get("AttachedManagedPolicies", [])]
+                    rd.result.add("iam_principals", {
+                        "account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
+                        "principal_arn": arn, "path": pr.get("Path"), "create_date": parse_time(pr.get("CreateDate")),
+                        "assume_role_policy": _doc(pr.get("AssumeRolePolicyDocument")),
+                        "attached_managed_policy_arns": attached, "group_names": pr.get("GroupList"),
+                        "tags": {t["Key"]: t.get("Value") for t in pr.get("Tags", [])}, "captured_at": cap,
+                        "source_key": key, "record_index": i, "ingest_run_id": run_id,
+                    })  # fmt: skip
+                    base = {"account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
+                            "principal_arn": arn, "captured_at": cap, "source_key": key, "record_index": i,
+                            "ingest_run_id": run_id}  # fmt: skip
+                    for ip in pr.get(inline_key, []):
+                        _statements(rd, base, "inline", ip.get("PolicyName"), None, _doc(ip.get("PolicyDocument")))
+                    for a in pr.get("AttachedManagedPolicies", []):
+                        name, doc = managed.get(a.get("PolicyArn"), (None, None))
+                        name = name or a.get("PolicyName")
+                        _statements(rd, base, "managed", name, a.get("PolicyArn"), doc)
     return rd.result
 
 

@@ -32,74 +32,85 @@ def read_mlflow(root: Path, run_id: str) -> SnapshotRead:
         except ValueError:
             rd.quarantine(rd.key(snap), "unexpected_snapshot", f"snapshot folder name is not {MLFLOW_SNAPSHOT_FORMAT}")
             continue
-        tracking_uri = None
-        cap = snap / "_capture.json"
-        if cap.is_file() and isinstance(body := rd.read_json(cap), dict):
-            tracking_uri = body.get("tracking_uri")
-        models: dict[str, dict] = {}
-        search = _pages(rd, snap, "registered-models-search", "registered_models")
-        for m in search:
-            models[m.get("name")] = m
-        get_dir = snap / "registered-models-get"
-        for f in sorted(get_dir.glob("*.json")) if get_dir.is_dir() else []:
-            body = rd.read_json(f)
-            if isinstance(body, dict) and body.get("registered_model"):
-                m = body["registered_model"]
-                models[m.get("name")] = {**models.get(m.get("name"), {}), **m}  # get carries aliases
-        aliases_by_model = {}
-        for name, m in sorted(models.items()):
-            aliases = {a.get("alias"): str(a.get("version")) for a in m.get("aliases") or []}
-            aliases_by_model[name] = aliases
-            rd.result.add("mlflow_registered_models", {
-                "snapshot_at": snapshot_at, "tracking_uri": tracking_uri, "model_name": name, "aliases": aliases,
-                "tags": _tags(m.get("tags")), "description": m.get("description"),
-                "creation_time": parse_time(m.get("creation_timestamp")),
-                "last_updated_time": parse_time(m.get("last_updated_timestamp")),
-                "source_key": rd.key(snap), "ingest_run_id": run_id,
-            })  # fmt: skip
-            for alias, version in sorted(aliases.items()):
-                rd.result.add("mlflow_aliases", {
-                    "snapshot_at": snapshot_at, "model_name": name, "alias": alias, "version": int(version),
-                    "source_key": rd.key(snap), "ingest_run_id": run_id,
-                })  # fmt: skip
-        runs = {}
-        runs_dir = snap / "runs-get"
-        for f in sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []:
-            body = rd.read_json(f)
-            run = (body or {}).get("run") if isinstance(body, dict) else None
-            if not run:
-                continue
-            info, data = run.get("info", {}), run.get("data", {})
-            runs[info.get("run_id")] = info
-            rd.result.add("mlflow_runs", {
-                "snapshot_at": snapshot_at, "run_id": info.get("run_id"), "experiment_id": info.get("experiment_id"),
-                "user_id": info.get("user_id"), "status": info.get("status"),
-                "start_time": parse_time(info.get("start_time")), "end_time": parse_time(info.get("end_time")),
-                "tags": _tags(data.get("tags")), "params": _tags(data.get("params")),
-                "source_key": rd.key(f), "ingest_run_id": run_id,
-            })  # fmt: skip
-        versions = {}
-        for i, v in enumerate(_pages(rd, snap, "model-versions-search", "model_versions")):
-            name, version = v.get("name"), int(v.get("version"))
-            held = sorted(a for a, ver in aliases_by_model.get(name, {}).items() if ver == str(version))
-            row = {
-                "snapshot_at": snapshot_at, "tracking_uri": tracking_uri, "model_name": name, "version": version,
-                "current_stage": v.get("current_stage"), "status": v.get("status"), "source": v.get("source"),
-                "run_id": v.get("run_id"), "aliases": held, "tags": _tags(v.get("tags")),
-                "user_id": v.get("user_id") or None, "run_user_id": (runs.get(v.get("run_id")) or {}).get("user_id"),
-                "description": v.get("description"), "creation_time": parse_time(v.get("creation_timestamp")),
-                "last_updated_time": parse_time(v.get("last_updated_timestamp")),
-                "source_key": rd.key(snap), "record_index": i, "ingest_run_id": run_id,
-            }  # fmt: skip
-            versions[(name, version)] = row
-            rd.result.add("mlflow_model_versions", row)
-        states.append((snapshot_at, versions, aliases_by_model))
+        quarantined_before = len(rd.result.quarantine)
+        with rd.each(snap):
+            state = _read_snapshot(rd, snap, snapshot_at, run_id)
+            if len(rd.result.quarantine) > quarantined_before:  # a file of it could not be read
+                raise ValueError("the snapshot is incomplete: a file of it could not be read, so it is left out "
+                                 "whole (a missing file would read as deleted models)")
+            states.append(state)
     for before, after in zip(states, states[1:]):
         for change in diff_snapshots(before, after):
             rd.result.add("mlflow_registry_changes", change)
     if states:
         rd.result.captured_at = states[-1][0]
     return rd.result
+
+
+def _read_snapshot(rd: SnapshotReader, snap: Path, snapshot_at: datetime, run_id: str) -> tuple:
+    """Rows of one snapshot folder; returns its state for the history: (time, versions, aliases by model)."""
+    tracking_uri = None
+    cap = snap / "_capture.json"
+    if cap.is_file() and isinstance(body := rd.read_json(cap), dict):
+        tracking_uri = body.get("tracking_uri")
+    models: dict[str, dict] = {}
+    search = _pages(rd, snap, "registered-models-search", "registered_models")
+    for m in search:
+        models[m.get("name")] = m
+    get_dir = snap / "registered-models-get"
+    for f in sorted(get_dir.glob("*.json")) if get_dir.is_dir() else []:
+        body = rd.read_json(f)
+        if isinstance(body, dict) and body.get("registered_model"):
+            m = body["registered_model"]
+            models[m.get("name")] = {**models.get(m.get("name"), {}), **m}  # get carries aliases
+    aliases_by_model = {}
+    for name, m in sorted(models.items()):
+        aliases = {a.get("alias"): str(a.get("version")) for a in m.get("aliases") or []}
+        aliases_by_model[name] = aliases
+        rd.result.add("mlflow_registered_models", {
+            "snapshot_at": snapshot_at, "tracking_uri": tracking_uri, "model_name": name, "aliases": aliases,
+            "tags": _tags(m.get("tags")), "description": m.get("description"),
+            "creation_time": parse_time(m.get("creation_timestamp")),
+            "last_updated_time": parse_time(m.get("last_updated_timestamp")),
+            "source_key": rd.key(snap), "ingest_run_id": run_id,
+        })  # fmt: skip
+        for alias, version in sorted(aliases.items()):
+            rd.result.add("mlflow_aliases", {
+                "snapshot_at": snapshot_at, "model_name": name, "alias": alias, "version": int(version),
+                "source_key": rd.key(snap), "ingest_run_id": run_id,
+            })  # fmt: skip
+    runs = {}
+    runs_dir = snap / "runs-get"
+    for f in sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []:
+        body = rd.read_json(f)
+        run = (body or {}).get("run") if isinstance(body, dict) else None
+        if not run:
+            continue
+        info, data = run.get("info", {}), run.get("data", {})
+        runs[info.get("run_id")] = info
+        rd.result.add("mlflow_runs", {
+            "snapshot_at": snapshot_at, "run_id": info.get("run_id"), "experiment_id": info.get("experiment_id"),
+            "user_id": info.get("user_id"), "status": info.get("status"),
+            "start_time": parse_time(info.get("start_time")), "end_time": parse_time(info.get("end_time")),
+            "tags": _tags(data.get("tags")), "params": _tags(data.get("params")),
+            "source_key": rd.key(f), "ingest_run_id": run_id,
+        })  # fmt: skip
+    versions = {}
+    for i, v in enumerate(_pages(rd, snap, "model-versions-search", "model_versions")):
+        name, version = v.get("name"), int(v.get("version"))
+        held = sorted(a for a, ver in aliases_by_model.get(name, {}).items() if ver == str(version))
+        row = {
+            "snapshot_at": snapshot_at, "tracking_uri": tracking_uri, "model_name": name, "version": version,
+            "current_stage": v.get("current_stage"), "status": v.get("status"), "source": v.get("source"),
+            "run_id": v.get("run_id"), "aliases": held, "tags": _tags(v.get("tags")),
+            "user_id": v.get("user_id") or None, "run_user_id": (runs.get(v.get("run_id")) or {}).get("user_id"),
+            "description": v.get("description"), "creation_time": parse_time(v.get("creation_timestamp")),
+            "last_updated_time": parse_time(v.get("last_updated_timestamp")),
+            "source_key": rd.key(snap), "record_index": i, "ingest_run_id": run_id,
+        }  # fmt: skip
+        versions[(name, version)] = row
+        rd.result.add("mlflow_model_versions", row)
+    return snapshot_at, versions, aliases_by_model
 
 
 def _pages(rd: SnapshotReader, snap: Path, name: str, key: str) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,7 +30,32 @@ class SnapshotRead:
     captured_at: datetime | None = None
 
     def add(self, table: str, row: dict) -> None:
-        self.rows.setdefault(table, []).append(row)
+        """One row, checked against the table's columns (a value of the wrong type raises inside the reader's
+        error boundary, which quarantines the file it came from)."""
+        self.rows.setdefault(table, []).append(lake.TABLES[table].conform(row))
+
+
+# What a wrong shape raises while one file is turned into rows (a list where an object belongs, a version that is
+# not a number, an epoch out of range): that file's fault, not the run's.
+SHAPE_ERRORS = (ValueError, TypeError, AttributeError, KeyError, IndexError, OverflowError, RecursionError)
+
+
+def as_list(v) -> list:
+    """``v`` when it is a JSON list; a TypeError (inside an error boundary: the file is quarantined) otherwise."""
+    if not isinstance(v, list):
+        raise TypeError(f"expected a JSON list, found {type(v).__name__}")
+    return v
+
+
+def as_dict(v) -> dict:
+    """``v`` when it is a JSON object; a TypeError (inside an error boundary: the file is quarantined) otherwise."""
+    if not isinstance(v, dict):
+        raise TypeError(f"expected a JSON object, found {type(v).__name__}")
+    return v
+
+
+def _no_constants(name: str):
+    raise ValueError(f"{name} is not JSON")
 
 
 class SnapshotReader:
@@ -38,20 +64,50 @@ class SnapshotReader:
         self.result = SnapshotRead(source)
         self.run_id = run_id
 
-    def read_json(self, path: Path):
-        """Parse one response file. A file that is not valid JSON is quarantined and None returned."""
-        key = str(path.relative_to(self.root))
+    def read_json(self, path: Path, expect: type = dict):
+        """Parse one response file; every file read is listed as an input. A file that cannot be read, is not JSON
+        (NaN and Infinity are not), or whose top level is not ``expect`` is quarantined and None returned."""
+        key = self.key(path)
+        entry = {"key": key, "sha256": "", "size_bytes": 0, "records": None, "status": "quarantined"}
+        self.result.inputs.append(entry)
+        if not path.is_file():
+            self.quarantine(key, "not_a_file", "not a regular file (a folder, a dangling link or a device)")
+            return None
         try:
             raw = path.read_bytes()
-            body = json.loads(raw)
-            status = "loaded"
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            body, status = None, "quarantined"
-            self.quarantine(key, "malformed_json", f"not valid JSON: {e}", _head(path))
-        self.result.inputs.append(
-            {"key": key, "sha256": sha256_file(path), "size_bytes": path.stat().st_size, "records": None, "status": status}
-        )
+            entry.update(sha256=sha256_file(path), size_bytes=len(raw))
+        except OSError as e:
+            self.quarantine(key, "unreadable_object", f"cannot read the file: {e.strerror}")
+            return None
+        try:
+            body = json.loads(raw.decode("utf-8"), parse_constant=_no_constants)
+        except (UnicodeDecodeError, ValueError, RecursionError) as e:
+            detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+            self.quarantine(key, "malformed_json", f"not valid JSON: {detail}"[:300], _head(path))
+            return None
+        if not isinstance(body, expect):
+            self.quarantine(key, "unexpected_shape",
+                            f"the response is a JSON {type(body).__name__}, not a JSON {expect.__name__}", _head(path))
+            return None
+        entry["status"] = "loaded"
         return body
+
+    @contextmanager
+    def each(self, path: Path):
+        """The error boundary of one input file: rows added inside it stay only if the block completes; on a wrong
+        shape they are dropped and the file is quarantined as ``unexpected_shape``, naming what was wrong."""
+        mark = {t: len(r) for t, r in self.result.rows.items()}
+        try:
+            yield
+        except SHAPE_ERRORS as e:
+            for t, rows in self.result.rows.items():
+                del rows[mark.get(t, 0):]
+            key = self.key(path)
+            for entry in self.result.inputs:  # the file, or every file of a folder
+                if entry["key"] == key or entry["key"].startswith(key + "/"):
+                    entry["status"] = "quarantined"
+            if not any(q["object_key"] == key and q["record_index"] is None for q in self.result.quarantine):
+                self.quarantine(key, "unexpected_shape", f"{type(e).__name__}: {e}"[:300], _head(path))
 
     def quarantine(self, key: str, reason: str, detail: str, excerpt: str | None = None, index: int | None = None):
         self.result.quarantine.append(quarantine_row(self.result.source, key, reason, detail, self.run_id,
@@ -79,17 +135,23 @@ def error_code(body) -> str | None:
 
 
 def parse_time(v) -> datetime | None:
-    """ISO 8601 strings (as written from boto3 datetimes) or epoch seconds/ms -> naive UTC."""
-    if v is None or v == "":
+    """ISO 8601 strings (as written from boto3 datetimes) or epoch seconds/ms -> naive UTC. None for anything that
+    is not a time a datetime can hold (junk text, another type, NaN, an epoch out of range)."""
+    if v is None or v == "" or isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
-        secs = v / 1000 if v > 1e11 else v
-        return datetime.fromtimestamp(secs, timezone.utc).replace(tzinfo=None)
-    try:
-        dt = datetime.fromisoformat(str(v).replace("Z", "+00:00"))
-    except ValueError:
+        try:
+            secs = v / 1000 if v > 1e11 else v
+            return datetime.fromtimestamp(secs, timezone.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            return None
+    if not isinstance(v, str):
         return None
-    return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
+    try:
+        dt = datetime.fromisoformat(v.replace("Z", "+00:00"))
+        return dt.astimezone(timezone.utc).replace(tzinfo=None) if dt.tzinfo else dt
+    except (ValueError, OverflowError):
+        return None
 
 
 def _head(path: Path, n: int = 300) -> str:

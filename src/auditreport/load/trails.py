@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
+from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, as_dict, as_list, parse_time
 
 
 def read_trails(root: Path, run_id: str) -> SnapshotRead:
@@ -22,29 +22,35 @@ def read_trails(root: Path, run_id: str) -> SnapshotRead:
     chosen: dict[tuple, tuple] = {}
     for acct, region, _, path in rd.operation_files("cloudtrail", "DescribeTrails"):
         body = rd.read_json(path)
-        for i, t in enumerate((body or {}).get("trailList", [])):
-            k = (acct, t.get("TrailARN"))
-            if k not in chosen or region == (t.get("HomeRegion") or region):
-                chosen[k] = (region, path, i, t)
-    for (acct, arn), (region, path, i, t) in sorted(chosen.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        home = t.get("HomeRegion") or region
-        name = t.get("Name")
-        st = status.get((acct, home, name)) or status.get((acct, home, arn)) or _any(status, acct, name)
-        sel = selectors.get((acct, home, name)) or selectors.get((acct, home, arn)) or _any(selectors, acct, name)
-        rd.result.add("cloudtrail_trails", {
-            "account_id": acct, "region": home, "trail_arn": arn, "trail_name": name, "home_region": home,
-            "is_multi_region_trail": t.get("IsMultiRegionTrail"), "is_organization_trail": t.get("IsOrganizationTrail"),
-            "include_global_service_events": t.get("IncludeGlobalServiceEvents"),
-            "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
-            "s3_bucket_name": t.get("S3BucketName"), "s3_key_prefix": t.get("S3KeyPrefix"),
-            "kms_key_id": t.get("KmsKeyId"), "cloud_watch_logs_log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
-            "is_logging": st.get("IsLogging") if st else None,
-            "latest_delivery_time": parse_time(st.get("LatestDeliveryTime")) if st else None,
-            "latest_delivery_error": st.get("LatestDeliveryError") if st else None,
-            "event_selectors": sel.get("EventSelectors") if sel else None,
-            "advanced_event_selectors": sel.get("AdvancedEventSelectors") if sel else None,
-            "captured_at": cap, "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
-        })  # fmt: skip
+        with rd.each(path):
+            found = [(i, as_dict(t)) for i, t in enumerate(as_list((body or {}).get("trailList", [])))]
+            for _, t in found:
+                if not isinstance(t.get("TrailARN"), (str, type(None))):
+                    raise TypeError("TrailARN is not a string")
+            for i, t in found:  # merged only once the whole file is read
+                k = (acct, t.get("TrailARN"))
+                if k not in chosen or region == (t.get("HomeRegion") or region):
+                    chosen[k] = (region, path, i, t)
+    for (acct, arn), (region, path, i, t) in sorted(chosen.items(), key=lambda kv: (kv[0][0], str(kv[0][1] or ""))):
+        with rd.each(path):
+            home = t.get("HomeRegion") or region
+            name = t.get("Name")
+            st = status.get((acct, home, name)) or status.get((acct, home, arn)) or _any(status, acct, name)
+            sel = selectors.get((acct, home, name)) or selectors.get((acct, home, arn)) or _any(selectors, acct, name)
+            rd.result.add("cloudtrail_trails", {
+                "account_id": acct, "region": home, "trail_arn": arn, "trail_name": name, "home_region": home,
+                "is_multi_region_trail": t.get("IsMultiRegionTrail"), "is_organization_trail": t.get("IsOrganizationTrail"),
+                "include_global_service_events": t.get("IncludeGlobalServiceEvents"),
+                "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
+                "s3_bucket_name": t.get("S3BucketName"), "s3_key_prefix": t.get("S3KeyPrefix"),
+                "kms_key_id": t.get("KmsKeyId"), "cloud_watch_logs_log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+                "is_logging": st.get("IsLogging") if st else None,
+                "latest_delivery_time": parse_time(st.get("LatestDeliveryTime")) if st else None,
+                "latest_delivery_error": st.get("LatestDeliveryError") if st else None,
+                "event_selectors": sel.get("EventSelectors") if sel else None,
+                "advanced_event_selectors": sel.get("AdvancedEventSelectors") if sel else None,
+                "captured_at": cap, "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
+            })  # fmt: skip
     return rd.result
 
 
