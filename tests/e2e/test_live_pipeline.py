@@ -131,6 +131,10 @@ def test_live_run_matches_files_run_and_reruns_load_nothing(estate, tmp_path):
     assert ct.name == "cloudtrail" and ct.objects_loaded == 0 and ct.objects_skipped == live.sources[0].objects_loaded
     assert findings(again)["cloudtrail_tampering"] == got["cloudtrail_tampering"]
 
+    from lake_invariants import assert_lake_invariants
+
+    for r, out in ((live, tmp_path / "live"), (offline, tmp_path / "offline"), (again, tmp_path / "live")):
+        assert_lake_invariants(r, out)
 
 def test_access_denied_source_is_named_unavailable_and_exits_2(estate, tmp_path, monkeypatch):
     moto, mlflow = estate["moto"], estate["mlflow"]

@@ -128,3 +128,10 @@ def test_findings_equal_the_stored_copy(sample_run):
     for g, w in zip(got["checks"], want["checks"]):
         assert g == w, f"check {g['id']} differs from the stored copy"
     assert got == want
+
+
+def test_every_input_is_accounted_for_and_no_record_is_loaded_twice(sample_run):
+    from lake_invariants import assert_lake_invariants
+
+    result, out = sample_run
+    assert_lake_invariants(result, out)

@@ -136,3 +136,10 @@ def test_a_rerun_loads_nothing_twice_and_quarantines_the_same_entries_again(host
         assert fresh.execute("SELECT count(*) FROM cloudtrail_events").fetchone()[0] == 6
     finally:
         fresh.close()
+
+
+def test_the_lake_invariants_hold_on_the_hostile_tree(hostile_run):
+    from lake_invariants import assert_lake_invariants
+
+    result, _, _ = hostile_run
+    assert_lake_invariants(result, result.out_dir)

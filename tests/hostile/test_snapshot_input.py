@@ -140,3 +140,22 @@ def test_wrong_digests_are_quarantined_and_leave_no_rows(tmp_path, body, reason)
     assert [q["reason"] for q in read.quarantine] == [reason]
     assert read.digests == [] and read.log_files == []
     assert [i["status"] for i in read.inputs] == ["quarantined"]
+
+
+def test_files_a_source_does_not_read_under_its_folders_are_named_not_invisible(tmp_path):
+    """Every entry below a source's own service folders is an input: read, or quarantined as unexpected_file. Files
+    of another source sharing the root (here: SageMaker beside the trails) are that source's business."""
+    from auditreport.load.trails import TrailsLoader
+
+    put(tmp_path, "cloudtrail", "DescribeTrails", json.dumps({"trailList": [GOOD_TRAIL]}))
+    put(tmp_path, "cloudtrail", "ListSomethingNew", "{}")  # an operation this version does not read
+    put(tmp_path, "cloudtrail", "GetTrailStatus", "{}", ident="main").with_name("notes.txt").write_text("x")
+    put(tmp_path, "sagemaker", "DescribeModel", "{}", ident="m")
+    con = connect()
+    loaded = TrailsLoader().load(RawEvidence("trails", "files", tmp_path, str(tmp_path)),
+                                 LoadContext(con, tmp_path / "lake", Period(2026, 10), "r"))
+    status = {i.key.split("/", 2)[-1]: i.status for i in loaded.inputs}
+    assert status == {"cloudtrail/DescribeTrails.json": "loaded", "cloudtrail/GetTrailStatus/main.json": "loaded",
+                      "cloudtrail/ListSomethingNew.json": "quarantined",
+                      "cloudtrail/GetTrailStatus/notes.txt": "quarantined"}
+    assert loaded.objects_read == loaded.objects_loaded + loaded.objects_quarantined == 4

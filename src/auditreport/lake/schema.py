@@ -26,6 +26,8 @@ class Table:
     time_column: str | None = None  # event tables: the column a period filter applies to
     partitioned: bool = False  # year=/month= partitions from time_column
     provenance: bool = True
+    # the columns that name one row: provenance, plus what tells apart the rows one record yields
+    row_key: tuple[str, ...] = ("source_key", "record_index")
     extra_doc: dict[str, str] = field(default_factory=dict)
 
     @property

@@ -52,6 +52,7 @@ def read_cloudwatch(root: Path, run_id: str) -> SnapshotRead:
 
 class CloudWatchLoader(SnapshotLoader):
     source = "cloudwatch"
+    service = "logs"
 
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_cloudwatch(root, run_id)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from urllib.parse import unquote
 
-from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
+from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, as_list, parse_time
 
 
 def _doc(d):
@@ -43,27 +43,29 @@ def read_iam(root: Path, run_id: str) -> SnapshotRead:
                 ("role", "RoleDetailList", "RoleName", "RolePolicyList"),
                 ("group", "GroupDetailList", "GroupName", "GroupPolicyList"),
             ]
-            for ptype, list_key, name_key, inline_key in kinds:
-                for i, pr in enumerate(body.get(list_key, [])):
-                    arn = pr.get("Arn")
-                    attached = [a.get("PolicyArn") for a in pr.get("AttachedManagedPolicies", [])]
-                    rd.result.add("iam_principals", {
-                        "account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
-                        "principal_arn": arn, "path": pr.get("Path"), "create_date": parse_time(pr.get("CreateDate")),
-                        "assume_role_policy": _doc(pr.get("AssumeRolePolicyDocument")),
-                        "attached_managed_policy_arns": attached, "group_names": pr.get("GroupList"),
-                        "tags": {t["Key"]: t.get("Value") for t in pr.get("Tags", [])}, "captured_at": cap,
-                        "source_key": key, "record_index": i, "ingest_run_id": run_id,
-                    })  # fmt: skip
-                    base = {"account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
-                            "principal_arn": arn, "captured_at": cap, "source_key": key, "record_index": i,
-                            "ingest_run_id": run_id}  # fmt: skip
-                    for ip in pr.get(inline_key, []):
-                        _statements(rd, base, "inline", ip.get("PolicyName"), None, _doc(ip.get("PolicyDocument")))
-                    for a in pr.get("AttachedManagedPolicies", []):
-                        name, doc = managed.get(a.get("PolicyArn"), (None, None))
-                        name = name or a.get("PolicyName")
-                        _statements(rd, base, "managed", name, a.get("PolicyArn"), doc)
+            # record_index counts principals across the three lists (users, roles, groups, in that order), so that
+            # (source_key, record_index) names one principal of the file
+            principals = [(kind, p) for kind in kinds for p in as_list(body.get(kind[1], []))]
+            for i, ((ptype, list_key, name_key, inline_key), pr) in enumerate(principals):
+                arn = pr.get("Arn")
+                attached = [a.get("PolicyArn") for a in pr.get("AttachedManagedPolicies", [])]
+                rd.result.add("iam_principals", {
+                    "account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
+                    "principal_arn": arn, "path": pr.get("Path"), "create_date": parse_time(pr.get("CreateDate")),
+                    "assume_role_policy": _doc(pr.get("AssumeRolePolicyDocument")),
+                    "attached_managed_policy_arns": attached, "group_names": pr.get("GroupList"),
+                    "tags": {t["Key"]: t.get("Value") for t in pr.get("Tags", [])}, "captured_at": cap,
+                    "source_key": key, "record_index": i, "ingest_run_id": run_id,
+                })  # fmt: skip
+                base = {"account_id": acct, "principal_type": ptype, "principal_name": pr.get(name_key),
+                        "principal_arn": arn, "captured_at": cap, "source_key": key, "record_index": i,
+                        "ingest_run_id": run_id}  # fmt: skip
+                for ip in pr.get(inline_key, []):
+                    _statements(rd, base, "inline", ip.get("PolicyName"), None, _doc(ip.get("PolicyDocument")))
+                for a in pr.get("AttachedManagedPolicies", []):
+                    name, doc = managed.get(a.get("PolicyArn"), (None, None))
+                    name = name or a.get("PolicyName")
+                    _statements(rd, base, "managed", name, a.get("PolicyArn"), doc)
     return rd.result
 
 
@@ -85,6 +87,7 @@ def _statements(rd: SnapshotReader, base: dict, kind: str, name, arn, doc) -> No
 
 class IamLoader(SnapshotLoader):
     source = "iam"
+    service = "iam"
 
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_iam(root, run_id)

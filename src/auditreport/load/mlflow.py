@@ -129,6 +129,10 @@ class MlflowLoader(SnapshotLoader):
 
     source = "mlflow"
 
+    def own_folders(self, root: Path) -> list[Path]:
+        """The whole snapshots/ folder is this source's."""
+        return [Path(root) / MLFLOW_SNAPSHOTS] if (Path(root) / MLFLOW_SNAPSHOTS).is_dir() else []
+
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_mlflow(root, run_id)
 

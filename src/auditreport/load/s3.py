@@ -44,6 +44,7 @@ def _bucket_row(rd: SnapshotReader, acct: str, bucket: str, ops: dict, cap, run_
 
 class S3SettingsLoader(SnapshotLoader):
     source = "s3"
+    service = "s3"
 
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_s3(root, run_id)

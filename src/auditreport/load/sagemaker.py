@@ -92,6 +92,7 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
 
 class SageMakerLoader(SnapshotLoader):
     source = "sagemaker"
+    service = "sagemaker"
 
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_sagemaker(root, run_id)

@@ -162,11 +162,26 @@ def _head(path: Path, n: int = 300) -> str:
         return ""
 
 
+def account_for_unread(read: SnapshotRead, root: Path, folders: list[Path], run_id: str) -> None:
+    """Every entry below the source's own folders that the reader did not read is quarantined as
+    ``unexpected_file`` and listed as an input: nothing under a source is silently invisible."""
+    seen = {i["key"] for i in read.inputs}
+    for folder in folders:
+        for p in sorted(folder.rglob("*")):
+            key = str(p.relative_to(root))
+            if key in seen or (p.is_dir() and not p.is_symlink()) or p.name.endswith(".staging"):
+                continue
+            read.inputs.append({"key": key, "sha256": "", "size_bytes": 0, "records": None, "status": "quarantined"})
+            read.quarantine.append(quarantine_row(read.source, key, "unexpected_file",
+                                                  "not a response of the layout this source reads: not loaded", run_id))
+
+
 class SnapshotLoader(ABC):
     """The loader of a snapshot source: :meth:`read` turns the canonical layout into rows; each of the source's
     tables is then replaced (a snapshot table whole, an event table's files of the period)."""
 
     source = ""
+    service = ""  # the service folder of the canonical layout this source owns (<account>/<region>/<service>/)
 
     @abstractmethod
     def read(self, root: Path, run_id: str) -> SnapshotRead:
@@ -176,8 +191,14 @@ class SnapshotLoader(ABC):
         """A snapshot is re-read whole each run: nothing to skip."""
         return {}
 
+    def own_folders(self, root: Path) -> list[Path]:
+        """The folders below ``root`` that hold only this source's evidence: ``<account>/<region>/<service>/``.
+        (Several sources may share one root, each with its own service folder.)"""
+        return [d for d in sorted(Path(root).glob(f"*/*/{self.service}")) if d.is_dir() and d.parent.parent.name.isdigit()]
+
     def load(self, raw: RawEvidence, ctx: LoadContext) -> LoadResult:
         read = self.read(raw.root, ctx.run_id)
+        account_for_unread(read, Path(raw.root), self.own_folders(raw.root), ctx.run_id)
         for table in lake.tables_of(self.source):
             write_table_rows(ctx.con, ctx.lake_root, table, read.rows.get(table, []), ctx.period.label)
         write_quarantine(ctx.con, ctx.lake_root, f"snapshot-{self.source}", read.quarantine)

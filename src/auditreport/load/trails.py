@@ -63,6 +63,7 @@ def _any(d: dict, acct: str, name: str):
 
 class TrailsLoader(SnapshotLoader):
     source = "trails"
+    service = "cloudtrail"
 
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_trails(root, run_id)

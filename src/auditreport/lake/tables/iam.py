@@ -46,5 +46,6 @@ TABLES = [
             ("condition", "JSON"),
             ("captured_at", "TIMESTAMP"),
         ],
+        row_key=("source_key", "record_index", "policy_kind", "policy_arn", "policy_name", "statement_index"),
     ),
 ]

@@ -19,6 +19,7 @@ TABLES = [
             ("creation_time", "TIMESTAMP"),
             ("last_updated_time", "TIMESTAMP"),
         ],
+        row_key=("snapshot_at", "source_key", "record_index"),
     ),
     Table(
         name="mlflow_model_versions",
@@ -41,6 +42,7 @@ TABLES = [
             ("creation_time", "TIMESTAMP"),
             ("last_updated_time", "TIMESTAMP"),
         ],
+        row_key=("snapshot_at", "source_key", "record_index"),
     ),
     Table(
         name="mlflow_aliases",
@@ -52,6 +54,7 @@ TABLES = [
             ("alias", "VARCHAR"),
             ("version", "INTEGER"),
         ],
+        row_key=("snapshot_at", "source_key", "record_index"),
     ),
     Table(
         name="mlflow_registry_changes",
@@ -86,5 +89,6 @@ TABLES = [
             ("tags", "JSON"),
             ("params", "JSON"),
         ],
+        row_key=("snapshot_at", "source_key", "record_index"),
     ),
 ]
