@@ -244,3 +244,8 @@ def read_json(path: Path):
 
 def wait_for_next_second() -> None:
     time.sleep(1.0 - (time.time() % 1.0) + 0.01)
+
+
+def multi_account_config(moto_url: str, sources: dict, **aws) -> Config:
+    """A configuration that reads ACCOUNTS x REGIONS through the ROLE_PATTERN role, as a real estate is read."""
+    return make_config(moto_url, sources, accounts=ACCOUNTS, regions=REGIONS, role_arn=ROLE_PATTERN, **aws)

@@ -1,98 +1,51 @@
-"""Trails, SageMaker, CloudWatch Logs, IAM and S3 settings from a real (moto) server, 2 accounts x 2 regions.
+"""The shared driver of the AWS snapshot extractors (extract/aws_snapshot.py): scopes, staging, _capture.json and the
+error policy (one failed scope = partial, every scope failed = unavailable).
 
-What moto cannot show, and so these tests do not claim:
-- moto fakes ``CreatedBy`` / ``LastModifiedBy`` of model packages (a fixed fake user profile); CloudTrail is the
-  authoritative record of who approved, and the loader must not trust these fields.
-- moto lacks ``UpdateEndpoint``: an endpoint cannot be moved to a new config here, so "the endpoint now serves
-  another model" is shown by a second endpoint, not by an update.
-- moto stamps every CreationTime/LastModifiedTime with the wall clock; history cannot be back-dated.
-- moto (like AWS) rejects log events older than 14 days, so log events are seeded around "now", in a period that
-  contains now, not in the fixed test period.
-- moto omits PolicyName and PolicyId from GetAccountAuthorizationDetails' Policies list (AWS returns them).
-- moto's DescribeEndpoint, like AWS's, does not name the variant's model: the model comes from the config.
+The live tests run a real extractor against moto; the others drive the base class through a small extractor of
+their own (the documented extension point: ``capture`` one scope), which never calls AWS.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from urllib.parse import quote
+from datetime import datetime, timezone
 
 import pytest
+from botocore.exceptions import ClientError
 
 from auditreport.errors import SourceError
-from auditreport.period import Period
-from live_seed import (ACCOUNTS, REGIONS, ROLE_PATTERN, extractor, make_config, make_ctx, read_json, seed_buckets,
-                       seed_iam, seed_logs, seed_sagemaker, seed_trails)
+from auditreport.extract.aws_session import ScopeError
+from auditreport.extract.aws_snapshot import AwsSnapshotExtractor, error_body
+from auditreport.source_settings import Aws, AwsApiSettings
+from live_seed import extractor, make_config, make_ctx, read_json, seed_sagemaker
 from servers import moto_client
 
-def multi(url: str, sources: dict, **aws):
-    return make_config(url, sources, accounts=ACCOUNTS, regions=REGIONS, role_arn=ROLE_PATTERN, **aws)
+A, B = "111111111111", "222222222222"
 
 
-def test_trails_keep_shadow_trails_and_read_status_and_selectors_in_the_home_region(moto, tmp_path, aws_calls):
-    moto_client(moto.url, "s3", account=ACCOUNTS[0]).create_bucket(
-        Bucket="org-trail-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    for a in ACCOUNTS:
-        seed_trails({r: moto_client(moto.url, "cloudtrail", r, a) for r in REGIONS}, a)
-    cfg, ctx = multi(moto.url, {"trails": {"kind": "aws"}}), make_ctx(tmp_path / "raw")
-    with aws_calls.recording():
-        out = extractor(cfg, "trails").extract(ctx)
-    assert out.errors == [] and out.root == tmp_path / "raw" / "trails" and out.kind == "aws"
-    for a in ACCOUNTS:
-        eu = read_json(out.root / a / "eu-west-1" / "cloudtrail" / "DescribeTrails.json")
-        us = read_json(out.root / a / "us-east-1" / "cloudtrail" / "DescribeTrails.json")
-        assert [t["Name"] for t in eu["trailList"]] == ["org-trail"]
-        # the multi-region trail shows in us-east-1 as a shadow trail (HomeRegion eu-west-1): kept as AWS returns it
-        assert sorted(t["Name"] for t in us["trailList"]) == ["local-trail", "org-trail"]
-        for region in REGIONS:
-            d = out.root / a / region / "cloudtrail"
-            assert read_json(d / "GetTrailStatus" / "org-trail.json")["IsLogging"] is True
-            sel = read_json(d / "GetEventSelectors" / "org-trail.json")
-            assert sel["TrailARN"] == f"arn:aws:cloudtrail:eu-west-1:{a}:trail/org-trail"
-            assert sel["AdvancedEventSelectors"][0]["Name"] == "management"
-        local = read_json(out.root / a / "us-east-1" / "cloudtrail" / "GetEventSelectors" / "local-trail.json")
-        assert local["EventSelectors"][0]["ReadWriteType"] == "WriteOnly"
-        assert read_json(out.root / a / "us-east-1" / "cloudtrail" / "GetTrailStatus" / "local-trail.json")[
-            "IsLogging"] is False
-    # selectors of a trail are asked by ARN, in its home region, once per account
-    sel_calls = aws_calls.of("GetEventSelectors")
-    assert {(c[2], c[3]["TrailName"].rsplit(":", 2)[1]) for c in sel_calls} == {
-        ("eu-west-1", a) for a in ACCOUNTS} | {("us-east-1", a) for a in ACCOUNTS}
-    assert all(c[3]["TrailName"].startswith("arn:aws:cloudtrail:") for c in sel_calls)
-    assert len(sel_calls) == 2 * len(ACCOUNTS)
-    capture = read_json(out.root / "_capture.json")
-    datetime.fromisoformat(capture["captured_at"])
-    assert len(capture["scopes"]) == 4 and all(s["captured"] for s in capture["scopes"])
+class Probe(AwsSnapshotExtractor):
+    """Writes one response per resource in each scope; the scopes of accounts in ``fail`` fail as a whole;
+    ``notes`` lines are added per scope; ``crash`` raises what no scope handler expects."""
+
+    name = "probe"
+    service = "probe"
+
+    def __init__(self, *, accounts=(A, B), regions=("eu-west-1", "us-east-1"), fail=(), notes=0,
+                 resources=("a", "b"), crash=False):
+        super().__init__(AwsApiSettings(kind="aws"), Aws(accounts=list(accounts), regions=list(regions)))
+        self.fail, self.notes, self.resources, self.crash = set(fail), notes, resources, crash
+
+    def capture(self, run, account, region, notes):
+        if self.crash:
+            raise RuntimeError("killed")
+        if account in self.fail:
+            raise ScopeError(f"account {account}: refused")
+        for r in self.resources:
+            run.write(account, region, "probe", "DescribeThing", {"Name": r, "At": datetime(2026, 10, 1)}, ident=r)
+        notes.extend(f"{account} {region} note {i}" for i in range(self.notes))
 
 
-def test_sagemaker_registry_endpoints_and_the_deployment_chain(moto, tmp_path):
-    seeded = {}
-    for a in ACCOUNTS:
-        for r in REGIONS:
-            seeded[(a, r)] = seed_sagemaker(moto_client(moto.url, "sagemaker", r, a), a, r)
-    out = extractor(multi(moto.url, {"sagemaker": {"kind": "aws"}}), "sagemaker").extract(make_ctx(tmp_path / "raw"))
-    assert out.errors == []
-    for (a, r), arns in seeded.items():
-        d = out.root / a / r / "sagemaker"
-        packages = {p.name: read_json(p) for p in (d / "DescribeModelPackage").iterdir()}
-        assert set(packages) == {f"{quote('fraud-detector/' + str(v), safe='')}.json" for v in (1, 2, 3)}
-        status = {p["ModelPackageVersion"]: p["ModelApprovalStatus"] for p in packages.values()}
-        assert status == {1: "Approved", 2: "Rejected", 3: "PendingManualApproval"}
-        assert all(p["ModelPackageArn"].split(":")[4] == a for p in packages.values())  # isolated per account
-        assert all(p["CustomerMetadataProperties"]["ticket"].startswith("ML-") for p in packages.values())
-        assert datetime.fromisoformat(next(iter(packages.values()))["CreationTime"]).tzinfo is not None
-
-        # endpoint -> config -> model -> package
-        ep = read_json(d / "DescribeEndpoint" / "fraud-prod.json")
-        cfg = read_json(d / "DescribeEndpointConfig" / f"{ep['EndpointConfigName']}.json")
-        model_name = cfg["ProductionVariants"][0]["ModelName"]
-        model = read_json(d / "DescribeModel" / f"{model_name}.json")
-        assert model["Containers"][0]["ModelPackageName"] == arns["Approved"]
-        # a config deleted after deployment: kept as evidence, not an error
-        gone = read_json(d / "DescribeEndpointConfig" / "scratch-config.json")
-        assert gone["Error"]["Code"] == "ValidationException"
-        # the model of the deleted config cannot be known, and an undeployed model is not read
-        assert not (d / "DescribeModel" / "scratch-model.json").exists()
+class GlobalProbe(Probe):
+    global_scope = True
 
 
 def test_a_deleted_endpoint_does_not_linger_in_the_next_snapshot(moto, tmp_path):
@@ -108,117 +61,6 @@ def test_a_deleted_endpoint_does_not_linger_in_the_next_snapshot(moto, tmp_path)
     assert not endpoint.exists()
     assert (first.root / account / "eu-west-1" / "sagemaker" / "DescribeEndpoint" / "fraud-prod.json").is_file()
     assert not list((tmp_path / "raw").glob(".sagemaker*"))  # no staging leftovers
-
-
-def test_cloudwatch_log_groups_of_every_ml_prefix_and_events_bounded_to_the_period(moto, tmp_path, aws_calls):
-    now = datetime.now(timezone.utc)
-    period = Period((now - timedelta(hours=1)).year, (now - timedelta(hours=1)).month)
-    logs = moto_client(moto.url, "logs", "eu-west-1")
-    logs.create_log_group(logGroupName="/aws/sagemaker/Endpoints/fraud-prod")
-    logs.put_retention_policy(logGroupName="/aws/sagemaker/Endpoints/fraud-prod", retentionInDays=400)
-    logs.create_log_group(logGroupName="/ml/training")  # no retention: never expires
-    logs.create_log_group(logGroupName="/app/web")  # not an ML group
-    logs.create_log_stream(logGroupName="/ml/training", logStreamName="job-1")
-    start_ms = int(period.start.replace(tzinfo=timezone.utc).timestamp() * 1000)
-    now_ms = int(now.timestamp() * 1000)
-    inside = [now_ms - 3_600_000, now_ms - 60_000]
-    outside = []
-    if start_ms - 1 > now_ms - 13 * 86_400_000:  # the period's start is recent enough for moto to accept events
-        inside.append(start_ms)
-        outside.append(start_ms - 1)
-    logs.put_log_events(logGroupName="/ml/training", logStreamName="job-1", logEvents=[
-        {"timestamp": t, "message": f"at {t}"} for t in sorted(inside + outside)])
-
-    cfg = make_config(moto.url, {"cloudwatch": {"kind": "aws", "log_group_prefixes": ["/ml/"],
-                                                "event_log_groups": ["/ml/training", "/ml/absent"]}},
-                      regions=["eu-west-1"])
-    ctx = make_ctx(tmp_path / "raw", period=period)
-    with aws_calls.recording():
-        out = extractor(cfg, "cloudwatch").extract(ctx)
-
-    d = out.root / "123456789012" / "eu-west-1" / "logs"
-    groups = {g["logGroupName"]: g for g in read_json(d / "DescribeLogGroups.json")["logGroups"]}
-    # policy.ml_log_group_prefixes (/aws/sagemaker/) AND the source's prefixes (/ml/): the checks need all ML groups
-    assert set(groups) == {"/aws/sagemaker/Endpoints/fraud-prod", "/ml/training"}
-    assert groups["/aws/sagemaker/Endpoints/fraud-prod"]["retentionInDays"] == 400
-    assert "retentionInDays" not in groups["/ml/training"]
-    events = read_json(d / "FilterLogEvents" / f"{quote('/ml/training', safe='')}.json")["events"]
-    assert sorted(e["timestamp"] for e in events) == sorted(inside)
-    call = aws_calls.of("FilterLogEvents")[0][3]
-    assert call["startTime"] == start_ms
-    assert call["endTime"] == int(period.end.replace(tzinfo=timezone.utc).timestamp() * 1000) - 1  # [start, end)
-    # a configured event group that exists nowhere is missing evidence: the source is partial
-    assert out.errors == ["log group /ml/absent (sources.cloudwatch.event_log_groups) exists in none of the "
-                          "accounts and regions"]
-
-
-def test_cloudwatch_in_every_account_and_region(moto, tmp_path):
-    for a in ACCOUNTS:
-        for r in REGIONS:
-            seed_logs(moto_client(moto.url, "logs", r, a))
-    cfg = multi(moto.url, {"cloudwatch": {"kind": "aws", "log_group_prefixes": ["/ml/"]}})
-    out = extractor(cfg, "cloudwatch").extract(make_ctx(tmp_path / "raw"))
-    assert out.errors == []
-    for a in ACCOUNTS:
-        for r in REGIONS:
-            body = read_json(out.root / a / r / "logs" / "DescribeLogGroups.json")
-            assert [g["logGroupName"] for g in body["logGroups"]] == ["/aws/sagemaker/Endpoints/fraud-prod",
-                                                                      "/ml/training"]
-            assert all(f":{a}:" in g["logGroupArn"] and f":{r}:" in g["logGroupArn"] for g in body["logGroups"])
-
-
-def test_iam_authorization_details_merged_per_account(moto, tmp_path, aws_calls):
-    for a in ACCOUNTS:
-        seed_iam(moto_client(moto.url, "iam", "us-east-1", a), a)
-    with aws_calls.recording():
-        out = extractor(multi(moto.url, {"iam": {"kind": "aws"}}), "iam").extract(make_ctx(tmp_path / "raw"))
-    assert out.errors == [] and "regions" not in out.location
-    for a in ACCOUNTS:
-        body = read_json(out.root / a / "global" / "iam" / "GetAccountAuthorizationDetails.json")
-        assert set(body) == {"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"}
-        role = next(r for r in body["RoleDetailList"] if r["RoleName"] == "ml-training")
-        assert role["Arn"] == f"arn:aws:iam::{a}:role/ml-training"
-        assert role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "sagemaker.amazonaws.com"}
-        assert role["RolePolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"] == "s3:*"  # JSON, not a string
-        assert [p["PolicyName"] for p in role["AttachedManagedPolicies"]] == ["ml-registry-write"]
-        # moto omits PolicyName/PolicyId in Policies (AWS returns them): match on the ARN
-        policy = next(p for p in body["Policies"] if p["Arn"] == f"arn:aws:iam::{a}:policy/ml-registry-write")
-        assert policy["PolicyVersionList"][0]["Document"]["Statement"][0]["Sid"] == "Registry"
-        assert [u["UserName"] for u in body["UserDetailList"]] == ["carol"]
-        assert body["UserDetailList"][0]["GroupList"] == ["ml-approvers"]
-    filters = {tuple(c[3]["Filter"]) for c in aws_calls.of("GetAccountAuthorizationDetails")}
-    assert filters == {("User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy")}
-
-
-def test_s3_bucket_settings_read_in_the_owning_account(moto, tmp_path):
-    buckets = seed_buckets(moto_client(moto.url, "s3", account=ACCOUNTS[1]))
-    log_archive = "333333333333"  # owns the trail bucket, and is not one of the audited accounts
-    moto_client(moto.url, "s3", account=log_archive).create_bucket(
-        Bucket="org-trail-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
-    cfg = multi(moto.url, {"s3": {"kind": "aws", "buckets": [*buckets, "nobody-owns-this"]},
-                           "cloudtrail": {"kind": "s3", "uri": "s3://org-trail-logs/cloudtrail",
-                                          "bucket_account": log_archive}})
-    out = extractor(cfg, "s3").extract(make_ctx(tmp_path / "raw"))
-
-    def body(account, operation, bucket):
-        return read_json(out.root / account / "global" / "s3" / operation / f"{bucket}.json")
-
-    b = ACCOUNTS[1]
-    assert body(b, "GetBucketVersioning", "ml-datasets") == {"Status": "Enabled"}
-    assert body(b, "GetBucketLifecycleConfiguration", "ml-datasets")["Rules"][0]["ID"] == "expire-old"
-    assert body(b, "GetBucketVersioning", "ml-scratch") == {"Status": "Suspended"}
-    no_lock = body(b, "GetObjectLockConfiguration", "ml-scratch")
-    assert no_lock["Error"]["Code"] == "ObjectLockConfigurationNotFoundError"
-    assert body(b, "GetBucketLifecycleConfiguration", "ml-scratch")["Error"]["Code"] == "NoSuchLifecycleConfiguration"
-    assert body(b, "GetPublicAccessBlock", "ml-scratch")["Error"]["Code"] == "NoSuchPublicAccessBlockConfiguration"
-    lock = body(b, "GetObjectLockConfiguration", "ml-audit-locked")["ObjectLockConfiguration"]
-    assert lock["ObjectLockEnabled"] == "Enabled" and lock["Rule"]["DefaultRetention"]["Mode"] == "COMPLIANCE"
-    assert body(b, "GetPublicAccessBlock", "ml-audit-locked")["PublicAccessBlockConfiguration"]["BlockPublicAcls"]
-    # the trail bucket is read too, in its own (log-archive) account, without being listed in sources.s3.buckets
-    assert body(log_archive, "GetBucketVersioning", "org-trail-logs") == {}
-    assert not (out.root / ACCOUNTS[0] / "global" / "s3" / "GetBucketVersioning" / "ml-datasets.json").exists()
-    assert out.errors == ["bucket nobody-owns-this: owned by none of the accounts read (ListBuckets); "
-                          "add its account to [aws].accounts"]
 
 
 def test_one_unreachable_account_makes_the_source_partial_and_all_unreachable_makes_it_fail(moto, tmp_path):
@@ -238,3 +80,76 @@ def test_one_unreachable_account_makes_the_source_partial_and_all_unreachable_ma
     with pytest.raises(SourceError) as e:
         extractor(cfg, "sagemaker").extract(make_ctx(tmp_path / "raw2"))
     assert e.value.source == "sagemaker" and "999999999999" in str(e.value)
+
+
+def test_every_scope_is_written_below_the_source_root_with_its_capture_file(tmp_path):
+    progress = []
+    out = Probe().extract(make_ctx(tmp_path / "raw", progress=lambda *a: progress.append(a)))
+    assert (out.source, out.kind, out.root, out.errors) == ("probe", "aws", tmp_path / "raw" / "probe", [])
+    assert out.location == f"AWS accounts {A}, {B}; regions eu-west-1, us-east-1"
+    for a in (A, B):
+        for r in ("eu-west-1", "us-east-1"):
+            body = read_json(out.root / a / r / "probe" / "DescribeThing" / "b.json")
+            assert body == {"Name": "b", "At": "2026-10-01T00:00:00+00:00"}  # datetimes as ISO 8601 UTC
+    capture = read_json(out.root / "_capture.json")
+    assert capture["captured_at"] == out.captured_at.isoformat() and capture["format_version"] == 1
+    assert out.captured_at.tzinfo == timezone.utc and out.captured_at.microsecond == 0
+    assert capture["scopes"] == [{"account": a, "region": r, "captured": True}
+                                 for a in (A, B) for r in ("eu-west-1", "us-east-1")]
+    files = list(out.root.rglob("*.json"))
+    assert progress == [("probe", len(files), sum(f.stat().st_size for f in files))]
+
+
+def test_a_global_source_reads_each_account_once_and_names_no_region(tmp_path):
+    out = GlobalProbe().extract(make_ctx(tmp_path / "raw"))
+    assert [s["region"] for s in read_json(out.root / "_capture.json")["scopes"]] == ["global", "global"]
+    assert out.location == f"AWS accounts {A}, {B}"
+    assert (out.root / A / "global" / "probe" / "DescribeThing" / "a.json").is_file()
+
+
+def test_a_failed_scope_is_one_error_line_and_the_others_are_kept(tmp_path):
+    out = Probe(fail={B}, notes=1).extract(make_ctx(tmp_path / "raw"))
+    assert out.errors == [f"account {B}: refused", f"account {B}: refused",
+                          f"{A} eu-west-1 note 0", f"{A} us-east-1 note 0"]
+    assert [s["captured"] for s in read_json(out.root / "_capture.json")["scopes"]] == [True, True, False, False]
+    assert not (out.root / B).exists()
+
+
+def test_every_scope_failed_is_a_source_error_and_the_previous_snapshot_stays(tmp_path):
+    first = Probe().extract(make_ctx(tmp_path / "raw"))
+    with pytest.raises(SourceError) as e:
+        Probe(fail={A, B}).extract(make_ctx(tmp_path / "raw", run_id="run-2"))
+    assert str(e.value) == f"source 'probe': account {A}: refused (and 3 more scopes failed)"
+    assert (first.root / A / "eu-west-1" / "probe" / "DescribeThing" / "a.json").is_file()
+    assert read_json(first.root / "_capture.json")["captured_at"] == first.captured_at.isoformat()
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == ["probe"]  # no staging left beside it
+
+
+def test_a_crash_midway_leaves_the_previous_snapshot_intact(tmp_path):
+    Probe().extract(make_ctx(tmp_path / "raw"))
+    with pytest.raises(RuntimeError):
+        Probe(crash=True).extract(make_ctx(tmp_path / "raw", run_id="run-2"))
+    assert (tmp_path / "raw" / "probe" / A / "us-east-1" / "probe" / "DescribeThing" / "b.json").is_file()
+    assert sorted(p.name for p in (tmp_path / "raw").iterdir()) == ["probe"]
+
+
+def test_the_new_snapshot_replaces_the_old_whole_and_leftovers_of_a_killed_run_go(tmp_path):
+    raw = tmp_path / "raw"
+    Probe().extract(make_ctx(raw))
+    (raw / ".probe.deadbeef.staging").mkdir()  # what a SIGKILL during a run leaves
+    (raw / ".probe.cafe0000.old").mkdir()
+    out = Probe(resources=("a",)).extract(make_ctx(raw, run_id="run-2"))
+    assert not (out.root / A / "eu-west-1" / "probe" / "DescribeThing" / "b.json").exists()
+    assert (out.root / A / "eu-west-1" / "probe" / "DescribeThing" / "a.json").is_file()
+    assert sorted(p.name for p in raw.iterdir()) == ["probe"]
+
+
+def test_error_lines_are_capped_at_fifty_and_say_how_many_more(tmp_path):
+    out = Probe(notes=30).extract(make_ctx(tmp_path / "raw"))
+    assert len(out.errors) == 51 and out.errors[-1] == "… and 70 more errors like these"
+
+
+def test_error_body_keeps_the_code_and_message_of_a_not_configured_answer():
+    err = ClientError({"Error": {"Code": "NoSuchLifecycleConfiguration", "Message": "none"}}, "GetBucketLifecycle")
+    assert error_body(err) == {"Error": {"Code": "NoSuchLifecycleConfiguration", "Message": "none"}}
+    assert error_body(ValueError("odd")) == {"Error": {"Code": "ValueError", "Message": "odd"}}

@@ -202,3 +202,10 @@ def test_connection_refused_is_a_source_error(tmp_path):
         extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
     assert str(e.value).startswith(f"source 'mlflow': {uri}: cannot connect") and "refused" in str(e.value)
 
+
+@pytest.mark.parametrize("uri", ["mlflow.internal:5000", "file:///var/mlruns", "databricks"])
+def test_a_tracking_uri_that_is_not_http_is_a_source_error_and_nothing_is_written(uri, tmp_path):
+    with pytest.raises(SourceError) as e:
+        extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
+    assert str(e.value) == f"source 'mlflow': {uri}: tracking_uri must be an http:// or https:// address"
+    assert not (tmp_path / "raw").exists()

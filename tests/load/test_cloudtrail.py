@@ -1,4 +1,4 @@
-"""The CloudTrail loader on real events and on the ways real deliveries go wrong."""
+"""load/cloudtrail.py: the streaming CloudTrail loader on real events and on the ways real deliveries go wrong."""
 
 from __future__ import annotations
 
@@ -10,12 +10,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from auditreport import lake
-from auditreport.extract.base import ExtractContext
-from auditreport.extract.cloudtrail_files import list_cloudtrail_objects
 from auditreport.lake.connection import connect, view_sql
-from auditreport.load.cloudtrail import CloudTrailLoader, load_records_into
-from auditreport.period import Period
+from auditreport.load.cloudtrail import CloudTrailLoader
 from auditreport.raw import RawObject
 
 REALTRAIL = Path(__file__).resolve().parents[1] / "data" / "realtrail"
@@ -80,24 +76,6 @@ def test_raw_delivery_keeps_key_account_apart_from_recipient(tmp_path, con):
     assert keys == (3, 0)
 
 
-def test_case_colliding_keys_and_odd_times(tmp_path, con):
-    records = [
-        {"eventTime": "2026-10-12T08:01:02Z", "eventID": "a", "requestParameters": {"tagging": "x", "Tagging": "y"}},
-        {"eventTime": "2026-10-12T08:01:02.123Z", "eventID": "b"},
-        {"eventTime": "2026-10-12 08:01:02", "eventID": "c"},
-        {"eventTime": "2026-10-12T10:01:02+02:00", "eventID": "d"},
-        {"eventTime": 1791792062, "eventID": "e"},  # epoch seconds = 2026-10-12T08:01:02Z
-        {"eventTime": "yesterday", "eventID": "f"},
-        {"eventID": "g"},
-    ]
-    con.execute(lake.TABLES["cloudtrail_events"].ddl("t"))
-    assert load_records_into(con, records, "t") == 5
-    got = dict(con.execute("SELECT event_id, strftime(event_time, '%Y-%m-%dT%H:%M:%S') FROM t").fetchall())
-    assert got == {k: "2026-10-12T08:01:02" for k in "abcde"}
-    params = con.execute("SELECT request_parameters FROM t WHERE event_id = 'a'").fetchone()[0]
-    assert json.loads(params) == {"tagging": "x", "Tagging": "y"}
-
-
 def test_bad_objects_are_quarantined_and_counted(tmp_path, con):
     root = tmp_path / "ct"
     good = [{"eventTime": "2026-10-02T00:00:00Z", "eventID": str(i), "eventName": "GetObject"} for i in range(5)]
@@ -159,15 +137,3 @@ def test_changed_object_is_flagged_not_reloaded(tmp_path, con):
     _events(con, tmp_path / "lake")
     assert con.execute("SELECT event_name FROM cloudtrail_events").fetchall() == [("StopLogging",)]
     assert con.execute("SELECT reason FROM quarantine").fetchall() == [("object_changed",)]
-
-
-def test_only_the_period_days_are_listed(tmp_path):
-    root = tmp_path / "ct"
-    for day in ("2026-09-29", "2026-09-30", "2026-10-15", "2026-11-01", "2026-11-02"):
-        _write_object(root, "111122223333", "eu-west-1", day, "x", b"")
-    org = root / "AWSLogs" / "o-abcdefghij" / "444455556666" / "CloudTrail" / "us-east-1" / "2026" / "10" / "03"
-    org.mkdir(parents=True)
-    (org / "444455556666_CloudTrail_us-east-1_20261003T0000Z_org.json.gz").write_bytes(b"")
-    ctx = ExtractContext(period=Period(2026, 10), raw_dir=tmp_path, run_id="t")
-    keys = sorted(o.key.split("/CloudTrail/")[1][:20] for o in list_cloudtrail_objects(root, ctx))
-    assert keys == ["eu-west-1/2026/09/30", "eu-west-1/2026/10/15", "eu-west-1/2026/11/01", "us-east-1/2026/10/03"]

@@ -1,4 +1,4 @@
-"""CloudTrail digest files: one row per digest, one row per log file it lists, keyed as loaded objects are."""
+"""load/cloudtrail_digests.py: one row per digest, one row per log file it lists, keyed as loaded objects are."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import gzip
 import json
 from datetime import datetime
 
-from auditreport.load.cloudtrail_digests import read_digests
+from auditreport.load.cloudtrail_digests import object_key, read_digests
 from auditreport.raw import RawObject
 
 
@@ -45,3 +45,22 @@ def test_a_digest_that_is_not_one_is_quarantined_not_lost(tmp_path):
     assert not read.digests and not read.log_files
     assert sorted(q["reason"] for q in read.quarantine) == ["corrupt_gzip", "malformed_digest"]
     assert [i["status"] for i in read.inputs] == ["quarantined", "quarantined"]
+
+
+def test_object_key_strips_a_bucket_prefix_but_keeps_keys_outside_the_layout():
+    assert object_key("trail/prefix/AWSLogs/111122223333/CloudTrail/x.json.gz") == "AWSLogs/111122223333/CloudTrail/x.json.gz"
+    assert object_key("AWSLogs/o-abcdefghij/1/CloudTrail/x.json.gz") == "AWSLogs/o-abcdefghij/1/CloudTrail/x.json.gz"
+    assert object_key("elsewhere/x.json.gz") == "elsewhere/x.json.gz"
+    assert object_key(None) is None and object_key("") is None
+
+
+def test_a_listed_entry_that_is_not_readable_is_quarantined_without_being_opened(tmp_path):
+    key = "AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/10/26/.d.json.gz.tmp"
+    obj = RawObject(key=key, path=tmp_path / "never-opened", size_bytes=0, kind="digest",
+                    not_readable=("temporary_file", "an unfinished copy"))
+    log = RawObject(key="AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/26/l.json.gz", path=tmp_path / "l",
+                    size_bytes=0, kind="log")
+    read = read_digests([obj, log], "run")  # a log object is not the digest reader's business
+    assert [(q["source"], q["object_key"], q["reason"]) for q in read.quarantine] == [
+        ("cloudtrail_digest", key, "temporary_file")]
+    assert [i["status"] for i in read.inputs] == ["quarantined"]
