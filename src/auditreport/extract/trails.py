@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from ..raw import GLOBAL_REGION  # noqa: F401
 from .aws_session import AWS_ERRORS, ScopeError, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun
 
