@@ -8,6 +8,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from .raw import staged
 from .results import RunResult
 
 
@@ -46,7 +47,6 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         "outputs": outputs,
     }  # fmt: skip
     path = Path(out_dir) / name
-    tmp = path.with_name(name + ".tmp")
-    tmp.write_text(json.dumps(body, indent=1, default=str))
-    tmp.replace(path)
+    with staged(path) as tmp:
+        tmp.write_text(json.dumps(body, indent=1, default=str))
     return {name.removesuffix(".json").replace("-", "_"): path}

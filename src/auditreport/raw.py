@@ -123,7 +123,11 @@ def staged(final: Path, *, directory: bool = False) -> Iterator[Path]:
             stage.unlink(missing_ok=True)
         raise
     if not directory:
-        os.replace(stage, final)
+        try:
+            os.replace(stage, final)
+        except BaseException:
+            stage.unlink(missing_ok=True)
+            raise
         return
     old = final.with_name(f".{final.name}.{tag}.old")
     if final.exists():

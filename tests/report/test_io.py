@@ -22,7 +22,7 @@ def test_a_failed_write_keeps_the_old_file(tmp_path, monkeypatch):
     def refuse(*_):
         raise OSError("disk full")
 
-    monkeypatch.setattr("auditreport.report._io.os.replace", refuse)
+    monkeypatch.setattr("auditreport.raw.os.replace", refuse)  # where staged() renames
     with pytest.raises(OSError, match="disk full"):
         atomic_write_bytes(path, b"new")
     assert path.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["report.pdf"]

@@ -1,19 +1,16 @@
-"""Writing outputs so that a crash never leaves half a report where a whole one is expected."""
+"""Writing outputs so that a crash never leaves half a report where a whole one is expected (through the one
+build-beside-then-rename helper, :func:`auditreport.raw.staged`)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from ..raw import staged
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
+    with staged(path) as tmp:
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def atomic_write_text(path: Path, text: str) -> None:
