@@ -25,7 +25,9 @@ __all__ = ["SOURCE_NAMES", "Aws", "Config", "Policy", "load_config"]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """No unknown key, and no guessing: ``"365"`` is not an integer, ``1.0`` is not ``1``, ``true`` is not ``1``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Policy(_Strict):
@@ -110,23 +112,44 @@ def _format_validation_error(path: Path, err: ValidationError) -> str:
     return f"{path}: {line}"
 
 
-def load_config(path: Path | str | None = None) -> Config:
-    """Read and validate a TOML configuration. ``None`` means the bundled sample configuration."""
-    path = Path(path) if path else SAMPLE_CONFIG
+MAX_CONFIG_BYTES = 1 << 20  # a configuration is a few kilobytes; anything this large is not one
+
+
+def _read_config(path: Path) -> bytes:
+    """The file's bytes, or ConfigError naming it: missing, a directory, not a regular file (a FIFO would block, a
+    device never end), too large, unreadable."""
     try:
-        raw_bytes = path.read_bytes()
+        if path.is_dir():
+            raise ConfigError(f"{path}: cannot read configuration: it is a directory")
+        if path.exists() and not path.is_file():
+            raise ConfigError(f"{path}: cannot read configuration: not a regular file")
+        with path.open("rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
         raise ConfigError(f"{path}: configuration file not found") from None
     except OSError as e:
-        raise ConfigError(f"{path}: cannot read configuration: {e.strerror}") from None
+        raise ConfigError(f"{path}: cannot read configuration: {e.strerror or e}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES // 1024} KiB, not a configuration file")
+    return raw
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate a TOML configuration. ``None`` means the bundled sample configuration."""
+    path = Path(path) if path else SAMPLE_CONFIG
+    raw_bytes = _read_config(path)
     try:
         data = tomllib.loads(raw_bytes.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise ConfigError(f"{path}: not valid TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply") from None
     try:
         cfg = Config.model_validate(data)
     except ValidationError as e:
         raise ConfigError(_format_validation_error(path, e)) from None
+    except RecursionError:
+        raise ConfigError(f"{path}: values nested too deeply") from None
     base = path.resolve().parent
     for src in cfg.sources.values():
         if isinstance(src, FilesSettings) and not src.path.is_absolute():

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class SourceSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Strict, as ``[policy]`` is: a string is not a number, a number not a string, a list holds strings."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
     kind: str
 
 
@@ -22,7 +24,7 @@ class FilesSettings(SourceSettings):
     """Evidence already on disk in the canonical layout (the sample month, or an ``aws s3 sync``)."""
 
     kind: Literal["files"]
-    path: Path
+    path: Path = Field(strict=False)  # TOML has no path type: the one coercion allowed, a string to a path
 
 
 class S3TrailSettings(SourceSettings):
@@ -80,9 +82,10 @@ class MlflowRestSettings(SourceSettings):
 
 
 class Aws(BaseModel):
-    """``[aws]``: the accounts, regions and credentials every live AWS source reads with."""
+    """``[aws]``: the accounts, regions and credentials every live AWS source reads with. Strict: ``max_attempts =
+    "8"`` is refused, not read as 8."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     accounts: list[str] = []
     regions: list[str] = []
