@@ -31,16 +31,23 @@ def test_parse_rejects_junk_with_a_one_line_config_error(text):
     assert e.value.exit_code == 3
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Period.parse accepts years whose start/end datetime cannot exist "
-                                        "(0000-01, 9999-12); the run then fails with a ValueError, not a ConfigError")
 @pytest.mark.parametrize("text", ["0000-01", "9999-12"])
 def test_parse_refuses_a_month_that_has_no_start_or_end(text):
-    try:
-        p = Period.parse(text)
-    except ConfigError:
-        return
-    assert p.start < p.end
+    """0000-01 has no first day and 9999-12 no first instant after it: a ConfigError naming the period, exit 3."""
+    with pytest.raises(ConfigError, match=f"period '{text}' is outside the months a date can hold") as e:
+        Period.parse(text)
+    assert e.value.exit_code == 3 and "\n" not in str(e.value)
 
+
+@pytest.mark.parametrize("text", ["0001-01", "9999-11"])
+def test_every_month_a_datetime_can_hold_is_a_period(text):
+    """The first and last months whose bounds a datetime holds are periods, and their days (with a margin) do not
+    overflow: they stop at the first and last day a date can hold."""
+    p = Period.parse(text)
+    assert p.start < p.end and p.label == text
+    days = p.days(margin_days=1)
+    assert days[0] <= p.start.date() and days[-1] >= (p.end.date() if p.end.year < 9999 else p.start.date())
+    assert len(days) == len(set(days)) >= 28
 
 def test_previous_month_within_a_year():
     assert Period.previous_month(datetime(2026, 11, 15, tzinfo=timezone.utc)) == Period(2026, 10)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from .errors import ConfigError
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")  # ASCII digits only: \d would take "２０２６-１０"
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,15 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> "Period":
-        m = _MONTH.match(str(text).strip())
+        m = _MONTH.fullmatch(str(text).strip())
         if not m or not 1 <= int(m.group(2)) <= 12:
             raise ConfigError(f"period '{text}' is not a month in the form YYYY-MM")
-        return cls(int(m.group(1)), int(m.group(2)))
+        period = cls(int(m.group(1)), int(m.group(2)))
+        try:  # every period whose first instant and first instant after it a datetime can hold: 0001-01 .. 9999-11
+            period.start, period.end
+        except ValueError:
+            raise ConfigError(f"period '{text}' is outside the months a date can hold (0001-01 to 9999-11)") from None
+        return period
 
     @classmethod
     def previous_month(cls, now: datetime | None = None) -> "Period":
@@ -46,9 +51,17 @@ class Period:
 
     def days(self, margin_days: int = 0) -> list[date]:
         """Every calendar day of the period, widened by ``margin_days`` on each side."""
-        first = self.start.date() - timedelta(days=margin_days)
-        last = (self.end - timedelta(days=1)).date() + timedelta(days=margin_days)
+        first = _shift(self.start.date(), -margin_days)
+        last = _shift((self.end - timedelta(days=1)).date(), margin_days)
         return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
     def __str__(self) -> str:
         return self.label
+
+
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the first and last day a date can hold (no day exists beyond)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.min if days < 0 else date.max
