@@ -41,3 +41,36 @@ def test_every_error_is_caught_as_an_auditreport_error():
     for err in (ConfigError("c"), SourceError("s", "m"), InputError("k", "r", "d"), CheckDefinitionError("x")):
         with pytest.raises(AuditReportError):
             raise err
+
+
+def test_environment_failure_from_an_os_error_names_its_path_or_the_hint():
+    import errno
+
+    from auditreport.errors import EnvironmentFailure, environment_failure
+
+    e = environment_failure(PermissionError(errno.EACCES, "Permission denied", "/out/lake/x.parquet"), "/out")
+    assert isinstance(e, EnvironmentFailure) and e.exit_code == 5
+    assert str(e) == "/out/lake/x.parquet: Permission denied"
+    full = environment_failure(OSError(errno.ENOSPC, "No space left on device"), "/out")  # a write() names no file
+    assert str(full) == "/out: No space left on device"
+    assert environment_failure(FileNotFoundError(errno.ENOENT, "No such file", "/x")) is None  # could be a bug: 4
+    assert environment_failure(ValueError("x")) is None
+
+
+def test_environment_failure_reads_duckdb_io_errors_on_a_real_full_device_and_a_missing_one():
+    """DuckDB reports ENOSPC as an IOException whose text carries a JSON errno (here: a real write to /dev/full)."""
+    import os
+
+    import duckdb
+
+    from auditreport.errors import environment_failure
+
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full on this system")
+    con = duckdb.connect()
+    with pytest.raises(duckdb.IOException) as full:
+        con.execute("COPY (SELECT range FROM range(100000)) TO '/dev/full' (FORMAT csv)")
+    assert str(environment_failure(full.value)) == "/dev/full: No space left on device"
+    with pytest.raises(duckdb.IOException) as missing:
+        con.execute("COPY (SELECT 1) TO '/nonexistent-dir/x.csv' (FORMAT csv)")
+    assert environment_failure(missing.value) is None  # "No such file or directory" is not the machine refusing

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import errno as _errno
+import os as _os
+import re as _re
+import sys as _sys
+
 
 class AuditReportError(Exception):
     """Base of every error auditreport raises on purpose. ``str(err)`` is one line for a person."""
@@ -52,3 +57,41 @@ class EnvironmentFailure(AuditReportError):
     def __init__(self, path, message: str):
         self.path = str(path)
         super().__init__(f"{path}: {message}")
+
+
+# What the machine can refuse: a path that cannot be written or read for lack of permission or space, a read-only
+# or failing file system, too many open files, a path that is too long or runs through a file. An ``OSError`` with
+# one of these that escapes the library is the environment's fault, never a bug.
+ENVIRONMENT_ERRNOS = frozenset(
+    getattr(_errno, name) for name in ("EACCES", "EPERM", "ENOSPC", "EDQUOT", "EROFS", "EIO", "EFBIG", "EMFILE",
+                                       "ENFILE", "EBUSY", "ETXTBSY", "ENAMETOOLONG", "ENOTDIR", "EISDIR", "ELOOP",
+                                       "EMLINK", "EXDEV")
+    if hasattr(_errno, name)
+)  # fmt: skip
+_DUCKDB_ERRNO = _re.compile(r'"errno"\s*:\s*"(\d+)"')
+# 'Cannot open file "/p": ...', 'Could not write file \\"/p\\": ...' (inside JSON), 'Failed to create directory "/p": ...'
+_DUCKDB_PATH = _re.compile(r'(?:file|directory)\s+\\?"(.+?)\\?"')
+
+
+def environment_failure(exc: BaseException, path_hint=None) -> EnvironmentFailure | None:
+    """``exc`` as an :class:`EnvironmentFailure` naming the path at fault, or None when it is not one.
+
+    Understands ``OSError`` (its ``filename``, else ``path_hint``: a write on an open file names no path) and DuckDB's
+    ``IOException``, whose text carries the file and either the errno or the system's message for it."""
+    if isinstance(exc, EnvironmentFailure):
+        return exc
+    if isinstance(exc, OSError):
+        if exc.errno not in ENVIRONMENT_ERRNOS:
+            return None
+        path = exc.filename if exc.filename is not None else (path_hint or "the output folder")
+        return EnvironmentFailure(path, exc.strerror or _os.strerror(exc.errno))
+    duckdb = _sys.modules.get("duckdb")
+    if duckdb is None or not isinstance(exc, duckdb.IOException):
+        return None
+    text = str(exc)
+    m = _DUCKDB_ERRNO.search(text)
+    number = int(m.group(1)) if m else next((n for n in ENVIRONMENT_ERRNOS if _os.strerror(n) in text), None)
+    if number not in ENVIRONMENT_ERRNOS:
+        return None
+    f = _DUCKDB_PATH.search(text)
+    return EnvironmentFailure(f.group(1) if f else (path_hint or "the output folder"), _os.strerror(number))
