@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from . import __version__
 from .config import load_config
-from .errors import AuditReportError
-from .results import EXIT_CRASH
+from .errors import AuditReportError, environment_failure
+from .results import EXIT_BROKEN_PIPE, EXIT_CONFIG, EXIT_CRASH, EXIT_INTERRUPTED
 
 SEVERITY_CHOICE = click.Choice(["critical", "high", "medium", "low", "info"])
 
@@ -23,27 +26,79 @@ def _progress():
     return ProgressReporter(sys.stderr)
 
 
+_OUT_DIR = "auditreport.out_dir"  # ctx.meta key: the --out of the command, the path an environment failure names
+# Characters that would break a one-line message: C0/C1 controls and what str.splitlines() takes as a line break.
+_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: control characters (a newline in a file name, say) written as escapes."""
+    return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"auditreport: error: {one_line(message)}", err=True)
+    sys.exit(code)
+
+
 class _Group(click.Group):
+    """The single error boundary: every way out of the command line is an exit code of README's table and, for an
+    error, one line on stderr (``--debug`` adds the traceback)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help())
+            _fail("no command given (see 'auditreport --help')", EXIT_CONFIG)
+        except click.ClickException as e:  # UsageError, BadParameter, NoSuchOption, ...: click's three lines -> one
+            where = "auditreport" + (f" {e.ctx.info_name}" if getattr(e, "ctx", None) and e.ctx.parent else "")
+            _fail(f"{e.format_message().rstrip('.')} (see '{where} --help')", EXIT_CONFIG)
+        except click.exceptions.Abort:  # Ctrl-C, or end of input at a prompt
+            click.echo("auditreport: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
     def invoke(self, ctx):
         debug = "--debug" in sys.argv[1:]
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except BrokenPipeError:  # stdout's reader stopped reading (`auditreport sql ... | head`): not an error
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+            ctx.exit(EXIT_BROKEN_PIPE)
         except AuditReportError as e:
             if debug:
                 traceback.print_exc()
-            click.echo(f"auditreport: error: {e}", err=True)
+            click.echo(f"auditreport: error: {one_line(str(e))}", err=True)
             ctx.exit(e.exit_code)
-        except Exception as e:  # noqa: BLE001 - the one place that turns a crash into exit code 4
+        except Exception as e:  # noqa: BLE001 - the one place that turns a crash into exit code 4 (or 5)
             if debug:
                 traceback.print_exc()
+            env = environment_failure(e, ctx.meta.get(_OUT_DIR))
+            if env is not None:  # no space, no permission, a read-only file system: the machine's fault, not a bug
+                click.echo(f"auditreport: error: {one_line(str(env))}", err=True)
+                ctx.exit(env.exit_code)
             first = str(e).strip().splitlines()[0] if str(e).strip() else ""
-            click.echo(f"auditreport: unexpected error: {type(e).__name__}: {first} (run with --debug for the traceback)", err=True)
+            click.echo(f"auditreport: unexpected error: {type(e).__name__}: {one_line(first)} "
+                       "(run with --debug for the traceback)", err=True)  # fmt: skip
             ctx.exit(EXIT_CRASH)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+_EPILOG = """Exit codes: 0 complete; 1 a check at or above --fail-on failed; 2 report written but incomplete;
+3 usage or configuration error; 4 a bug (report it with --debug); 5 environment failure (output folder not writable,
+disk full, permission denied, output folder used by another run); 130 interrupted; 141 output pipe closed early."""
+
+
+def _remember_out(ctx, param, value):
+    ctx.meta[_OUT_DIR] = value
+    return value
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="auditreport")
 def main():
     """Monthly compliance reports for ML platforms on AWS and MLflow."""
@@ -52,7 +107,8 @@ def main():
 def _common(f):
     f = click.option("--debug", is_flag=True, help="Show the traceback of an error.")(f)
     f = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-                     show_default=True, help="Output folder: reports, lake, raw evidence, audit.duckdb.")(f)  # fmt: skip
+                     show_default=True, callback=_remember_out,
+                     help="Output folder: reports, lake, raw evidence, audit.duckdb.")(f)  # fmt: skip
     f = click.option("--period", help="Month to report, YYYY-MM. Default: the config's period, else last month (UTC).")(f)
     f = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Configuration file (TOML). Default: the bundled sample configuration.")(f)  # fmt: skip
@@ -126,19 +182,22 @@ def checks_markdown(checks) -> str:
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True,
-              help="The output folder of a finished run.")  # fmt: skip
+              callback=_remember_out, help="The output folder of a finished run (opened read-only).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.argument("query", required=False)
 def sql(out_dir, fmt, debug, query):
-    """Run QUERY against a finished run's lake, or open a SQL prompt when no QUERY is given."""
+    """Run QUERY against a finished run's lake, or open a SQL prompt when no QUERY is given.
+
+    Read-only: the lake and audit.duckdb are opened for reading, no file outside the lake can be read, and statements
+    that write or change settings (COPY, EXPORT, ATTACH, CREATE, INSERT, SET, INSTALL, ...) are refused."""
     from .sql_shell import open_lake, run_query, shell
 
     con = open_lake(out_dir)
     if query:
         run_query(con, query, fmt, click.echo)
     else:
-        shell(con, fmt)
+        shell(con, fmt, click.echo)
 
 
 def _print_summary(result) -> None:

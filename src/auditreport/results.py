@@ -19,7 +19,9 @@ EXIT_FINDINGS = 1
 EXIT_INCOMPLETE = 2
 EXIT_CONFIG = 3
 EXIT_CRASH = 4
-EXIT_ENVIRONMENT = 5
+EXIT_ENVIRONMENT = 5  # the machine refused: no space, no permission, output folder held by another run
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_BROKEN_PIPE = 141  # stdout closed by its reader, as `| head` does (128 + SIGPIPE)
 
 
 @dataclass
