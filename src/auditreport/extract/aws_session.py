@@ -5,6 +5,12 @@ STS AssumeRole into each account (``{account}`` in the pattern is replaced; role
 ``auditreport-<run_id>``; the assumed credentials refresh themselves before they expire, so a long download does
 not die of ExpiredToken). Every client retries in botocore's adaptive mode.
 
+A response whose body is shorter than its ``Content-Length`` (a connection dropped mid-answer) is a closed
+connection, and a 5xx that is no AWS error document (a proxy's text page) a generic server error: both are retried
+like those (:func:`_complete_bodies_only`); left to botocore, they would reach its parser, whose error it neither
+retries nor counts among its own. Streamed bodies (S3 GetObject) are checked while they are read; their callers
+retry the download.
+
 Errors are turned into one line that names the account, the region, the operation and the AWS error code, so that
 a failed source says exactly what failed: ``account 111122223333 region eu-west-1 ListModelPackageGroups:
 AccessDenied: User ... is not authorized ...``.
@@ -18,17 +24,20 @@ from datetime import datetime, timezone
 
 import boto3
 import botocore.session
+from botocore.awsrequest import AWSResponse
 from botocore.config import Config as BotoConfig
 from botocore.credentials import RefreshableCredentials
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError
+from botocore.parsers import ResponseParserError
 
 from .. import __version__
 from ..errors import SourceError
 from ..raw import GLOBAL_REGION
 from ..source_settings import Aws
 
-# Everything a boto3 call can raise that means "AWS said no" or "AWS could not be reached".
-AWS_ERRORS = (BotoCoreError, ClientError)
+# Everything a boto3 call can raise that means "AWS said no" or "AWS could not be reached". ResponseParserError is
+# not a BotoCoreError: an answer botocore cannot parse (an HTML page from a proxy, half a document) raises it.
+AWS_ERRORS = (BotoCoreError, ClientError, ResponseParserError)
 
 _FALLBACK_REGION = "us-east-1"
 
@@ -49,6 +58,11 @@ def error_line(exc: BaseException, account: str | None, region: str | None, oper
         msg = err.get("Message") or ""
         code, msg = _unwrap_xml_error(code, msg)
         operation = getattr(exc, "operation_name", None) or operation
+    elif isinstance(exc, ResponseParserError):
+        # its text ends with the body it could not parse, which may hold credentials (an AssumeRole answer): never
+        # repeat it
+        code = type(exc).__name__
+        msg = str(exc).split("\n", 1)[0].rstrip(":")
     else:
         code = type(exc).__name__
         msg = str(exc)
@@ -192,7 +206,10 @@ class AwsSessions:
             return self._sessions[account]
 
     def _new_client(self, session: boto3.Session, service: str, region: str):
-        return session.client(service, region_name=region, endpoint_url=self.aws.endpoint_url, config=self.boto_config)
+        client = session.client(service, region_name=region, endpoint_url=self.aws.endpoint_url,
+                                config=self.boto_config)
+        _complete_bodies_only(client)
+        return client
 
     def _assume_role_session(self, account: str) -> boto3.Session:
         role_arn = self.aws.role_arn.format(account=account)
@@ -224,3 +241,49 @@ class AwsSessions:
         core = botocore.session.get_session()
         core._credentials = credentials  # the documented way boto3 has no public setter for
         return boto3.Session(botocore_session=core)
+
+
+def _complete_bodies_only(client) -> None:
+    """Make two transport faults what botocore's retry loop already knows how to retry.
+
+    - A non-streaming body shorter than its ``Content-Length`` (a connection dropped mid-answer) becomes a
+      ``ConnectionClosedError``. botocore reads such bodies with urllib3's length check off and parses them; half a
+      document raises ``ResponseParserError`` from outside its retry loop, so the call would fail at once.
+    - A 5xx whose body is no AWS error document (a load balancer's "Service Unavailable" text, a ``<!DOCTYPE html>``
+      page) is handed on with an empty body, which botocore reads as the generic 5xx it retries. It recognises only
+      bodies starting with ``<html>``; the query protocol (IAM, STS) would otherwise fail to parse the rest and give up.
+
+    ``before-send`` is the one hook inside the retry loop that may answer a request: the request is sent exactly as
+    botocore would (the client's own HTTP session), and only the answer is checked. Streaming bodies (S3 GetObject)
+    are left alone: botocore checks them as they are read (``IncompleteReadError``), their caller retries."""
+    endpoint = getattr(client, "_endpoint", None)  # botocore has no public handle on its HTTP session
+    http_session = getattr(endpoint, "http_session", None)
+    if http_session is None:  # a botocore that changed its insides: its own behaviour, rather than a crash
+        return
+
+    def send(request, **_):
+        response = http_session.send(request)
+        if request.stream_output or request.method == "HEAD" or response.status_code in (204, 304):
+            return response
+        body = response.content
+        expected = response.headers.get("content-length")
+        if expected is not None and expected.isdigit() and len(body) < int(expected):
+            raise ConnectionClosedError(endpoint_url=request.url, request=request)
+        if response.status_code >= 500 and not _is_error_document(body):
+            return AWSResponse(response.url, response.status_code, response.headers, _NoBody())
+        return response
+
+    # last: the adaptive rate limiter's before-send handler (it waits for a token) must run before the request goes
+    client.meta.events.register_last("before-send", send, unique_id="auditreport-complete-bodies-only")
+
+
+def _is_error_document(body: bytes) -> bool:
+    head = body.lstrip()[:64]
+    return head.startswith((b"{", b"<?xml", b"<Error", b"<ErrorResponse")) or not head
+
+
+class _NoBody:
+    """The raw stream of a response whose body is to be read as empty."""
+
+    def stream(self, *args, **kwargs):
+        return iter(())

@@ -11,20 +11,32 @@ calls). The local copy keeps the key layout below the prefix, so its root holds 
 
 Incremental: objects that an earlier run loaded with the same ETag (``ctx.already_loaded``) are not downloaded and
 come back with ``path=None``; an object whose ETag changed is downloaded and returned with its new ETag, and the
-loader flags it. Each download goes to a temporary name and is renamed when complete, so a killed run never leaves
-a half object under its final name; temporary leftovers of a killed run are removed by the next one.
+loader flags it. Each download goes to a temporary name and is renamed when complete (every byte its
+``Content-Length`` announced), so a killed run or a dropped connection never leaves a half object under its final
+name; temporary leftovers of a killed run are removed by the next one.
+
+Faults: botocore retries each request (adaptive mode, ``[aws].max_attempts``: throttling, 5xx, resets before the
+answer). A body cut off while it streams is not a request botocore can retry, so the download is started again, up
+to ``[aws].max_attempts`` more times (retries, as botocore counts them) with jittered exponential backoff. An object
+that still cannot be downloaded is never dropped: it is returned as unreadable (the loader quarantines it as
+``unreadable_object`` without committing it, so the next run tries it again) and named in an error line, which
+makes the source partial (exit code 2). Error lines come in key order, whatever order the downloads ended in.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import threading
+import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from botocore.exceptions import IncompleteReadError
 
 from ..errors import SourceError
 from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, RawEvidence, RawObject
@@ -35,6 +47,8 @@ from .base import ExtractContext
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
 _MAX_ERROR_LINES = 20
+_RETRY_BASE_SECONDS = 0.25  # first pause before a download starts again; doubles each time, with full jitter
+_RETRY_MAX_SECONDS = 10.0
 KINDS = CLOUDTRAIL_FOLDER_KINDS
 
 
@@ -89,8 +103,6 @@ class S3CloudTrailExtractor:
         objects, download_errors = self._fetch(s3, bucket, root, listed, ctx, aws.max_concurrency,
                                                reader_account, client_region)
         errors += download_errors
-        if download_errors and not objects:
-            raise SourceError(self.name, f"s3://{bucket}: every download failed; first: {download_errors[0]}")
         return RawEvidence(
             source=self.name, kind="s3", root=root, location=src.uri, objects=objects,
             errors=_cap(errors), captured_at=captured_at,
@@ -134,11 +146,13 @@ class S3CloudTrailExtractor:
             else:
                 todo.append(item)
         errors: list[str] = []
+        skipped = len(objects)
         done_objects = done_bytes = 0
         pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cloudtrail-get")
         try:
             pending: dict[Future, _Listed] = {
-                pool.submit(download_object, s3, bucket, item.key, root / item.rel): item for item in todo
+                pool.submit(download_object, s3, bucket, item.key, root / item.rel, self.aws.max_attempts): item
+                for item in todo
             }
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -147,7 +161,12 @@ class S3CloudTrailExtractor:
                     try:
                         size, etag = fut.result()
                     except AWS_ERRORS as e:
-                        errors.append(f"s3://{bucket}/{item.key}: " + error_line(e, account, region, "GetObject"))
+                        line = f"s3://{bucket}/{item.key}: " + error_line(e, account, region, "GetObject")
+                        errors.append(line)
+                        # listed but not downloaded: accounted for (quarantined, not committed), never dropped
+                        objects.append(RawObject(key=item.rel, path=root / item.rel, size_bytes=item.size,
+                                                 etag=item.etag, kind=item.kind,
+                                                 not_readable=("unreadable_object", line)))
                         continue
                     objects.append(RawObject(key=item.rel, path=root / item.rel, size_bytes=size,
                                              etag=etag or item.etag, kind=item.kind))
@@ -157,6 +176,10 @@ class S3CloudTrailExtractor:
         finally:
             # on an exception (or a KeyboardInterrupt) let running downloads finish their rename, start no more
             pool.shutdown(wait=True, cancel_futures=True)
+        errors.sort()  # the report shows the first few: the same ones in every run
+        if errors and not done_objects and not skipped:
+            raise SourceError(self.name, f"s3://{bucket}: every download failed; first: {errors[0]}"
+                              + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
         objects.sort(key=lambda o: o.key)
         return objects, errors
 
@@ -213,23 +236,49 @@ class _Lister:
         return listed, errors
 
 
-def download_object(s3, bucket: str, key: str, dest: Path) -> tuple[int, str | None]:
+def download_object(s3, bucket: str, key: str, dest: Path, retries: int = 0,
+                    sleep=time.sleep) -> tuple[int, str | None]:
     """Stream one object to ``dest`` through a temporary file in the same directory, then rename it into place.
-    Returns (bytes written, ETag of what was downloaded)."""
+    Returns (bytes written, ETag of what was downloaded).
+
+    GetObject itself is retried by botocore. A body that breaks off while it streams (a reset, a dropped
+    connection, fewer bytes than ``Content-Length``, a checksum that does not match) is not, so the whole download
+    starts again, up to ``retries`` more times, each after a jittered exponential pause. The last error is raised;
+    nothing is ever left under ``dest`` but a complete body."""
     dest.parent.mkdir(parents=True, exist_ok=True)
+    attempt = 0
+    while True:
+        resp = s3.get_object(Bucket=bucket, Key=key)  # its errors were retried by botocore already: raise them
+        try:
+            size = _stream_to(resp, dest)
+        except AWS_ERRORS:
+            attempt += 1
+            if attempt > retries:
+                raise
+            sleep(random.uniform(0, min(_RETRY_MAX_SECONDS, _RETRY_BASE_SECONDS * 2 ** (attempt - 1))))
+            continue
+        return size, normalise_etag(resp.get("ETag"))
+
+
+def _stream_to(resp: dict, dest: Path) -> int:
+    """Write a GetObject body to a temporary name, check its length, rename it to ``dest``. Bytes written."""
     tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp")
     size = 0
+    body = resp["Body"]
     try:
-        resp = s3.get_object(Bucket=bucket, Key=key)
         with open(tmp, "wb") as f:
-            for chunk in resp["Body"].iter_chunks(1 << 20):
+            for chunk in body.iter_chunks(1 << 20):
                 f.write(chunk)
                 size += len(chunk)
+        expected = resp.get("ContentLength")
+        if expected is not None and size != expected:  # botocore checks too; a rename must never trust a guess
+            raise IncompleteReadError(actual_bytes=size, expected_bytes=expected)
         os.replace(tmp, dest)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        body.close()
         raise
-    return size, normalise_etag(resp.get("ETag"))
+    return size
 
 
 def remove_partial_downloads(root: Path) -> int:
