@@ -47,11 +47,13 @@ def read_digests(objects: list[RawObject], run_id: str) -> DigestRead:
     strangely shaped digest never stops the run and never leaves half its rows behind."""
     out = DigestRead()
     for obj in objects:
-        if obj.kind != "digest" or obj.path is None:
+        if obj.kind != "digest":
             continue
         if obj.not_readable:
             out.quarantine.append(quarantine_row(DIGEST, obj.key, *obj.not_readable, run_id))
             out.inputs.append(_input(obj, "", "quarantined", 0))
+            continue
+        if obj.path is None:
             continue
         try:
             digest = sha256_file(obj.path)
