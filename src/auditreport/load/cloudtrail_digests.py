@@ -8,6 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from .. import lake
 from ..lake.writer import quarantine_row
 from ..raw import CLOUDTRAIL_KEY, RawObject, sha256_file
 from .cloudtrail_objects import GZIP_ERRORS
@@ -104,33 +105,29 @@ def _rows(obj: RawObject, d, run_id: str) -> tuple[dict, list[dict]]:
     start, end = parse_time(d.get("digestStartTime")), parse_time(d.get("digestEndTime"))
     if end is None:
         raise ValueError(f"digestEndTime {str(d.get('digestEndTime'))[:40]!r} is not a time")
-    scope = {"account_id": m["account"] if m else _text(d.get("awsAccountId")), "region": m["region"] if m else None}
+    scope = {"account_id": m["account"] if m else d.get("awsAccountId"), "region": m["region"] if m else None}
     partition = {"year": end.year, "month": end.month}
     if not isinstance(d.get("logFiles") or [], list):
         raise TypeError("logFiles is not a list")
     log_files = [f for f in d.get("logFiles") or [] if isinstance(f, dict)]
     row = {
         **scope, "digest_start_time": start, "digest_end_time": end,
-        "digest_s3_bucket": _text(d.get("digestS3Bucket")), "digest_s3_object": _text(d.get("digestS3Object")),
-        "previous_digest_s3_object": _text(d.get("previousDigestS3Object")),
-        "previous_digest_signature": _text(d.get("previousDigestSignature")), "log_files": log_files,
+        "digest_s3_bucket": d.get("digestS3Bucket"), "digest_s3_object": d.get("digestS3Object"),
+        "previous_digest_s3_object": d.get("previousDigestS3Object"),
+        "previous_digest_signature": d.get("previousDigestSignature"), "log_files": log_files,
         "log_file_count": len(log_files), "source_key": obj.key, "ingest_run_id": run_id, **partition,
     }  # fmt: skip
     rows = []
     for i, f in enumerate(log_files):
         rows.append({
             **scope, "digest_start_time": start, "digest_end_time": end, "log_file_index": i,
-            "s3_bucket": _text(f.get("s3Bucket")), "s3_object": _text(f.get("s3Object")),
-            "object_key": object_key(_text(f.get("s3Object"))), "hash_value": _text(f.get("hashValue")),
-            "hash_algorithm": _text(f.get("hashAlgorithm")), "oldest_event_time": parse_time(f.get("oldestEventTime")),
+            "s3_bucket": f.get("s3Bucket"), "s3_object": f.get("s3Object"),
+            "object_key": object_key(f.get("s3Object")), "hash_value": f.get("hashValue"),
+            "hash_algorithm": f.get("hashAlgorithm"), "oldest_event_time": parse_time(f.get("oldestEventTime")),
             "newest_event_time": parse_time(f.get("newestEventTime")),
             "source_key": obj.key, "record_index": i, "ingest_run_id": run_id, **partition,
         })  # fmt: skip
-    return row, rows
+    # each row checked against its table's columns: a value of the wrong type is this digest's fault
+    return (lake.TABLES["cloudtrail_digests"].conform(row),
+            [lake.TABLES["cloudtrail_digest_log_files"].conform(r) for r in rows])
 
-
-def _text(v) -> str | None:
-    """A string field as a string; anything else in its place is refused (it is not a digest CloudTrail wrote)."""
-    if v is None or isinstance(v, str):
-        return v
-    raise TypeError(f"expected a string, found {type(v).__name__}")
