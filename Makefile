@@ -36,6 +36,7 @@ test: install-test
 	AUDITREPORT_MLFLOW_BIN=$(abspath $(MLFLOW_VENV))/bin/mlflow $(VENV)/bin/python -m pytest -q $(PYTEST_ARGS)
 
 bench: install
+	$(PIP) install --quiet -e '.[bench]'
 	$(VENV)/bin/python benchmarks/ingest_benchmark.py
 
 clean:

@@ -4,9 +4,10 @@ SHA-256 and record count, timings, outputs. Enough to re-run and to prove the ev
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import asdict
 from pathlib import Path
+
+import msgspec
 
 from .raw import staged
 from .results import RunResult
@@ -43,10 +44,11 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
             {**asdict(s), "time_min": _iso(s.time_min), "time_max": _iso(s.time_max)} for s in result.sources
         ],
         "table_counts": result.table_counts,
-        "inputs": [asdict(i) for i in result.inputs],
+        "inputs": [dict(vars(i)) for i in result.inputs],  # flat: vars() is ~10x cheaper than asdict()
         "outputs": outputs,
     }  # fmt: skip
     path = Path(out_dir) / name
     with staged(path) as tmp:
-        tmp.write_text(json.dumps(body, indent=1, default=str))
+        # msgspec encodes in C: a run over 100,000 objects lists 100,000 inputs (json's indenting encoder is Python)
+        tmp.write_bytes(msgspec.json.format(msgspec.json.encode(body, enc_hook=str), indent=1))
     return {name.removesuffix(".json").replace("-", "_"): path}

@@ -3,6 +3,7 @@ the sample month): only the day folders of the period, one day either side, are 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import SourceError
@@ -36,26 +37,29 @@ def list_cloudtrail_objects(root: Path, ctx: ExtractContext) -> list[RawObject]:
     for folder, region_dir in scopes:
         for d in days:
             day_dir = region_dir / f"{d.year:04d}" / f"{d.month:02d}" / f"{d.day:02d}"
-            if not day_dir.is_dir():
+            try:
+                entries = sorted(os.scandir(day_dir), key=lambda e: e.name)
+            except (FileNotFoundError, NotADirectoryError):
                 continue
-            for f in sorted(day_dir.iterdir()):
-                key = str(f.relative_to(root))
+            prefix = day_dir.relative_to(root).as_posix() + "/"
+            for e in entries:  # one stat per regular file: scandir tells the kind of entry without one
+                key = prefix + e.name
                 kind = cloudtrail_object_kind(key) or CLOUDTRAIL_FOLDER_KINDS[folder]
-                problem = _not_readable(f)
-                size = f.stat().st_size if problem is None else 0
-                out.append(RawObject(key=key, path=f, size_bytes=size, kind=kind, not_readable=problem))
+                problem = _not_readable(e)
+                size = e.stat().st_size if problem is None else 0
+                out.append(RawObject(key=key, path=day_dir / e.name, size_bytes=size, kind=kind, not_readable=problem))
     return out
 
 
-def _not_readable(f: Path) -> tuple[str, str] | None:
+def _not_readable(e: os.DirEntry) -> tuple[str, str] | None:
     """Why an entry of a day folder is not an object to read, or None. Every entry is listed, so that none is
     silently invisible: the loader quarantines these under the reason given, without opening them."""
-    if f.name.endswith(".tmp"):
+    if e.name.endswith(".tmp"):
         return "temporary_file", "an unfinished copy (.tmp name): not read; the copy it belongs to may be missing"
-    if f.is_symlink() and not f.exists():
+    if e.is_symlink() and not os.path.exists(e.path):
         return "not_a_file", "a symbolic link that leads nowhere (dangling, or a loop)"
-    if f.is_dir():
+    if e.is_dir():
         return "not_a_file", "a folder where a log file belongs"
-    if not f.is_file():
+    if not e.is_file():
         return "not_a_file", "not a regular file (a FIFO, a socket or a device): not opened"
     return None

@@ -55,8 +55,11 @@ def view_sql(lake_root: Path, name: str, view_name: str | None = None) -> str:
     t = TABLES[name]
     if has_files(lake_root, name):
         cols = ", ".join(f'CAST("{c}" AS {typ}) AS "{c}"' for c, typ in t.all_columns)
-        body = (f"SELECT {cols} FROM read_parquet({pattern_sql(Path(lake_root) / name, '**/*.parquet')}, "
-                f"hive_partitioning = {str(t.partitioned).lower()}, union_by_name = true)")
+        # Partition values are typed, never inferred: inference reads a folder named 012345678901 as a number
+        hive = ", hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}" if t.partitioned else \
+            ", hive_partitioning = false"
+        body = (f"SELECT {cols} FROM read_parquet({pattern_sql(Path(lake_root) / name, '**/*.parquet')}{hive}, "
+                f"union_by_name = true)")
     else:
         body = t.empty_select()
     return f'CREATE OR REPLACE VIEW "{view_name or name}" AS {body}'

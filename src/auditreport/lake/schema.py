@@ -39,6 +39,14 @@ class Table:
             cols += [("year", "INTEGER"), ("month", "INTEGER")]
         return cols
 
+    def arrow_schema(self):
+        """The columns as an Arrow schema, for writers that build Arrow tables (JSON columns are text)."""
+        import pyarrow as pa
+
+        types = {"VARCHAR": pa.string(), "JSON": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
+                 "BOOLEAN": pa.bool_(), "TIMESTAMP": pa.timestamp("us"), "DOUBLE": pa.float64()}  # fmt: skip
+        return pa.schema([(c, types[t]) for c, t in self.all_columns])
+
     def ddl(self, name: str | None = None, temp: bool = False) -> str:
         body = ", ".join(f'"{c}" {t}' for c, t in self.all_columns)
         return f'CREATE {"TEMP " if temp else ""}TABLE "{name or self.name}" ({body})'

@@ -1,42 +1,59 @@
 """Streaming CloudTrail loader: log objects in the S3 key layout -> ``cloudtrail_events`` Parquet.
 
-Objects are read in bounded batches (by bytes and count), so a month of logs never has to fit in memory: DuckDB reads
-each batch with an explicit schema, the rows go to Hive partitions, and the batch is committed by writing its
-``ingest_objects`` file last. A batch whose commit marker is missing (a run killed midway) is removed at the next
-start, so re-running loads every object exactly once.
+Objects go in bounded chunks (by bytes and count) to worker processes, one per core, so a month of logs never has to
+fit in memory and both cores parse. Each worker reads its chunk with the fast reader (:mod:`.cloudtrail_chunk`,
+:mod:`.cloudtrail_fast`): hashes, parses, builds the rows, sorts them and writes them as Parquet into a staging
+folder of its own. The parent moves the chunk's files into the Hive partitions and commits the chunk by writing its
+``ingest_objects`` marker last. Files of a chunk whose marker is missing (a run killed midway) are removed at the
+next start, so re-running loads every object exactly once.
 
-Nothing is lost: an object DuckDB cannot read (corrupt gzip, truncated JSON) is isolated by bisecting its batch and
-quarantined whole; an object that is valid JSON but not a CloudTrail log file is quarantined; a record whose
-``eventTime`` is missing or unparseable is quarantined alone. Loaded + quarantined = read, per object.
+Objects the fast reader refuses (not gzip, not one ``{"Records": [...]}`` document, text that is not UTF-8, a time
+in another form, a record that is not an object) go to the careful reader (:mod:`.cloudtrail_careful`, DuckDB),
+which loads what can be loaded and quarantines the rest with its reason. Loaded + quarantined = read, per object.
+A small load (the sample month) runs the same chunks in this process: starting workers would cost more than it saves.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import tempfile
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .. import lake
-from ..lake.connection import file_sql, pattern_sql, sql_string
+from ..lake.connection import pattern_sql
 from ..lake.writer import quarantine_row, write_quarantine, write_rows
-from ..raw import CLOUDTRAIL_KEY, RawObject
-from .cloudtrail_objects import classify_read_error, excerpt, hashes_or_error, salvage_invalid_utf8
-from .cloudtrail_sql import projection_sql, records_sql
+from ..raw import RawObject
+from .cloudtrail_careful import CarefulReader, read_batch_sql
+from .cloudtrail_chunk import ChunkResult, ChunkTask, load_chunk
+from .cloudtrail_objects import hashes_or_error
+from .cloudtrail_sql import projection_sql
 
-# Largest JSON document DuckDB reads in a batch (uncompressed). DuckDB sizes its read buffers from it, so it is kept
-# moderate; a single object above it is retried alone with the large limit before it counts as unreadable.
-MAX_OBJECT_BYTES = 128 << 20
-LARGE_OBJECT_BYTES = 1 << 30
-BATCH_BYTES = 8 << 20  # compressed bytes per batch (~100k events): bounds memory whatever the month's size
-BATCH_OBJECTS = 2000
+CHUNK_BYTES = 4 << 20  # compressed bytes per chunk (~40 MB of JSON, ~30k events): bounds each worker's memory
+CHUNK_OBJECTS = 5000
+CAREFUL_BATCH_OBJECTS = 2000  # objects per careful (DuckDB) batch
+IN_PROCESS_BYTES = 8 << 20  # below this much (and IN_PROCESS_OBJECTS), no worker processes are started
+IN_PROCESS_OBJECTS = 5000
+
+
+def load_workers() -> int:
+    """Worker processes for the fast reader: one per core this process may use (``AUDITREPORT_LOAD_WORKERS`` sets
+    another number; 1 keeps all work in this process)."""
+    env = os.environ.get("AUDITREPORT_LOAD_WORKERS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 @dataclass
@@ -52,22 +69,14 @@ class CloudTrailLoadStats:
     inputs: list[dict] = field(default_factory=list)  # per object: key, sha256, size, records, status
 
 
-def _quote_list(paths: list[str]) -> str:
-    """The objects as a list of file names DuckDB reads literally (never as patterns)."""
-    return "[" + ", ".join(file_sql(p) for p in paths) + "]"
-
-
-def _read_batch_sql(paths: list[str], max_object_bytes: int = MAX_OBJECT_BYTES, gzipped: bool = True) -> str:
-    """Compression is given, never guessed from the name: DuckDB reads a name with ``?`` as a URL with a query."""
-    return records_sql(_quote_list(paths), max_object_bytes, "gzip" if gzipped else "none")
-
-
-class CloudTrailLoader:
-    def __init__(self, con: duckdb.DuckDBPyConnection, lake_root: Path, run_id: str, source: str = "cloudtrail"):
+class CloudTrailLoader(CarefulReader):
+    def __init__(self, con: duckdb.DuckDBPyConnection, lake_root: Path, run_id: str, source: str = "cloudtrail",
+                 workers: int | None = None):
         self.con = con
         self.lake_root = Path(lake_root)
         self.run_id = run_id
         self.source = source
+        self.workers = workers or load_workers()
         self.events_dir = self.lake_root / "cloudtrail_events"
         self.marker_dir = self.lake_root / "ingest_objects"
         self.quarantine_dir = self.lake_root / "quarantine"
@@ -75,6 +84,8 @@ class CloudTrailLoader:
         self._record_reasons: dict[tuple[str, int], tuple[str, str]] = {}  # a salvaged object's dropped records
         self._salvage_dir: Path | None = None
         self._gzipped: set[str] = set()  # paths of objects that are gzip streams (by their first bytes)
+        self._schema = lake.TABLES["cloudtrail_events"].arrow_schema()
+        self._marker_schema = lake.TABLES["ingest_objects"].arrow_schema()
 
     # --- state ---------------------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -110,52 +121,24 @@ class CloudTrailLoader:
         stats = CloudTrailLoadStats()
         changed: list[dict] = []
         unreadable_q: list[dict] = []
-        batch: list[tuple[RawObject, str]] = []
-        size = 0
-        logs = [o for o in objects if o.kind == "log"]
-        # Hashing (zlib and hashlib release the GIL) runs one object ahead of the loop in a thread, so it
-        # overlaps DuckDB's work on the previous batch instead of adding to it.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cloudtrail-hash") as pool:
-            hashes = pool.map(hashes_or_error, [None if o.not_readable else o.path for o in logs])
-            for obj, hashed in zip(logs, hashes):
-                stats.objects_read += 1
-                if obj.not_readable:  # listed so that it is not invisible; never opened
-                    unreadable_q.append(self._quarantine_row(obj.key, None, *obj.not_readable))
-                    stats.objects_quarantined += 1
-                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
-                    continue
-                if obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
-                    stats.objects_skipped += 1
-                    stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
-                    continue
-                if isinstance(hashed, OSError):  # listed, then gone or unreadable: say so, never skip silently
-                    # no ingest marker: the next run tries it again
-                    unreadable_q.append(self._quarantine_row(
-                        obj.key, None, "unreadable_object", f"cannot read the object: {hashed.strerror}"))  # fmt: skip
-                    stats.objects_quarantined += 1
-                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
-                    continue
-                digest, self._content_sha256[obj.key] = hashed
-                etag = obj.etag or digest
-                if obj.key in previous:
-                    if previous[obj.key] == etag:
-                        stats.objects_skipped += 1
-                        stats.inputs.append(self._input(obj, digest, "skipped"))
-                    else:
-                        stats.objects_changed += 1
-                        stats.inputs.append(self._input(obj, digest, "changed"))
-                        changed.append(self._marker(obj, etag, digest, "changed", 0, 0, 0, "-"))
-                    continue
-                batch.append((obj, digest))
-                size += obj.size_bytes
-                stats.bytes_read += obj.size_bytes
-                if size >= BATCH_BYTES or len(batch) >= BATCH_OBJECTS:
-                    self._load_batch(batch, stats)
-                    progress(len(batch), size)
-                    batch, size = [], 0
-        if batch:
-            self._load_batch(batch, stats)
-            progress(len(batch), size)
+        pending: list[RawObject] = []
+        for obj in (o for o in objects if o.kind == "log"):
+            stats.objects_read += 1
+            if obj.not_readable:  # listed so that it is not invisible; never opened
+                unreadable_q.append(self._quarantine_row(obj.key, None, *obj.not_readable))
+                stats.objects_quarantined += 1
+                stats.inputs.append(self._input(obj, "", "quarantined", 0))
+            elif obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
+                stats.objects_skipped += 1
+                stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
+            else:
+                pending.append(obj)
+        refused: list[tuple[RawObject, str]] = []
+        for chunk, result in self._run_chunks(pending, previous):
+            self._account(chunk, result, stats, changed, unreadable_q, refused)
+            progress(len(chunk), sum(o.size_bytes for o in chunk))
+        for i in range(0, len(refused), CAREFUL_BATCH_OBJECTS):
+            self.careful_load(refused[i:i + CAREFUL_BATCH_OBJECTS], stats)
         if self._salvage_dir is not None:
             shutil.rmtree(self._salvage_dir, ignore_errors=True)
             self._salvage_dir = None
@@ -164,7 +147,121 @@ class CloudTrailLoader:
                 "flagged-" + uuid.uuid4().hex[:12], changed,
                 [self._quarantine_changed(m) for m in changed] + unreadable_q,
             )  # fmt: skip
+        stats.inputs.sort(key=lambda i: i["key"])
         return stats
+
+    def _chunks(self, pending: list[RawObject]) -> list[list[RawObject]]:
+        chunks, chunk, size = [], [], 0
+        for obj in pending:
+            chunk.append(obj)
+            size += obj.size_bytes
+            if size >= CHUNK_BYTES or len(chunk) >= CHUNK_OBJECTS:
+                chunks.append(chunk)
+                chunk, size = [], 0
+        return chunks + ([chunk] if chunk else [])
+
+    def _run_chunks(self, pending: list[RawObject], previous: dict[str, str]):
+        """(chunk, result) for each chunk, read in worker processes when the load is large enough to pay for them;
+        at most two chunks per worker in flight, so memory stays bounded whatever the number of objects."""
+        chunks = self._chunks(pending)
+        if not chunks:
+            return
+        self.lake_root.mkdir(parents=True, exist_ok=True)
+        tasks = (self._task(c, previous) for c in chunks)
+        small = sum(o.size_bytes for o in pending) < IN_PROCESS_BYTES and len(pending) < IN_PROCESS_OBJECTS
+        if self.workers <= 1 or small or len(chunks) == 1:
+            for chunk, task in zip(chunks, tasks):
+                yield chunk, self._commit_chunk(chunk, task, load_chunk(task))
+            return
+        by_id = {}
+        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
+                                 initializer=_die_with_parent) as pool:  # fmt: skip
+            running = set()
+            queue = iter(zip(chunks, tasks))
+            while True:
+                for chunk, task in queue:
+                    fut = pool.submit(load_chunk, task)
+                    by_id[fut] = (chunk, task)
+                    running.add(fut)
+                    if len(running) >= 2 * self.workers:
+                        break
+                if not running:
+                    return
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    chunk, task = by_id.pop(fut)
+                    yield chunk, self._commit_chunk(chunk, task, fut.result())
+
+    def _task(self, chunk: list[RawObject], previous: dict[str, str]) -> ChunkTask:
+        chunk_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        return ChunkTask(
+            chunk_id=chunk_id, run_id=self.run_id, staging=str(self.lake_root / f".staging-ct-{chunk_id}"),
+            keys=[o.key for o in chunk], paths=[str(o.path) for o in chunk], etags=[o.etag for o in chunk],
+            previous=[previous.get(o.key) for o in chunk], schema=self._schema,
+        )  # fmt: skip
+
+    def _commit_chunk(self, chunk: list[RawObject], task: ChunkTask, result: ChunkResult) -> ChunkResult:
+        """Move the chunk's staged files into the lake, then write its marker (the commit) for the objects it
+        loaded."""
+        staging = Path(task.staging)
+        for rel in result.files:
+            dest = self.events_dir / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            (staging / rel).replace(dest)
+        shutil.rmtree(staging, ignore_errors=True)
+        loaded = [i for i, s in enumerate(result.status) if s == "loaded"]
+        if loaded:
+            now = datetime.now(timezone.utc).replace(tzinfo=None)
+            cols = {
+                "source": [self.source] * len(loaded), "object_key": [task.keys[i] for i in loaded],
+                "size_bytes": [chunk[i].size_bytes for i in loaded],
+                "etag": [task.etags[i] or result.sha256[i] for i in loaded],
+                "sha256": [result.sha256[i] for i in loaded],
+                "content_sha256": [result.content_sha256[i] for i in loaded], "status": ["loaded"] * len(loaded),
+                "records_read": [result.records[i] for i in loaded], "records_loaded": [result.records[i] for i in loaded],
+                "records_quarantined": [0] * len(loaded), "batch_id": [task.chunk_id] * len(loaded),
+                "loaded_at": [now] * len(loaded), "ingest_run_id": [self.run_id] * len(loaded),
+            }  # fmt: skip
+            dest = self.marker_dir / f"batch-{task.chunk_id}.parquet"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            tmp = dest.with_name(f".{dest.name}.tmp")
+            pq.write_table(pa.table(cols, schema=self._marker_schema), tmp)
+            tmp.replace(dest)
+        return result
+
+    def _account(self, chunk, result, stats, changed, unreadable_q, refused) -> None:
+        """Count each object of a committed chunk; gather the changed, unreadable and refused ones."""
+        for obj, status, digest, content, records, detail in zip(
+            chunk, result.status, result.sha256, result.content_sha256, result.records, result.detail
+        ):
+            self._content_sha256[obj.key] = content
+            if status == "loaded":
+                stats.objects_loaded += 1
+                stats.records_loaded += records
+                stats.bytes_read += obj.size_bytes
+                stats.inputs.append(self._input(obj, digest, "loaded", records))
+            elif status == "skipped":
+                stats.objects_skipped += 1
+                stats.inputs.append(self._input(obj, digest, "skipped"))
+            elif status == "changed":
+                stats.objects_changed += 1
+                stats.inputs.append(self._input(obj, digest, "changed"))
+                changed.append(self._marker(obj, obj.etag or digest, digest, "changed", 0, 0, 0, "-"))
+            elif status == "unreadable":  # listed, then gone or unreadable: no marker, the next run tries it again
+                unreadable_q.append(self._quarantine_row(obj.key, None, "unreadable_object", detail))
+                stats.objects_quarantined += 1
+                stats.inputs.append(self._input(obj, "", "quarantined", 0))
+            else:  # refused by the fast reader: the careful reader takes it, with both hashes of it
+                hashed = hashes_or_error(obj.path)
+                if isinstance(hashed, OSError):
+                    unreadable_q.append(self._quarantine_row(
+                        obj.key, None, "unreadable_object", f"cannot read the object: {hashed.strerror}"))  # fmt: skip
+                    stats.objects_quarantined += 1
+                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
+                    continue
+                digest, self._content_sha256[obj.key] = hashed
+                stats.bytes_read += obj.size_bytes
+                refused.append((obj, digest))
 
     def _input(self, obj: RawObject, digest: str, status: str, records: int | None = None) -> dict:
         return {"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": records, "status": status}
@@ -186,188 +283,23 @@ class CloudTrailLoader:
             "object changed since an earlier run loaded it (ETag differs); not reloaded: investigate tampering",
         )  # fmt: skip
 
-    def _read_sql(self, paths: list[str], limit: int) -> str:
-        """Read and project in one statement (one pass over the data): lake rows of the objects into _ct_rows."""
-        read = _read_batch_sql(paths, limit, gzipped=paths[0] in self._gzipped)
-        source = f"(SELECT x.*, k.key, k.source_account_id, k.source_region FROM ({read}) x JOIN _ct_keys k USING (filename))"
-        return f"CREATE OR REPLACE TEMP TABLE _ct_rows AS {projection_sql(source, passthrough=['no_records', 'n_docs', 'duplicate_records', 'n_records'])}"
-
-    def _read_groups(self, items, bad, on_group) -> None:
-        """Read ``items`` into temp table _ct_rows and hand them to ``on_group``. When DuckDB cannot read the group,
-        split it in halves until the unreadable objects stand alone; they go to ``bad``, the rest are read."""
-        if not items:
-            return
-        biggest = max(o.size_bytes for o, _ in items)
-        # DuckDB sizes read buffers from maximum_object_size: derive it from the compressed sizes (JSON rarely
-        # compresses beyond 30x), within bounds, rather than reserving the largest possible buffer per file.
-        limit = min(max(biggest * 32, 16 << 20), MAX_OBJECT_BYTES)
-        try:
-            self.con.execute(self._read_sql([str(o.path) for o, _ in items], limit), {"run_id": self.run_id})
-        except (duckdb.Error, MemoryError) as err:
-            if len(items) == 1:
-                self._read_one(items, limit, err, bad, on_group)
-                return
-        else:
-            on_group(items)
-            return
-        mid = len(items) // 2
-        self._read_groups(items[:mid], bad, on_group)
-        self._read_groups(items[mid:], bad, on_group)
-
-    def _read_one(self, items, limit: int, err: BaseException, bad, on_group) -> None:
-        """One object DuckDB could not read with the others: retry it with the large-object limit when it was too
-        large; salvage its good records when a few hold bytes that are not UTF-8; else it goes to ``bad`` with
-        the reason named."""
-        (obj, digest), = items
-        if "maximum_object_size" in str(err) and limit < LARGE_OBJECT_BYTES:
-            limit = LARGE_OBJECT_BYTES
-            try:
-                self.con.execute(self._read_sql([str(obj.path)], limit), {"run_id": self.run_id})
-                on_group(items)
-                return
-            except (duckdb.Error, MemoryError) as err2:
-                err = err2
-        if "invalid UTF-8" in str(err) and self._read_salvaged(obj, limit):
-            on_group(items)
-            return
-        bad.append((obj, digest, *classify_read_error(obj.path, err, limit)))
-
-    def _read_salvaged(self, obj: RawObject, limit: int) -> bool:
-        """Read ``obj`` with the records that hold non-UTF-8 bytes replaced by null (they are quarantined alone)."""
-        self._salvage_dir = self._salvage_dir or Path(tempfile.mkdtemp(prefix="auditreport-salvage-"))
-        dest = self._salvage_dir / f"{uuid.uuid4().hex}.json.gz"
-        bad_records = salvage_invalid_utf8(obj.path, dest, limit)
-        if bad_records is None:
-            return False
-        self._gzipped.add(str(dest))
-        self.con.execute("INSERT INTO _ct_keys SELECT ?, key, source_account_id, source_region FROM _ct_keys "
-                         "WHERE filename = ?", [str(dest), str(obj.path)])
-        try:
-            self.con.execute(self._read_sql([str(dest)], limit), {"run_id": self.run_id})
-        except duckdb.Error:
-            return False
-        self._record_reasons.update({(obj.key, i): ("invalid_utf8", d) for i, d in bad_records.items()})
-        return True
-
-    def _load_batch(self, items: list[tuple[RawObject, str]], stats: CloudTrailLoadStats) -> None:
-        batch_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-        markers: list[dict] = []
-        quarantined: list[dict] = []
-        bad: list[tuple[RawObject, str, str, str]] = []
-        # Magic-byte check first: a non-gzip object fails fast without costing a bisection.
-        readable = []
-        for obj, digest in items:
-            try:
-                with open(obj.path, "rb") as f:
-                    head = f.read(2)
-            except OSError as e:
-                bad.append((obj, digest, "unreadable_object", f"cannot read the object: {e.strerror}"))
-                continue
-            gzipped = head == b"\x1f\x8b"
-            if obj.key.endswith(".gz") and not gzipped:
-                bad.append((obj, digest, "corrupt_gzip", "not gzip data (no gzip header)"))
-            elif gzipped and self._content_sha256.get(obj.key) is None:
-                bad.append((obj, digest, "corrupt_gzip", "not a complete gzip stream (damaged or truncated data)"))
-            else:
-                readable.append((obj, digest))
-                if gzipped:
-                    self._gzipped.add(str(obj.path))
-        self._register_keys(readable)
-        groups = iter(range(1 << 30))
-        for compressed in (True, False):  # one compression per read
-            self._read_groups(
-                [(o, d) for o, d in readable if (str(o.path) in self._gzipped) == compressed], bad,
-                lambda grp: self._project_and_write(grp, batch_id, next(groups), markers, quarantined, stats),
-            )  # fmt: skip
-        for obj, digest, reason, detail in bad:
-            quarantined.append(self._quarantine_row(obj.key, None, reason, detail, excerpt(obj.path)))
-            markers.append(self._marker(obj, obj.etag or digest, digest, "quarantined", 0, 0, 0, batch_id))
-            stats.objects_quarantined += 1
-            stats.inputs.append(self._input(obj, digest, "quarantined", 0))
-        self._commit(batch_id, markers, quarantined)
-
-    def _register_keys(self, items) -> None:
-        """filename -> object key and the account and region the key names, for the batch's objects."""
-        import pyarrow as pa
-
-        keys = [[], [], [], []]
-        for obj, _ in items:
-            m = CLOUDTRAIL_KEY.search(obj.key)
-            for col, v in zip(keys, (str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None)):
-                col.append(v)
-        keys_arrow = pa.table(keys, names=["filename", "key", "source_account_id", "source_region"])
-        self.con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM keys_arrow")  # DuckDB scans the local
-        del keys_arrow
-
-    def _project_and_write(self, items, batch_id, group, markers, quarantined, stats) -> None:
-        """Write the rows of _ct_rows (one group of the batch) to partitions; account for every object."""
-        con = self.con
-        staging = self.lake_root / f".staging-ct-{batch_id}-{group}"
-        self.lake_root.mkdir(parents=True, exist_ok=True)
-        columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
-        con.execute(
-            f"COPY (SELECT {columns} FROM _ct_rows WHERE event_time IS NOT NULL) TO {sql_string(staging)} "
-            f"(FORMAT parquet, PARTITION_BY (year, month), FILENAME_PATTERN 'b-{batch_id}_g{group}_{{i}}')"
-        )
-        per_object = {
-            key: (no_records, n_docs, duplicate, n_records, good, bad_n)
-            for key, no_records, n_docs, duplicate, n_records, good, bad_n in con.execute(
-                "SELECT source_key, any_value(no_records), any_value(n_docs), any_value(duplicate_records), "
-                "any_value(n_records), "
-                "count(*) FILTER (WHERE event_time IS NOT NULL), "
-                "count(*) FILTER (WHERE event_time IS NULL AND NOT no_records AND n_records > 0) "
-                "FROM _ct_rows GROUP BY source_key"
-            ).fetchall()
-        }
-        for key, idx, raw, t, null_record in con.execute(
-            "SELECT source_key, record_index, _raw, event_time_raw, _null_record FROM _ct_rows "
-            "WHERE event_time IS NULL AND NOT no_records AND n_records > 0 ORDER BY source_key, record_index"
-        ).fetchall():
-            if (key, idx) in self._record_reasons:
-                reason, detail = self._record_reasons.pop((key, idx))
-            elif null_record:
-                reason, detail = "null_record", f"record {idx} is not an event (null or not a JSON object)"
-            elif t is None:
-                reason, detail = "missing_event_time", f"record {idx} has no eventTime"
-            else:
-                reason, detail = "unparseable_event_time", f"record {idx} has an eventTime that is not a time: {t[:60]!r}"
-            quarantined.append(self._quarantine_row(key, idx, reason, detail, raw))
-        for obj, digest in items:
-            no_records, n_docs, duplicate, n_records, good, bad_n = per_object.get(obj.key, (True, 0, False, 0, 0, 0))
-            etag = obj.etag or digest
-            if no_records:
-                quarantined.append(self._quarantine_row(obj.key, None, *_not_one_log_file(n_docs, duplicate),
-                                                        excerpt(obj.path)))
-                markers.append(self._marker(obj, etag, digest, "quarantined", 0, 0, 0, batch_id))
-                stats.objects_quarantined += 1
-                stats.inputs.append(self._input(obj, digest, "quarantined", 0))
-                continue
-            markers.append(self._marker(obj, etag, digest, "loaded", n_records, good, bad_n, batch_id))
-            stats.objects_loaded += 1
-            stats.records_loaded += good
-            stats.records_quarantined += bad_n
-            stats.inputs.append(self._input(obj, digest, "loaded", good))
-        # move the partition files into the lake (renames within one filesystem)
-        if staging.exists():
-            for f in staging.rglob("*.parquet"):
-                dest = self.events_dir / f.relative_to(staging)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                f.replace(dest)
-            shutil.rmtree(staging, ignore_errors=True)
-
     def _commit(self, batch_id: str, markers: list[dict], quarantined: list[dict]) -> None:
         """Quarantine rows first, the ingest_objects marker last: the marker is the batch's commit."""
         write_quarantine(self.con, self.lake_root, f"batch-{batch_id}", quarantined)
         write_rows(self.con, "ingest_objects", markers, self.marker_dir / f"batch-{batch_id}.parquet")
 
 
-def _not_one_log_file(n_docs: int | None, duplicate_records: bool | None) -> tuple[str, str]:
-    """The reason and detail for an object that is valid JSON but not one CloudTrail log file."""
-    if n_docs and n_docs > 1:
-        return "multiple_json_documents", f"{n_docs} JSON documents in one object; a CloudTrail log file holds one"
-    if duplicate_records:
-        return "duplicate_records_key", "the Records key appears more than once, so some records would be hidden"
-    return "not_cloudtrail", "valid JSON but not a CloudTrail log file (no top-level Records array)"
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the run's process does (Linux), rather than writing on after a killed run."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table: str = "cloudtrail_events") -> int:
@@ -381,7 +313,7 @@ def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table
             json.dump({"Records": records}, f)
         source = (
             f"(SELECT x.*, 'inline' AS key, CAST(NULL AS VARCHAR) AS source_account_id, "
-            f"CAST(NULL AS VARCHAR) AS source_region FROM ({_read_batch_sql([str(path)])}) x)"
+            f"CAST(NULL AS VARCHAR) AS source_region FROM ({read_batch_sql([str(path)])}) x)"
         )
         columns = ", ".join(f'"{c}"' for c, _ in lake.TABLES["cloudtrail_events"].all_columns)
         before = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]

@@ -1,0 +1,135 @@
+"""One chunk of CloudTrail log objects, read by the fast reader in a worker process: hashed, parsed, turned into lake
+rows, clustered and written as Parquet into the chunk's own staging folder.
+
+A chunk commits nothing. The parent process moves the staged files into the lake and writes the chunk's
+``ingest_objects`` marker last (:mod:`.cloudtrail`), so a worker that dies, or outlives a killed parent, can never
+commit rows: what it leaves is a staging folder the next run removes.
+
+Per object the worker reports what became of it: ``loaded`` (its rows are in the staged files), ``skipped`` (an
+earlier run loaded it and it is unchanged), ``changed`` (an earlier run loaded it and its ETag or hash differs now),
+``unreadable`` (the file could not be read), or ``refused`` (the fast reader does not take it: the careful reader
+will, in the parent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..raw import CLOUDTRAIL_KEY
+from .cloudtrail_fast import Refused, build_rows, decode_log_file, sort_records
+
+ROW_GROUP_ROWS = 32_768  # rows per Parquet row group: sorted rows in groups this size let selective checks skip most
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """The objects of a chunk, column by column (cheap to send to a worker)."""
+
+    chunk_id: str
+    run_id: str
+    staging: str  # folder the chunk writes its event files to (year=/month= below it)
+    keys: list[str]
+    paths: list[str]
+    etags: list[str | None]  # the S3 ETag; None for a local file (its SHA-256 stands in)
+    previous: list[str | None]  # the ETag (or hash) an earlier run loaded it with; None when it never did
+    schema: pa.Schema  # cloudtrail_events' columns, partition columns included
+
+
+@dataclass
+class ChunkResult:
+    """Per object (in the task's order): status, stored and content SHA-256, records loaded; plus what was written."""
+
+    chunk_id: str
+    status: list[str]
+    sha256: list[str | None]
+    content_sha256: list[str | None]
+    records: list[int]
+    detail: list[str | None]  # why an object is unreadable or refused
+    rows: int = 0
+    files: list[str] = field(default_factory=list)  # staged event files, relative to the staging folder
+
+
+def _content(key: str, data: bytes) -> bytes | None:
+    """The uncompressed content of a log object, or None when the fast reader will not unpack it: not one complete
+    gzip member, or named .gz without being gzip (the careful reader names what is wrong)."""
+    if data[:2] == GZIP_MAGIC:
+        inflate = zlib.decompressobj(wbits=31)
+        try:
+            content = inflate.decompress(data)
+        except zlib.error:
+            return None
+        return content if inflate.eof and not inflate.unused_data else None
+    return None if key.endswith(".gz") else data
+
+
+def load_chunk(task: ChunkTask) -> ChunkResult:
+    n = len(task.keys)
+    res = ChunkResult(task.chunk_id, ["refused"] * n, [None] * n, [None] * n, [0] * n, [None] * n)
+    records, owners, indexes = [], [], []
+    for pos, (key, path, etag, previous) in enumerate(zip(task.keys, task.paths, task.etags, task.previous)):
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            res.status[pos], res.detail[pos] = "unreadable", f"cannot read the object: {e.strerror}"
+            continue
+        res.sha256[pos] = digest = hashlib.sha256(data).hexdigest()
+        content = _content(key, data)
+        if content is not None:
+            res.content_sha256[pos] = hashlib.sha256(content).hexdigest()
+        if previous is not None:
+            res.status[pos] = "skipped" if (etag or digest) == previous else "changed"
+            continue
+        if content is None:
+            res.detail[pos] = "not one complete gzip member"
+            continue
+        try:
+            recs = decode_log_file(content)
+        except Refused as e:
+            res.detail[pos] = str(e)
+            continue
+        res.status[pos], res.records[pos] = "loaded", len(recs)
+        records += recs
+        owners += [pos] * len(recs)
+        indexes += range(len(recs))
+    if records:
+        _write_rows(task, res, records, owners, indexes)
+    return res
+
+
+def _write_rows(task: ChunkTask, res: ChunkResult, records, owners, indexes) -> None:
+    keys = task.keys
+    accounts, regions = [], []
+    for k in keys:
+        m = CLOUDTRAIL_KEY.search(k)
+        accounts.append(m["account"] if m else None)
+        regions.append(m["region"] if m else None)
+    records, owners, indexes = sort_records(records, owners, indexes)
+    table, refused = build_rows(records, keys, accounts, regions, owners, indexes, task.run_id, task.schema)
+    del records
+    for pos in refused:
+        res.status[pos], res.records[pos], res.detail[pos] = "refused", 0, "a record the fast reader does not take"
+    if not table.num_rows:
+        return
+    # rows are sorted by month first, so each partition is one slice
+    ym = (np.asarray(table["year"]) * 100 + np.asarray(table["month"])).astype(np.int64)
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(ym)) + 1, [len(ym)]))
+    data = table.drop_columns(["year", "month"])
+    staging = Path(task.staging)
+    for i, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
+        year, month = divmod(int(ym[a]), 100)
+        rel = f"year={year}/month={month}/b-{task.chunk_id}_g0_{i}.parquet"
+        dest = staging / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(data.slice(a, b - a), dest, compression="zstd", compression_level=1,
+                       row_group_size=ROW_GROUP_ROWS, write_statistics=True)  # fmt: skip
+        res.files.append(rel)
+    res.rows = table.num_rows
