@@ -3,6 +3,7 @@ reader gives, on every real record we hold, and refuses, never misreads, what it
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 from pathlib import Path
@@ -32,8 +33,8 @@ def _chunk(tmp_path: Path, bodies: list[bytes]) -> tuple[ChunkTask, list[Path]]:
         paths.append(p)
     n = len(bodies)
     task = ChunkTask("c1", "run-1", str(tmp_path / "staging"), [KEY.format(i) for i in range(n)],
-                     [str(p) for p in paths], [None] * n, [None] * n,
-                     lake.TABLES["cloudtrail_events"].arrow_schema())  # fmt: skip
+                     [str(p) for p in paths], [None] * n, [None] * n, [p.stat().st_size for p in paths], "cloudtrail",
+                     lake.TABLES["cloudtrail_events"].arrow_schema(), lake.TABLES["ingest_objects"].arrow_schema())  # fmt: skip
     return task, paths
 
 
@@ -148,8 +149,7 @@ def test_hashes_and_skips(tmp_path):
     first = load_chunk(task)
     assert first.sha256 == [hashlib.sha256(body).hexdigest()] * 2
     assert first.content_sha256 == [hashlib.sha256(gzip.decompress(body)).hexdigest()] * 2
-    again = ChunkTask(task.chunk_id, task.run_id, task.staging, task.keys, task.paths, task.etags,
-                      [first.sha256[0], "another-etag"], task.schema)  # fmt: skip
+    again = dataclasses.replace(task, previous=[first.sha256[0], "another-etag"])
     assert load_chunk(again).status == ["skipped", "changed"]
     paths[0].unlink()
     gone = load_chunk(task)

@@ -21,15 +21,11 @@ import os
 import shutil
 import tempfile
 import uuid
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from multiprocessing import get_context
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from .. import lake
 from ..lake.connection import pattern_sql
@@ -39,6 +35,7 @@ from .cloudtrail_careful import CarefulReader, read_batch_sql
 from .cloudtrail_chunk import ChunkResult, ChunkTask, load_chunk
 from .cloudtrail_objects import hashes_or_error
 from .cloudtrail_sql import projection_sql
+from .worker_pool import WorkerPool
 
 CHUNK_BYTES = 4 << 20  # compressed bytes per chunk (~40 MB of JSON, ~30k events): bounds each worker's memory
 CHUNK_OBJECTS = 5000
@@ -161,72 +158,52 @@ class CloudTrailLoader(CarefulReader):
         return chunks + ([chunk] if chunk else [])
 
     def _run_chunks(self, pending: list[RawObject], previous: dict[str, str]):
-        """(chunk, result) for each chunk, read in worker processes when the load is large enough to pay for them;
-        at most two chunks per worker in flight, so memory stays bounded whatever the number of objects."""
+        """(chunk, result) for each chunk, read in worker processes when the load is large enough to pay for them.
+        Tasks are made as workers free up (one in flight per worker), so memory stays bounded whatever the number
+        of objects."""
         chunks = self._chunks(pending)
         if not chunks:
             return
         self.lake_root.mkdir(parents=True, exist_ok=True)
-        tasks = (self._task(c, previous) for c in chunks)
         small = sum(o.size_bytes for o in pending) < IN_PROCESS_BYTES and len(pending) < IN_PROCESS_OBJECTS
         if self.workers <= 1 or small or len(chunks) == 1:
-            for chunk, task in zip(chunks, tasks):
+            for chunk in chunks:
+                task = self._task(chunk, previous)
                 yield chunk, self._commit_chunk(chunk, task, load_chunk(task))
             return
-        by_id = {}
-        with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
-                                 initializer=_die_with_parent) as pool:  # fmt: skip
-            running = set()
-            queue = iter(zip(chunks, tasks))
-            while True:
-                for chunk, task in queue:
-                    fut = pool.submit(load_chunk, task)
-                    by_id[fut] = (chunk, task)
-                    running.add(fut)
-                    if len(running) >= 2 * self.workers:
-                        break
-                if not running:
-                    return
-                done, running = wait(running, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    chunk, task = by_id.pop(fut)
-                    yield chunk, self._commit_chunk(chunk, task, fut.result())
+        by_id: dict[str, list[RawObject]] = {}
+
+        def tasks():
+            for chunk in chunks:
+                task = self._task(chunk, previous)
+                by_id[task.chunk_id] = chunk
+                yield task
+
+        with WorkerPool("auditreport.load.cloudtrail_chunk:load_chunk", min(self.workers, len(chunks))) as pool:
+            for task, result in pool.run(tasks()):
+                chunk = by_id.pop(task.chunk_id)
+                yield chunk, self._commit_chunk(chunk, task, result)
 
     def _task(self, chunk: list[RawObject], previous: dict[str, str]) -> ChunkTask:
         chunk_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         return ChunkTask(
             chunk_id=chunk_id, run_id=self.run_id, staging=str(self.lake_root / f".staging-ct-{chunk_id}"),
             keys=[o.key for o in chunk], paths=[str(o.path) for o in chunk], etags=[o.etag for o in chunk],
-            previous=[previous.get(o.key) for o in chunk], schema=self._schema,
+            previous=[previous.get(o.key) for o in chunk], sizes=[o.size_bytes for o in chunk], source=self.source,
+            schema=self._schema, marker_schema=self._marker_schema,
         )  # fmt: skip
 
     def _commit_chunk(self, chunk: list[RawObject], task: ChunkTask, result: ChunkResult) -> ChunkResult:
-        """Move the chunk's staged files into the lake, then write its marker (the commit) for the objects it
-        loaded."""
+        """Move the chunk's staged event files into the lake, then its staged marker: that rename is the commit."""
         staging = Path(task.staging)
         for rel in result.files:
             dest = self.events_dir / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             (staging / rel).replace(dest)
+        if result.marker:
+            self.marker_dir.mkdir(parents=True, exist_ok=True)
+            (staging / result.marker).replace(self.marker_dir / f"batch-{task.chunk_id}.parquet")
         shutil.rmtree(staging, ignore_errors=True)
-        loaded = [i for i, s in enumerate(result.status) if s == "loaded"]
-        if loaded:
-            now = datetime.now(timezone.utc).replace(tzinfo=None)
-            cols = {
-                "source": [self.source] * len(loaded), "object_key": [task.keys[i] for i in loaded],
-                "size_bytes": [chunk[i].size_bytes for i in loaded],
-                "etag": [task.etags[i] or result.sha256[i] for i in loaded],
-                "sha256": [result.sha256[i] for i in loaded],
-                "content_sha256": [result.content_sha256[i] for i in loaded], "status": ["loaded"] * len(loaded),
-                "records_read": [result.records[i] for i in loaded], "records_loaded": [result.records[i] for i in loaded],
-                "records_quarantined": [0] * len(loaded), "batch_id": [task.chunk_id] * len(loaded),
-                "loaded_at": [now] * len(loaded), "ingest_run_id": [self.run_id] * len(loaded),
-            }  # fmt: skip
-            dest = self.marker_dir / f"batch-{task.chunk_id}.parquet"
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            tmp = dest.with_name(f".{dest.name}.tmp")
-            pq.write_table(pa.table(cols, schema=self._marker_schema), tmp)
-            tmp.replace(dest)
         return result
 
     def _account(self, chunk, result, stats, changed, unreadable_q, refused) -> None:
@@ -289,17 +266,6 @@ class CloudTrailLoader(CarefulReader):
         write_rows(self.con, "ingest_objects", markers, self.marker_dir / f"batch-{batch_id}.parquet")
 
 
-
-
-def _die_with_parent() -> None:
-    """A worker ends when the run's process does (Linux), rather than writing on after a killed run."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def load_records_into(con: duckdb.DuckDBPyConnection, records: list[dict], table: str = "cloudtrail_events") -> int:

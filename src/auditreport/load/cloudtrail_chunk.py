@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,10 @@ class ChunkTask:
     paths: list[str]
     etags: list[str | None]  # the S3 ETag; None for a local file (its SHA-256 stands in)
     previous: list[str | None]  # the ETag (or hash) an earlier run loaded it with; None when it never did
+    sizes: list[int]
+    source: str
     schema: pa.Schema  # cloudtrail_events' columns, partition columns included
+    marker_schema: pa.Schema  # ingest_objects' columns
 
 
 @dataclass
@@ -55,6 +59,7 @@ class ChunkResult:
     detail: list[str | None]  # why an object is unreadable or refused
     rows: int = 0
     files: list[str] = field(default_factory=list)  # staged event files, relative to the staging folder
+    marker: str | None = None  # the staged ingest_objects rows of the loaded objects (the parent commits them)
 
 
 def _content(key: str, data: bytes) -> bytes | None:
@@ -102,7 +107,28 @@ def load_chunk(task: ChunkTask) -> ChunkResult:
         indexes += range(len(recs))
     if records:
         _write_rows(task, res, records, owners, indexes)
+    _write_marker(task, res)
     return res
+
+
+def _write_marker(task: ChunkTask, res: ChunkResult) -> None:
+    """The ingest_objects rows of the objects this chunk loaded, staged beside its event files."""
+    loaded = [i for i, s in enumerate(res.status) if s == "loaded"]
+    if not loaded:
+        return
+    n = len(loaded)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    cols = {
+        "source": [task.source] * n, "object_key": [task.keys[i] for i in loaded],
+        "size_bytes": [task.sizes[i] for i in loaded], "etag": [task.etags[i] or res.sha256[i] for i in loaded],
+        "sha256": [res.sha256[i] for i in loaded], "content_sha256": [res.content_sha256[i] for i in loaded],
+        "status": ["loaded"] * n, "records_read": [res.records[i] for i in loaded],
+        "records_loaded": [res.records[i] for i in loaded], "records_quarantined": [0] * n,
+        "batch_id": [task.chunk_id] * n, "loaded_at": [now] * n, "ingest_run_id": [task.run_id] * n,
+    }  # fmt: skip
+    Path(task.staging).mkdir(parents=True, exist_ok=True)
+    res.marker = "marker.parquet"
+    pq.write_table(pa.table(cols, schema=task.marker_schema), Path(task.staging) / res.marker)
 
 
 def _write_rows(task: ChunkTask, res: ChunkResult, records, owners, indexes) -> None:

@@ -1,0 +1,172 @@
+"""Worker processes for CPU-bound loading: ``python -m auditreport.load.worker_pool``, one per core, each taking one
+task at a time over its stdin and answering on its stdout (length-prefixed pickles).
+
+Why not :mod:`multiprocessing`: its ``spawn`` start re-runs the caller's main module in every worker (the whole
+CLI, or a user's script that has no ``if __name__ == "__main__"`` guard), and ``fork`` copies a process that holds
+DuckDB's threads. A worker here imports only what a task needs, ends when its stdin closes or its parent dies,
+and reports a failure in one line (its traceback never reaches the user's terminal).
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from ..errors import AuditReportError
+
+_LEN = struct.Struct("<Q")
+
+
+class WorkerFailed(AuditReportError):
+    """A worker process ended without answering (killed, out of memory) or its task raised."""
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LEN.pack(len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream):
+    head = stream.read(_LEN.size)
+    if len(head) < _LEN.size:
+        raise EOFError
+    (n,) = _LEN.unpack(head)
+    data = stream.read(n)
+    if len(data) < n:
+        raise EOFError
+    return pickle.loads(data)
+
+
+class WorkerPool:
+    """``workers`` processes running ``fn`` (a module-level function, named ``module:function``) on tasks.
+
+    :meth:`run` hands out tasks as workers free up, so at most one task per worker is in flight, and yields
+    (task, result) in the order they finish. A task that raises in its worker is re-raised here (an ``OSError``
+    as an ``OSError``, so a full disk still reads as one); a worker that dies ends the run with :class:`WorkerFailed`.
+    """
+
+    def __init__(self, fn: str, workers: int):
+        self.fn = fn
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", __name__, fn], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, close_fds=True,
+            )  # fmt: skip
+            for _ in range(workers)
+        ]
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for p in self.procs:
+            try:
+                p.stdin.close()
+            except OSError:
+                pass
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+            p.stdout.close()
+
+    def run(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
+        todo = iter(tasks)
+        lock = threading.Lock()
+        done: queue.Queue = queue.Queue()
+        stop = threading.Event()
+
+        def next_task():
+            with lock:
+                return next(todo, None)
+
+        def feed(proc: subprocess.Popen) -> None:
+            try:
+                while not stop.is_set() and (task := next_task()) is not None:
+                    _send(proc.stdin, task)
+                    ok, value = _receive(proc.stdout)
+                    done.put((ok, task, value))
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError):  # ValueError: the pool was closed
+                try:
+                    code = proc.wait(timeout=5)  # its stdout closed: it has ended, or is ending
+                except subprocess.TimeoutExpired:
+                    code = None
+                why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                done.put((False, None, WorkerFailed(f"a loader worker process ended without answering ({why})")))
+            done.put(None)
+
+        threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in self.procs]
+        for t in threads:
+            t.start()
+        running = len(threads)
+        try:
+            while running:
+                item = done.get()
+                if item is None:
+                    running -= 1
+                    continue
+                ok, task, value = item
+                if not ok:
+                    raise value
+                yield task, value
+        finally:
+            stop.set()
+
+
+def _failure(exc: BaseException) -> BaseException:
+    """What the parent re-raises: an OSError stays one (with its errno and file); anything else in one line."""
+    if isinstance(exc, OSError):
+        return OSError(exc.errno, exc.strerror or str(exc), exc.filename)
+    return WorkerFailed(f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when its parent ends, so it never writes on after a killed run."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() == 1:  # the parent is already gone
+        sys.exit(0)
+
+
+def _serve(spec: str) -> None:
+    """The worker's loop: run the function ``spec`` (``module:function``) on each task until stdin closes."""
+    import importlib
+
+    module, _, name = spec.partition(":")
+    fn: Callable = getattr(importlib.import_module(module), name)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        try:
+            task = _receive(stdin)
+        except EOFError:
+            return
+        try:
+            answer = (True, fn(task))
+        except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+            answer = (False, _failure(exc))
+        _send(stdout, answer)
+
+
+if __name__ == "__main__":
+    _die_with_parent()
+    from auditreport.load import worker_pool  # this module under its own name, so what it pickles unpickles
+
+    worker_pool._serve(sys.argv[1])
