@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -51,6 +52,41 @@ class RawObject:
     not_readable: tuple[str, str] | None = None
 
 
+class ObjectStream:
+    """The objects of an extraction still under way: the first pass over it yields each object as the extractor
+    produces it (listing or downloading the next ones meanwhile), so loading overlaps extraction; any later pass,
+    or ``len()``, sees them all. Safe to iterate from several threads."""
+
+    def __init__(self, produce: Iterator[RawObject]):
+        self._produce = produce
+        self._seen: list[RawObject] = []
+        self._done = False
+        self._lock = threading.Lock()
+
+    def __iter__(self) -> Iterator[RawObject]:
+        i = 0
+        while True:
+            if i < len(self._seen):
+                yield self._seen[i]
+                i += 1
+                continue
+            with self._lock:
+                if i < len(self._seen):
+                    continue
+                if self._done:
+                    return
+                try:
+                    self._seen.append(next(self._produce))
+                except StopIteration:
+                    self._done = True
+                    return
+
+    def __len__(self) -> int:
+        for _ in self:
+            pass
+        return len(self._seen)
+
+
 @dataclass
 class RawEvidence:
     """What an extractor hands the loader: where the canonical layout sits, and what it found there."""
@@ -59,7 +95,8 @@ class RawEvidence:
     kind: str  # files | s3 | aws | rest
     root: Path  # local root of the canonical layout
     location: str  # for the report: a path or an s3:// / http:// address
-    objects: list[RawObject] = field(default_factory=list)  # cloudtrail only: the objects of the period
+    # cloudtrail only: the objects of the period (a list, or an ObjectStream while they are still being listed)
+    objects: list[RawObject] | ObjectStream = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # partial failures (one scope of many failed), one line each
     captured_at: datetime | None = None
 

@@ -4,10 +4,11 @@ the sample month): only the day folders of the period, one day either side, are 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import SourceError
-from ..raw import CLOUDTRAIL_FOLDER_KINDS, RawEvidence, RawObject, cloudtrail_object_kind
+from ..raw import CLOUDTRAIL_FOLDER_KINDS, ObjectStream, RawEvidence, RawObject, cloudtrail_object_kind
 from .base import ExtractContext
 from .files import FilesExtractor
 
@@ -17,14 +18,19 @@ class CloudTrailFilesExtractor(FilesExtractor):
         root = self.root()
         if not (root / "AWSLogs").is_dir():
             raise SourceError(self.name, f"{root}: no AWSLogs/ folder (expected the CloudTrail S3 key layout)")
+        # listed as the loader reads: the workers parse the first objects while the rest are being listed
         return RawEvidence(source=self.name, kind="files", root=root, location=str(root),
-                           objects=list_cloudtrail_objects(root, ctx))
+                           objects=ObjectStream(iter_cloudtrail_objects(root, ctx)))
 
 
 def list_cloudtrail_objects(root: Path, ctx: ExtractContext) -> list[RawObject]:
     """Only the day folders of the period, one day of margin each side: never the whole tree."""
+    return list(iter_cloudtrail_objects(root, ctx))
+
+
+def iter_cloudtrail_objects(root: Path, ctx: ExtractContext) -> Iterator[RawObject]:
+    """:func:`list_cloudtrail_objects`, one object at a time."""
     days = ctx.period.days(margin_days=1)
-    out = []
     awslogs = root / "AWSLogs"
     scopes = []
     for first in sorted(p for p in awslogs.iterdir() if p.is_dir()):
@@ -47,8 +53,7 @@ def list_cloudtrail_objects(root: Path, ctx: ExtractContext) -> list[RawObject]:
                 kind = cloudtrail_object_kind(key) or CLOUDTRAIL_FOLDER_KINDS[folder]
                 problem = _not_readable(e)
                 size = e.stat().st_size if problem is None else 0
-                out.append(RawObject(key=key, path=day_dir / e.name, size_bytes=size, kind=kind, not_readable=problem))
-    return out
+                yield RawObject(key=key, path=day_dir / e.name, size_bytes=size, kind=kind, not_readable=problem)
 
 
 def _not_readable(e: os.DirEntry) -> tuple[str, str] | None:

@@ -16,11 +16,13 @@ A small load (the sample month) runs the same chunks in this process: starting w
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,8 +42,6 @@ from .worker_pool import WorkerPool
 CHUNK_BYTES = 4 << 20  # compressed bytes per chunk (~40 MB of JSON, ~30k events): bounds each worker's memory
 CHUNK_OBJECTS = 5000
 CAREFUL_BATCH_OBJECTS = 2000  # objects per careful (DuckDB) batch
-IN_PROCESS_BYTES = 8 << 20  # below this much (and IN_PROCESS_OBJECTS), no worker processes are started
-IN_PROCESS_OBJECTS = 5000
 
 
 def load_workers() -> int:
@@ -112,26 +112,33 @@ class CloudTrailLoader(CarefulReader):
         return {k: e for k, e in rows}
 
     # --- loading -------------------------------------------------------------------------------------------
-    def load(self, objects: list[RawObject], progress=lambda n, b: None) -> CloudTrailLoadStats:
+    def load(self, objects: Iterable[RawObject], progress=lambda n, b: None) -> CloudTrailLoadStats:
+        """Load the log objects among ``objects``. They are consumed as they come: an extractor that is still
+        downloading can hand over an iterable that yields each object once it is on disk, and parsing overlaps
+        the downloads."""
         self.recover()
         previous = self.already_loaded()
         stats = CloudTrailLoadStats()
         changed: list[dict] = []
         unreadable_q: list[dict] = []
-        pending: list[RawObject] = []
-        for obj in (o for o in objects if o.kind == "log"):
-            stats.objects_read += 1
-            if obj.not_readable:  # listed so that it is not invisible; never opened
-                unreadable_q.append(self._quarantine_row(obj.key, None, *obj.not_readable))
-                stats.objects_quarantined += 1
-                stats.inputs.append(self._input(obj, "", "quarantined", 0))
-            elif obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
-                stats.objects_skipped += 1
-                stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
-            else:
-                pending.append(obj)
+
+        def pending() -> Iterator[RawObject]:
+            for obj in objects:
+                if obj.kind != "log":
+                    continue
+                stats.objects_read += 1
+                if obj.not_readable:  # listed so that it is not invisible; never opened
+                    unreadable_q.append(self._quarantine_row(obj.key, None, *obj.not_readable))
+                    stats.objects_quarantined += 1
+                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
+                elif obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
+                    stats.objects_skipped += 1
+                    stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
+                else:
+                    yield obj
+
         refused: list[tuple[RawObject, str]] = []
-        for chunk, result in self._run_chunks(pending, previous):
+        for chunk, result in self._run_chunks(pending(), previous):
             self._account(chunk, result, stats, changed, unreadable_q, refused)
             progress(len(chunk), sum(o.size_bytes for o in chunk))
         for i in range(0, len(refused), CAREFUL_BATCH_OBJECTS):
@@ -147,39 +154,42 @@ class CloudTrailLoader(CarefulReader):
         stats.inputs.sort(key=lambda i: i["key"])
         return stats
 
-    def _chunks(self, pending: list[RawObject]) -> list[list[RawObject]]:
-        chunks, chunk, size = [], [], 0
+    @staticmethod
+    def _chunks(pending: Iterable[RawObject]) -> Iterator[list[RawObject]]:
+        chunk, size = [], 0
         for obj in pending:
             chunk.append(obj)
             size += obj.size_bytes
             if size >= CHUNK_BYTES or len(chunk) >= CHUNK_OBJECTS:
-                chunks.append(chunk)
+                yield chunk
                 chunk, size = [], 0
-        return chunks + ([chunk] if chunk else [])
+        if chunk:
+            yield chunk
 
-    def _run_chunks(self, pending: list[RawObject], previous: dict[str, str]):
-        """(chunk, result) for each chunk, read in worker processes when the load is large enough to pay for them.
-        Tasks are made as workers free up (one in flight per worker), so memory stays bounded whatever the number
-        of objects."""
+    def _run_chunks(self, pending: Iterable[RawObject], previous: dict[str, str]):
+        """(chunk, result) for each chunk. A load of one chunk (the sample month) is read in this process; a larger
+        one in worker processes, which start once a second chunk is ready. Tasks are made as workers free up (one
+        in flight per worker), so memory stays bounded whatever the number of objects."""
         chunks = self._chunks(pending)
-        if not chunks:
+        first = next(chunks, None)
+        if first is None:
             return
         self.lake_root.mkdir(parents=True, exist_ok=True)
-        small = sum(o.size_bytes for o in pending) < IN_PROCESS_BYTES and len(pending) < IN_PROCESS_OBJECTS
-        if self.workers <= 1 or small or len(chunks) == 1:
-            for chunk in chunks:
+        second = next(chunks, None)
+        if second is None or self.workers <= 1:
+            for chunk in itertools.chain([first], [second] if second else [], chunks):
                 task = self._task(chunk, previous)
                 yield chunk, self._commit_chunk(chunk, task, load_chunk(task))
             return
         by_id: dict[str, list[RawObject]] = {}
 
         def tasks():
-            for chunk in chunks:
+            for chunk in itertools.chain([first, second], chunks):
                 task = self._task(chunk, previous)
                 by_id[task.chunk_id] = chunk
                 yield task
 
-        with WorkerPool("auditreport.load.cloudtrail_chunk:load_chunk", min(self.workers, len(chunks))) as pool:
+        with WorkerPool("auditreport.load.cloudtrail_chunk:load_chunk", self.workers) as pool:
             for task, result in pool.run(tasks()):
                 chunk = by_id.pop(task.chunk_id)
                 yield chunk, self._commit_chunk(chunk, task, result)

@@ -19,6 +19,7 @@ written by CloudTrail, which its digest shows.
 
 from __future__ import annotations
 
+import calendar
 import re
 
 import msgspec
@@ -104,7 +105,9 @@ NESTED_COLUMNS = {
     "resources": "resources", "service_event_details": "serviceEventDetails", "tls_details": "tlsDetails",
 }  # fmt: skip
 _BOOL_TEXT = {"true": True, "false": False}
-_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+# CloudTrail's form with every field in range; a day past 28 is then checked against its month. Arrow would roll an
+# impossible time over (02-30 to 03-02, :60 to the next minute) where DuckDB refuses it.
+_TIME = re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ")
 
 
 def decode_log_file(content: bytes) -> list[_Record]:
@@ -125,25 +128,36 @@ def decode_log_file(content: bytes) -> list[_Record]:
         t = r.eventTime
         if t is None or len(t) != 20 or not _TIME.fullmatch(t):
             raise Refused("eventTime not in CloudTrail's form")
+        if t[8:10] > "28" and int(t[8:10]) > calendar.monthrange(int(t[:4]), int(t[5:7]))[1]:
+            raise Refused("eventTime on a day its month does not have")
     return records
 
 
-def sort_records(records: list[_Record], owners: list[int], indexes: list[int]):
-    """Records ordered the way the lake clusters them: by month (the partition), event source, event name, time.
+def cluster(table: pa.Table) -> pa.Table:
+    """Rows ordered the way the lake clusters them: by month (the partition), event source, event name, time.
     Selective checks (one event source, a few event names) then read few row groups."""
-    keys = [f"{r.eventTime[:7]}\x00{r.eventSource or ''}\x00{r.eventName or ''}\x00{r.eventTime}" for r in records]
-    order = sorted(range(len(records)), key=keys.__getitem__)
-    return [records[i] for i in order], [owners[i] for i in order], [indexes[i] for i in order]
+    keys = ["year", "month", "event_source", "event_name", "event_time"]
+    return table.take(pc.sort_indices(table, sort_keys=[(k, "ascending") for k in keys]))
 
 
 def _raw_column(values: list[Raw]) -> pa.Array:
     """JSON text of each nested document as one Arrow string array, built from the raw bytes without copying each
     value through Python; JSON null (or an absent key) becomes a SQL null."""
     n = len(values)
-    offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=n), out=offsets[1:])
-    arr = pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(values))])
-    return pc.if_else(pc.equal(arr, "null"), pa.scalar(None, pa.large_string()), arr).cast(pa.string())
+    lengths = np.fromiter(map(len, values), dtype=np.int32, count=n)
+    offsets = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])  # a chunk is a few MB compressed: far from 2 GiB of text
+    data = b"".join(values)
+    valid = None
+    maybe_null = np.flatnonzero(lengths == 4)
+    if len(maybe_null):  # which of the 4-byte values are the text null
+        four = np.frombuffer(data, dtype=np.uint8)[offsets[maybe_null][:, None] + np.arange(4)]
+        nulls = maybe_null[(four == np.frombuffer(b"null", dtype=np.uint8)).all(axis=1)]
+        if len(nulls):
+            mask = np.ones(n, dtype=bool)
+            mask[nulls] = False
+            valid = pa.py_buffer(np.packbits(mask, bitorder="little"))
+    return pa.Array.from_buffers(pa.string(), n, [valid, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 def _bool_column(values: list) -> tuple[pa.Array, list[int]]:
@@ -162,27 +176,38 @@ def _bool_column(values: list) -> tuple[pa.Array, list[int]]:
 
 
 def _identity_columns(raws: list[Raw]) -> tuple[dict[str, pa.Array], list[int]]:
-    """The userIdentity fields the lake keeps as columns; the positions of identities the fast reader refuses."""
+    """The userIdentity fields the lake keeps as columns; the positions of identities the fast reader refuses.
+    A trail repeats the same identity document many times (one per session's calls): each is parsed once."""
     fields = {"user_type": [], "principal_arn": [], "principal_account_id": [], "principal_id": [],
               "access_key_id": [], "session_issuer_arn": [], "invoked_by": []}  # fmt: skip
-    cols = list(fields.values())
     bad = []
-    empty = _Identity()
+    none = (None,) * len(fields)
+    seen: dict[bytes, tuple | None] = {}
+    out = []
     for i, raw in enumerate(raws):
-        if raw == _NULL:
-            u = empty
-        else:
-            try:
-                u = _IDENTITY.decode(raw)
-            except (msgspec.DecodeError, msgspec.ValidationError):
-                bad.append(i)
-                u = empty
-        ctx = u.sessionContext
-        issuer = ctx.sessionIssuer if ctx is not None else None
-        for col, v in zip(cols, (u.type, u.arn, u.accountId, u.principalId, u.accessKeyId,
-                                 issuer.arn if issuer is not None else None, u.invokedBy)):  # fmt: skip
-            col.append(v)
-    return {name: pa.array(v, pa.string()) for name, v in fields.items()}, bad
+        text = bytes(raw)
+        row = seen.get(text, False)
+        if row is False:
+            row = seen[text] = _identity_row(text)
+        if row is None:
+            bad.append(i)
+            row = none
+        out.append(row)
+    columns = zip(*out) if out else [[] for _ in fields]
+    return {name: pa.array(list(v), pa.string()) for name, v in zip(fields, columns)}, bad
+
+
+def _identity_row(text: bytes) -> tuple | None:
+    if text == b"null":
+        return (None,) * 7
+    try:
+        u = _IDENTITY.decode(text)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    ctx = u.sessionContext
+    issuer = ctx.sessionIssuer if ctx is not None else None
+    return (u.type, u.arn, u.accountId, u.principalId, u.accessKeyId, issuer.arn if issuer is not None else None,
+            u.invokedBy)  # fmt: skip
 
 
 def _derived(c: dict[str, pa.Array]) -> dict[str, pa.Array]:
@@ -221,10 +246,7 @@ def build_rows(records: list[_Record], keys: list[str], accounts: list, regions:
     refused.update(owners[i] for i in bad)
     c.update(identity)
     c.update(_derived(c))
-    ts = pc.strptime(c["event_time_raw"], format=TIME_FORMAT, unit="s", error_is_null=True)
-    # Arrow rolls a date that does not exist over (02-30 becomes 03-02): the time must print back as it was written
-    ts = pc.if_else(pc.equal(pc.strftime(ts, format=TIME_FORMAT), c["event_time_raw"]), ts, pa.scalar(None, ts.type))
-    ts = ts.cast(pa.timestamp("us"))
+    ts = pc.strptime(c["event_time_raw"], format=TIME_FORMAT, unit="us", error_is_null=True)
     c["event_time"] = ts
     owner = pa.array(owners, pa.int32())
     c["source_account_id"] = pc.take(pa.array(accounts, pa.string()), owner)
@@ -234,7 +256,7 @@ def build_rows(records: list[_Record], keys: list[str], accounts: list, regions:
     c["ingest_run_id"] = pc.fill_null(pa.nulls(n, pa.string()), run_id)
     c["year"] = pc.year(ts).cast(pa.int32())
     c["month"] = pc.month(ts).cast(pa.int32())
-    if ts.null_count:  # a date that does not exist (2026-02-30, 23:59:60): the careful reader decides
+    if ts.null_count:  # cannot happen after decode_log_file's checks; if it does, the careful reader decides
         bad_rows = np.flatnonzero(np.asarray(ts.is_null()))
         refused.update(owners[i] for i in bad_rows)
     table = pa.table([c[f.name] for f in schema], schema=schema)
