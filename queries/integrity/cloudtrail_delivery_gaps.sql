@@ -36,8 +36,18 @@ streams as (
     from events
     group by account_id, region
 ),
-points as (  -- every event, plus the period's two ends, for each stream
-    select account_id, region, event_time as t, false as is_edge from events
+buckets as (
+    -- A gap longer than the allowed hours lies between two buckets of that width: it runs from the last event of
+    -- one non-empty bucket to the first of the next. So only each bucket's first and last event are ordered, not
+    -- every event of the month (the same gaps, a fraction of the rows to sort).
+    select account_id, region, min(event_time) as first_t, max(event_time) as last_t
+    from events
+    group by account_id, region, floor(epoch(event_time) / ($max_delivery_gap_hours * 3600.0))
+),
+points as (  -- each bucket's first and last event, plus the period's two ends, for each stream
+    select account_id, region, first_t as t, false as is_edge from buckets
+    union all
+    select account_id, region, last_t, false from buckets where last_t > first_t
     union all
     select account_id, region, $period_start::TIMESTAMP, true from streams
     union all

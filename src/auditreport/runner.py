@@ -67,7 +67,7 @@ class Run:
         for source in SOURCES.values():
             self._extract_and_load(source)
         create_views(self.con, self.lake_root)
-        self.catalogue.create_views(self.con)
+        self.catalogue.create_views(self.con, materialize=True)
         self._measure_coverage()
 
     def _extract_and_load(self, source: Source) -> None:

@@ -174,3 +174,21 @@ def test_a_duplicate_view_id_is_rejected(tmp_path):
     view = parse_view(write_view(tmp_path, "v"))
     with pytest.raises(CheckDefinitionError, match="is already defined by"):
         order_views([view, view])
+
+
+def test_a_materialized_view_is_a_temp_table_in_the_run_and_a_view_elsewhere():
+    import duckdb
+
+    from auditreport.checks.catalogue import load_catalogue
+    from auditreport.lake.connection import create_views as create_lake_views
+
+    catalogue = load_catalogue()
+    assert catalogue.views["cloudtrail_event_copies"].materialize
+    for materialize, kind in ((True, "LOCAL TEMPORARY"), (False, "VIEW")):
+        con = duckdb.connect()
+        create_lake_views(con, Path("/nonexistent-lake"))  # empty typed views
+        catalogue.create_views(con, materialize=materialize)
+        got = con.execute("SELECT table_type FROM information_schema.tables "
+                          "WHERE table_name = 'cloudtrail_event_copies'").fetchone()[0]
+        assert got == kind
+        assert con.execute("SELECT count(*) FROM cloudtrail_events_unique").fetchone()[0] == 0

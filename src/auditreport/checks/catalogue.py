@@ -121,9 +121,9 @@ class Catalogue:
                 return c
         raise KeyError(f"no check '{check_id}' in {self.directory}")
 
-    def create_views(self, con) -> None:
+    def create_views(self, con, materialize: bool = False) -> None:
         """Create the shared views on ``con``, which must already hold the lake tables (or lake views)."""
-        create_views(con, self.views)
+        create_views(con, self.views, materialize)
 
 
 def load_catalogue(queries_dir: Path | None = None) -> Catalogue:

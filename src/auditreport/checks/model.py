@@ -38,9 +38,12 @@ class View:
     body: str  # the SELECT after the header
     path: Path
     lake_tables: list[str]  # the lake tables it reads, directly or through other views
+    materialize: bool = False  # computed once per run (a small result many checks read), not at every read
 
-    def create_sql(self) -> str:
-        return f'CREATE OR REPLACE VIEW "{self.id}" AS\n{self.body.strip().rstrip(";").strip()}\n'
+    def create_sql(self, materialize: bool = False) -> str:
+        """A view; a temporary table holding its rows when ``materialize`` is asked and the view allows it."""
+        kind = "TEMP TABLE" if materialize and self.materialize else "VIEW"
+        return f'CREATE OR REPLACE {kind} "{self.id}" AS\n{self.body.strip().rstrip(";").strip()}\n'
 
 
 @dataclass

@@ -7,6 +7,7 @@ A view file has the same kind of YAML header as a check::
     description: >
       What one row is, what is kept and what dropped.
     requires: [cloudtrail_events]         # lake tables and other views it reads
+    materialize: true                     # optional: computed once per run (a small result many checks read)
     ---*/
     select ... from cloudtrail_events ...
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from .. import lake
 from .headers import fail, parsed_parameters, read_sql_file
@@ -36,6 +37,7 @@ class ViewHeader(BaseModel):
     id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
     description: StrictStr = Field(min_length=1)
     requires: list[StrictStr] = Field(min_length=1)
+    materialize: StrictBool = False
 
 
 def parse_view(path: Path) -> View:
@@ -52,7 +54,7 @@ def parse_view(path: Path) -> View:
     if used:
         fail(path, f"a view cannot take parameters, but its SQL uses {', '.join('$' + p for p in sorted(used))}")
     return View(id=h.id, description=" ".join(h.description.split()), requires=list(h.requires), sql=sql, body=body,
-                path=path, lake_tables=[])
+                path=path, lake_tables=[], materialize=h.materialize)
 
 
 def order_views(views: list[View]) -> dict[str, View]:
@@ -106,7 +108,9 @@ def load_views(queries_dir: Path) -> dict[str, View]:
     return order_views([parse_view(p) for p in sorted(folder.glob("*.sql"))]) if folder.is_dir() else {}
 
 
-def create_views(con, views: dict[str, View]) -> None:
-    """Create (or replace) every view on ``con``, where the lake tables or lake views already exist."""
+def create_views(con, views: dict[str, View], materialize: bool = False) -> None:
+    """Create (or replace) every view on ``con``, where the lake tables or lake views already exist. With
+    ``materialize`` (the run, whose lake no longer changes), views marked ``materialize: true`` are computed once
+    into temporary tables; elsewhere (``audit.duckdb``, ``auditreport sql``) every view stays a view."""
     for v in views.values():
-        con.execute(v.create_sql())
+        con.execute(v.create_sql(materialize))
