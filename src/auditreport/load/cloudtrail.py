@@ -33,6 +33,7 @@ from .. import lake
 from ..lake.connection import pattern_sql
 from ..lake.writer import quarantine_row, write_quarantine, write_rows
 from ..raw import RawObject
+from ..results import InputFile
 from .cloudtrail_careful import CarefulReader, read_batch_sql
 from .cloudtrail_chunk import ChunkResult, ChunkTask, load_chunk
 from .cloudtrail_objects import hashes_or_error
@@ -63,7 +64,7 @@ class CloudTrailLoadStats:
     records_loaded: int = 0
     records_quarantined: int = 0
     bytes_read: int = 0
-    inputs: list[dict] = field(default_factory=list)  # per object: key, sha256, size, records, status
+    inputs: list[InputFile] = field(default_factory=list)  # per object: key, sha256, size, records, status
 
 
 class CloudTrailLoader(CarefulReader):
@@ -151,7 +152,7 @@ class CloudTrailLoader(CarefulReader):
                 "flagged-" + uuid.uuid4().hex[:12], changed,
                 [self._quarantine_changed(m) for m in changed] + unreadable_q,
             )  # fmt: skip
-        stats.inputs.sort(key=lambda i: i["key"])
+        stats.inputs.sort(key=lambda i: i.key)
         return stats
 
     @staticmethod
@@ -250,8 +251,8 @@ class CloudTrailLoader(CarefulReader):
                 stats.bytes_read += obj.size_bytes
                 refused.append((obj, digest))
 
-    def _input(self, obj: RawObject, digest: str, status: str, records: int | None = None) -> dict:
-        return {"key": obj.key, "sha256": digest, "size_bytes": obj.size_bytes, "records": records, "status": status}
+    def _input(self, obj: RawObject, digest: str, status: str, records: int | None = None) -> InputFile:
+        return InputFile(self.source, obj.key, digest, obj.size_bytes, records, status)
 
     def _marker(self, obj, etag, digest, status, read, loaded, quarantined, batch_id) -> dict:
         return {

@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from zlib_ng import zlib_ng  # zlib's API, inflates a small object in ~2/3 of zlib's time
 
 from ..raw import CLOUDTRAIL_KEY
 from .cloudtrail_fast import Refused, build_rows, cluster, decode_log_file
@@ -86,10 +86,10 @@ def _content(key: str, data: bytes) -> bytes | None:
     """The uncompressed content of a log object, or None when the fast reader will not unpack it: not one complete
     gzip member, or named .gz without being gzip (the careful reader names what is wrong)."""
     if data[:2] == GZIP_MAGIC:
-        inflate = zlib.decompressobj(wbits=31)
+        inflate = zlib_ng.decompressobj(wbits=31)
         try:
             content = inflate.decompress(data)
-        except zlib.error:
+        except zlib_ng.error:
             return None
         return content if inflate.eof and not inflate.unused_data else None
     return None if key.endswith(".gz") else data

@@ -31,8 +31,7 @@ class CloudTrailSourceLoader:
             source=self.source, objects_read=stats.objects_read, objects_loaded=stats.objects_loaded,
             objects_quarantined=stats.objects_quarantined + stats.objects_changed,
             objects_skipped=stats.objects_skipped,
-            inputs=[InputFile(source=self.source, key=i["key"], sha256=i["sha256"], size_bytes=i["size_bytes"],
-                              records=i["records"], status=i["status"]) for i in stats.inputs],
+            inputs=stats.inputs,
         )  # fmt: skip
         if stats.objects_changed:
             result.detail = f"{stats.objects_changed} object(s) changed since an earlier run loaded them"
@@ -47,8 +46,7 @@ class CloudTrailSourceLoader:
     def coverage(self, con, period: Period, loaded: LoadResult) -> Coverage:
         """Events of the period in the lake (earlier runs' included); quarantine rows of this period's objects."""
         rows, first, last = period_span(con, "cloudtrail_events", "event_time", period)
-        keys = pa.table({"k": pa.array(sorted({i.key for i in loaded.inputs if i.source == self.source}),
-                                        pa.string())})  # fmt: skip
+        keys = pa.table({"k": pa.array([i.key for i in loaded.inputs if i.source == self.source], pa.string())})
         con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT k FROM keys")  # DuckDB scans the local
         del keys
         in_period = f"source = '{self.source}' AND object_key IN (SELECT k FROM _period_keys)"
