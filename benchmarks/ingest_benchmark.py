@@ -444,6 +444,31 @@ def env_info() -> dict:
     }  # fmt: skip
 
 
+def measure_best(kind: str, w: workloads.Workload, work: Path, args, keep_out: bool | None = None) -> dict:
+    """The contender ``args.repeat`` times (after ``--quiet-wait``), the fastest run kept; every run's time noted."""
+    runs = []
+    for _ in range(max(1, args.repeat)):
+        if args.quiet_wait:
+            quiet_wait(args.quiet_wait)
+        print(f"{w.name}: running {kind} ...", flush=True)
+        if kind == "extract":
+            r = measure_extract(w, work, args.keep_out if keep_out is None else keep_out)
+        else:
+            share = int(w.events * args.naive_fraction)
+            budget = max(1, min(args.naive_max_events, share)) if kind == "naive" else 0
+            r = measure_child(kind, w, work, budget)
+        rates(r)
+        runs.append(r)
+        print(f"{w.name}: {kind} took {r['wall_s']:.1f}s" + (" (FAILED)" if r.get("failed") else "")
+              + f"; other processes used {r['others_cores']:.2f} cores meanwhile", flush=True)  # fmt: skip
+        if r.get("failed"):
+            break
+    best = min(runs, key=lambda x: (bool(x.get("failed")), x.get("seconds", 0)))
+    if len(runs) > 1:
+        best["repeats_seconds"] = [x.get("seconds") for x in runs]
+    return best
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--workload", choices=["delivery", "bulk", "both"], default="both")
@@ -522,37 +547,10 @@ def main() -> None:
         for kind in CONTENDERS:
             if kind in skip:
                 continue
-            if args.quiet_wait:
-                quiet_wait(args.quiet_wait)
-            print(f"{name}: running {kind} ...", flush=True)
-            runs = []
-            for _ in range(max(1, args.repeat)):
-                if kind == "extract":
-                    r = measure_extract(w, work, args.keep_out)
-                else:
-                    budget = (
-                        max(1, min(args.naive_max_events, int(w.events * args.naive_fraction)))
-                        if kind == "naive"
-                        else 0
-                    )
-                    r = measure_child(kind, w, work, budget)
-                rates(r)
-                runs.append(r)
-                if r.get("failed"):
-                    break
-            r = min(runs, key=lambda x: (bool(x.get("failed")), x.get("seconds", 0)))  # the best of --repeat
-            if len(runs) > 1:
-                r["repeats_seconds"] = [x.get("seconds") for x in runs]
+            r = measure_best(kind, w, work, args)
             if kind == "extract":
                 measured_extract[w.label] = r
             results.append(r)
-            for x in runs:
-                print(
-                    f"{name}: {kind} took {x['wall_s']:.1f}s"
-                    + (" (FAILED)" if x.get("failed") else "")
-                    + f"; other processes used {x['others_cores']:.2f} cores meanwhile",
-                    flush=True,
-                )
         print_table(w, results)
         report["workloads"][name] = {"manifest": w.manifest, "dir": str(w.dir), "results": results}
 
@@ -564,10 +562,7 @@ def main() -> None:
             r = measured_extract.get(w.label)
             if r is None:
                 warm(w.root)
-                if args.quiet_wait:
-                    quiet_wait(args.quiet_wait)
-                r = measure_extract(w, work, keep_out=False)
-                rates(r)
+                r = measure_best("extract", w, work, args, keep_out=False)
             rows.append((w, r))
         for w, r in rows:
             if r.get("failed"):
