@@ -385,7 +385,7 @@ def print_table(w: workloads.Workload, results: list[dict]) -> None:
     for r in results:
         label = LABELS[r["contender"]]
         if r["contender"] == "naive" and not r.get("failed"):
-            label += f" ({r['events'] / max(1, w.events):.0%} sample)"
+            label += f" ({100 * r['events'] / max(1, w.events):.2g}% sample)"
         if r.get("failed"):
             print(f"{label:<44}  FAILED: {r['failed'].splitlines()[0]}")
             continue
