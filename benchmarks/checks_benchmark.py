@@ -2,7 +2,7 @@
 
 It opens the lake the way ``auditreport run`` does, with the library's own functions, no SQL of its own:
 ``lake.connection.connect(work_dir=OUT)``, ``lake.connection.create_views(con, OUT/lake)`` (one view per lake
-table over its Parquet files) and ``Catalogue.create_views(con)`` (the shared views of ``queries/_views``); then it runs
+table over its Parquet files) and ``Catalogue.create_views(con, materialize=True)`` (the shared views of ``queries/_views``, as the run creates them); then it runs
 the catalogue with ``runner.Run.check`` (the very loop of a run: ``checks.runner.run_check`` for every check, with the
 configuration's policy values, the period, and the tables whose source was not configured or unavailable, which makes
 their checks ``no_data`` as in a run). It prints, per check: id, status, rows returned and seconds; then the time to
@@ -169,7 +169,7 @@ def main() -> None:
     t0 = time.perf_counter()
     con = connect(work_dir=out)
     create_views(con, out / "lake")
-    catalogue.create_views(con)
+    catalogue.create_views(con, materialize=True)  # as the run does: views marked materialize are computed once
     open_s = time.perf_counter() - t0
     events = con.execute(
         "SELECT count(*) FROM cloudtrail_events WHERE event_time >= ? AND event_time < ?", [period.start, period.end]
