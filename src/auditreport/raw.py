@@ -38,12 +38,12 @@ MLFLOW_SNAPSHOTS = "snapshots"
 MLFLOW_SNAPSHOT_FORMAT = "%Y%m%dT%H%M%SZ"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawObject:
     """One CloudTrail object (log or digest) selected for loading."""
 
     key: str  # relative to the source root, e.g. AWSLogs/1111/CloudTrail/eu-west-1/2026/10/01/x.json.gz
-    path: Path | None  # local copy; None when not downloaded because an earlier run loaded it already
+    path: Path | str | None  # local copy (a str from a folder listing: no Path per object); None: not downloaded
     size_bytes: int
     etag: str | None = None  # the S3 ETag for live objects; None for local files (the loader hashes them)
     kind: str = "log"  # log | digest

@@ -70,7 +70,7 @@ def test_org_trail_layout_logs_and_digests_with_keys_relative_to_the_root(tmp_pa
     got = {o.key: o for o in out.objects}
     assert set(got) == {str(log.relative_to(root)), str(digest.relative_to(root))}
     o = got[str(log.relative_to(root))]
-    assert (o.kind, o.path, o.size_bytes, o.etag, o.not_readable) == ("log", log, 5, None, None)
+    assert (o.kind, Path(o.path), o.size_bytes, o.etag, o.not_readable) == ("log", log, 5, None, None)
     assert got[str(digest.relative_to(root))].kind == "digest"
 
 

@@ -53,7 +53,7 @@ def iter_cloudtrail_objects(root: Path, ctx: ExtractContext) -> Iterator[RawObje
                 kind = cloudtrail_object_kind(key) or CLOUDTRAIL_FOLDER_KINDS[folder]
                 problem = _not_readable(e)
                 size = e.stat().st_size if problem is None else 0
-                yield RawObject(key=key, path=day_dir / e.name, size_bytes=size, kind=kind, not_readable=problem)
+                yield RawObject(key=key, path=e.path, size_bytes=size, kind=kind, not_readable=problem)
 
 
 def _not_readable(e: os.DirEntry) -> tuple[str, str] | None:

@@ -70,16 +70,32 @@ class ChunkResult:
     marker: str | None = None  # the staged ingest_objects rows of the loaded objects (the parent commits them)
 
 
-def _read(path: str, size: int) -> bytes:
-    """The whole file, in as few system calls as its listed size allows (no buffered reader for a 2 KB object)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        parts = [os.read(fd, size + 1)]
-        while len(parts[-1]) and sum(map(len, parts)) > size:  # larger than listed: read on to the end
-            parts.append(os.read(fd, 1 << 20))
-        return b"".join(parts) if len(parts) > 1 else parts[0]
-    finally:
-        os.close(fd)
+class _Files:
+    """Reads whole files in as few system calls as their listed size allows, each opened relative to its folder
+    (a chunk's objects sit in a few day folders: the kernel walks each long path once, not once per object)."""
+
+    def __init__(self):
+        self.folder, self.fd = None, None
+
+    def read(self, path: str, size: int) -> bytes:
+        folder, _, name = path.rpartition("/")
+        if folder != self.folder:
+            self.close()
+            self.fd = os.open(folder or ".", os.O_RDONLY | os.O_DIRECTORY)
+            self.folder = folder
+        fd = os.open(name, os.O_RDONLY, dir_fd=self.fd)
+        try:
+            parts = [os.read(fd, size + 1)]
+            while len(parts[-1]) and sum(map(len, parts)) > size:  # larger than listed: read on to the end
+                parts.append(os.read(fd, 1 << 20))
+            return b"".join(parts) if len(parts) > 1 else parts[0]
+        finally:
+            os.close(fd)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+        self.folder, self.fd = None, None
 
 
 def _content(key: str, data: bytes) -> bytes | None:
@@ -112,12 +128,14 @@ def _load_chunk(task: ChunkTask) -> ChunkResult:
     n = len(task.keys)
     res = ChunkResult(task.chunk_id, ["refused"] * n, [None] * n, [None] * n, [0] * n, [None] * n)
     records, owners, indexes = [], [], []
+    files = _Files()
     for pos, (key, path, etag, previous, size) in enumerate(
         zip(task.keys, task.paths, task.etags, task.previous, task.sizes)
     ):
         try:
-            data = _read(path, size)
+            data = files.read(path, size)
         except OSError as e:
+            files.close()  # the folder itself may be what failed
             res.status[pos], res.detail[pos] = "unreadable", f"cannot read the object: {e.strerror}"
             continue
         res.sha256[pos] = digest = hashlib.sha256(data).hexdigest()
@@ -139,6 +157,7 @@ def _load_chunk(task: ChunkTask) -> ChunkResult:
         records += recs
         owners += [pos] * len(recs)
         indexes += range(len(recs))
+    files.close()
     if records:
         _write_rows(task, res, records, owners, indexes)
     _write_marker(task, res)
