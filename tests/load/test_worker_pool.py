@@ -45,3 +45,12 @@ def test_workers_end_when_the_pool_closes():
     assert list(pool.run([1.0])) == [(1.0, 1.0)]
     pool.close()
     assert all(p.returncode == 0 for p in pool.procs)
+
+
+def test_an_error_while_making_the_tasks_is_raised_in_the_caller():
+    def tasks():
+        yield 4.0
+        raise PermissionError(13, "Permission denied", "/trail/AWSLogs")
+
+    with WorkerPool("math:sqrt", 2) as pool, pytest.raises(PermissionError):
+        list(pool.run(tasks()))

@@ -85,18 +85,34 @@ class WorkerPool:
             p.stdout.close()
 
     def run(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, Any]]:
-        todo = iter(tasks)
-        lock = threading.Lock()
         done: queue.Queue = queue.Queue()
+        ready: queue.Queue = queue.Queue(maxsize=len(self.procs))  # tasks made ahead, so no worker waits for one
         stop = threading.Event()
+        end = object()
 
-        def next_task():
-            with lock:
-                return next(todo, None)
+        def put(q: queue.Queue, item) -> bool:
+            while not stop.is_set():
+                try:
+                    q.put(item, timeout=0.1)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def produce() -> None:
+            """Make the tasks (the iterator may list or download as it goes) while the workers run earlier ones."""
+            try:
+                for task in tasks:
+                    if not put(ready, task):
+                        return
+            except Exception as exc:  # noqa: BLE001 - raised in the caller's thread
+                done.put((False, None, exc))
+            for _ in self.procs:
+                put(ready, end)
 
         def feed(proc: subprocess.Popen) -> None:
             try:
-                while not stop.is_set() and (task := next_task()) is not None:
+                while not stop.is_set() and (task := ready.get()) is not end:
                     _send(proc.stdin, task)
                     ok, value = _receive(proc.stdout)
                     done.put((ok, task, value))
@@ -109,6 +125,7 @@ class WorkerPool:
                 done.put((False, None, WorkerFailed(f"a loader worker process ended without answering ({why})")))
             done.put(None)
 
+        threading.Thread(target=produce, daemon=True).start()
         threads = [threading.Thread(target=feed, args=(p,), daemon=True) for p in self.procs]
         for t in threads:
             t.start()
