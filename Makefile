@@ -37,7 +37,9 @@ test: install-test
 
 bench: install
 	$(PIP) install --quiet -e '.[bench]'
-	$(VENV)/bin/python benchmarks/ingest_benchmark.py
+	$(VENV)/bin/python benchmarks/ingest_benchmark.py --keep-out $(BENCH_ARGS)
+	$(VENV)/bin/python benchmarks/checks_benchmark.py
+	$(VENV)/bin/python benchmarks/sample_month_benchmark.py
 
 clean:
 	rm -rf out .pytest_cache build
