@@ -219,16 +219,18 @@ class CloudTrailLoader(CarefulReader):
 
     def _account(self, chunk, result, stats, changed, unreadable_q, refused) -> None:
         """Count each object of a committed chunk; gather the changed, unreadable and refused ones."""
+        inputs, source = stats.inputs, self.source
         for obj, status, digest, content, records, detail in zip(
             chunk, result.status, result.sha256, result.content_sha256, result.records, result.detail
         ):
-            self._content_sha256[obj.key] = content
-            if status == "loaded":
+            if status == "loaded":  # nearly every object: kept short
                 stats.objects_loaded += 1
                 stats.records_loaded += records
                 stats.bytes_read += obj.size_bytes
-                stats.inputs.append(self._input(obj, digest, "loaded", records))
-            elif status == "skipped":
+                inputs.append(InputFile(source, obj.key, digest, obj.size_bytes, records, "loaded"))
+                continue
+            self._content_sha256[obj.key] = content
+            if status == "skipped":
                 stats.objects_skipped += 1
                 stats.inputs.append(self._input(obj, digest, "skipped"))
             elif status == "changed":

@@ -3,8 +3,6 @@ files into ``cloudtrail_digests`` and ``cloudtrail_digest_log_files``, and the s
 
 from __future__ import annotations
 
-import pyarrow as pa
-
 from ..lake.writer import replace_period_files, write_quarantine
 from ..period import Period
 from ..raw import RawEvidence
@@ -46,9 +44,8 @@ class CloudTrailSourceLoader:
     def coverage(self, con, period: Period, loaded: LoadResult) -> Coverage:
         """Events of the period in the lake (earlier runs' included); quarantine rows of this period's objects."""
         rows, first, last = period_span(con, "cloudtrail_events", "event_time", period)
-        keys = pa.table({"k": pa.array([i.key for i in loaded.inputs if i.source == self.source], pa.string())})
-        con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT k FROM keys")  # DuckDB scans the local
-        del keys
+        keys = [i.key for i in loaded.inputs if i.source == self.source]  # DuckDB converts the list itself
+        con.execute("CREATE OR REPLACE TEMP TABLE _period_keys AS SELECT unnest(?::VARCHAR[]) AS k", [keys])
         in_period = f"source = '{self.source}' AND object_key IN (SELECT k FROM _period_keys)"
         records_quarantined = con.execute(
             f"SELECT count(*) FROM quarantine WHERE {in_period} AND record_index IS NOT NULL").fetchone()[0]
