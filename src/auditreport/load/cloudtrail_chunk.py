@@ -28,7 +28,7 @@ from zlib_ng import zlib_ng  # zlib's API, inflates a small object in ~2/3 of zl
 from ..raw import CLOUDTRAIL_KEY
 from .cloudtrail_fast import Refused, build_rows, cluster, decode_log_file
 
-ROW_GROUP_ROWS = 32_768  # rows per Parquet row group: sorted rows in groups this size let selective checks skip most
+ROW_GROUP_ROWS = 32_768  # rows per Parquet row group (DuckDB's default size); a chunk's file is one or a few groups
 GZIP_MAGIC = b"\x1f\x8b"
 # Columns with few distinct values are dictionary-encoded; trying it on ids and documents costs time for nothing.
 DICTIONARY_COLUMNS = [
