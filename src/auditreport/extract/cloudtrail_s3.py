@@ -9,6 +9,15 @@ never the whole bucket. Accounts and regions come from the source, else from ``[
 with delimiter listings of ``AWSLogs/[o-orgid/]`` and ``AWSLogs/.../<account>/CloudTrail[-Digest]/`` (a handful of
 calls). The local copy keeps the key layout below the prefix, so its root holds ``AWSLogs/...``.
 
+Concurrency: ``[aws].max_concurrency`` (default 8, at most 64) is the number of requests open at once, listings
+and downloads together, in one pool of that many threads. S3 answers each request after some 20 ms whatever its
+size, so with many small objects the time is waiting, and the threads wait side by side: at 20 ms a request, 16
+read about ten times the objects/s of one, as long as the server keeps up (``benchmarks/live_s3_benchmark.py``);
+set 16 or more for a large trail. Listing is pipelined with the downloads: the objects of each day-prefix page are
+downloaded while the following day prefixes are still being listed, and listing pauses while enough listed objects
+wait for a download, so memory holds the key list and a bounded backlog, never a queue of the whole bucket's
+downloads.
+
 Incremental: objects that an earlier run loaded with the same ETag (``ctx.already_loaded``) are not downloaded and
 come back with ``path=None``; an object whose ETag changed is downloaded and returned with its new ETag, and the
 loader flags it. Each download goes to a temporary name and is renamed when complete (every byte its
@@ -20,7 +29,9 @@ answer). A body cut off while it streams is not a request botocore can retry, so
 to ``[aws].max_attempts`` more times (retries, as botocore counts them) with jittered exponential backoff. An object
 that still cannot be downloaded is never dropped: it is returned as unreadable (the loader quarantines it as
 ``unreadable_object`` without committing it, so the next run tries it again) and named in an error line, which
-makes the source partial (exit code 2). Error lines come in key order, whatever order the downloads ended in.
+makes the source partial (exit code 2). A day prefix whose listing fails is named in an error line too (the objects
+of its pages listed before the failure are still downloaded); every day prefix failing is a source error. Error
+lines come in key order, whatever order the listings and downloads ended in.
 """
 
 from __future__ import annotations
@@ -28,9 +39,9 @@ from __future__ import annotations
 import os
 import random
 import re
-import threading
 import time
 import uuid
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,6 +60,7 @@ _ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
 _MAX_ERROR_LINES = 20
 _RETRY_BASE_SECONDS = 0.25  # first pause before a download starts again; doubles each time, with full jitter
 _RETRY_MAX_SECONDS = 10.0
+_BACKLOG = 4  # listed objects waiting for a download, in units of the tasks in flight, before listing pauses
 KINDS = CLOUDTRAIL_FOLDER_KINDS
 
 
@@ -96,12 +108,12 @@ class S3CloudTrailExtractor:
         remove_partial_downloads(root)
 
         lister = _Lister(s3, bucket, reader_account, client_region, self.name)
-        day_prefixes = self._plan(lister, prefix, src.organization_id, accounts, regions, ctx)
-        listed, errors = lister.list_prefixes(day_prefixes, prefix, aws.max_concurrency)
+        day_prefixes = self._plan(lister, prefix, src.organization_id, accounts, regions, ctx, aws.max_concurrency)
+        listed, objects, list_errors, download_errors = _Pipeline(
+            s3, bucket, prefix, root, ctx, self.name, aws, reader_account, client_region,
+        ).run(day_prefixes)
 
-        errors += _missing_accounts(listed, accounts, ctx, src.uri, src.organization_id)
-        objects, download_errors = self._fetch(s3, bucket, root, listed, ctx, aws.max_concurrency,
-                                               reader_account, client_region)
+        errors = list_errors + _missing_accounts(listed, accounts, ctx, src.uri, src.organization_id)
         errors += download_errors
         return RawEvidence(
             source=self.name, kind="s3", root=root, location=src.uri, objects=objects,
@@ -110,8 +122,10 @@ class S3CloudTrailExtractor:
 
     # -- planning ----------------------------------------------------------------------------------------------
 
-    def _plan(self, lister: "_Lister", prefix: str, org: str | None, accounts, regions, ctx) -> list[str]:
-        """Every day prefix to list: root x account x kind x region x day."""
+    def _plan(self, lister: "_Lister", prefix: str, org: str | None, accounts, regions, ctx,
+              workers: int = 1) -> list[str]:
+        """Every day prefix to list: root x account x kind x region x day. Regions that have to be discovered are
+        discovered with up to ``workers`` delimiter listings at once."""
         awslogs = f"{prefix}AWSLogs/"
         if org:
             roots = [f"{awslogs}{org}/"]
@@ -122,47 +136,105 @@ class S3CloudTrailExtractor:
             roots = ([awslogs] if any(_ACCOUNT.match(c) for c in children) else []) + [
                 f"{awslogs}{c}/" for c in children if _ORG.match(c)
             ]
+        bases = [f"{root}{account}/{kind}/"
+                 for root in roots
+                 for account in (accounts or [c for c in lister.dirs(root) if _ACCOUNT.match(c)])
+                 for kind in KINDS]
+        if regions:
+            base_regions = [list(regions) for _ in bases]
+        elif len(bases) > 1 and workers > 1:
+            with ThreadPoolExecutor(max_workers=min(workers, len(bases)), thread_name_prefix="cloudtrail-dirs") as p:
+                base_regions = list(p.map(lister.dirs, bases))  # the first failure (in base order) is raised
+        else:
+            base_regions = [lister.dirs(base) for base in bases]
         days = ctx.period.days(margin_days=1)
-        out: list[str] = []
-        for root in roots:
-            root_accounts = accounts or [c for c in lister.dirs(root) if _ACCOUNT.match(c)]
-            for account in root_accounts:
-                for kind in KINDS:
-                    base = f"{root}{account}/{kind}/"
-                    kind_regions = regions or lister.dirs(base)
-                    for region in kind_regions:
-                        out += [f"{base}{region}/{d:%Y/%m/%d}/" for d in days]
-        return out
+        return [f"{base}{region}/{d:%Y/%m/%d}/"
+                for base, rs in zip(bases, base_regions, strict=True) for region in rs for d in days]
 
-    # -- download ----------------------------------------------------------------------------------------------
 
-    def _fetch(self, s3, bucket: str, root: Path, listed: list[_Listed], ctx: ExtractContext, workers: int,
-               account, region) -> tuple[list[RawObject], list[str]]:
+class _Pipeline:
+    """List the day prefixes and download what they hold, with one pool of ``[aws].max_concurrency`` threads.
+
+    Listing and downloading share the pool and run at the same time: each listing task is one ListObjectsV2 page,
+    and the objects of a page are queued for download as soon as it arrives, so downloads start after the first
+    page with objects, not after the last day prefix. The calling thread schedules, and is the only one that
+    touches results, errors and progress: it keeps two tasks per worker in flight (one running, one queued, so no
+    worker waits on it, and no more futures exist than that); it lists with every free slot while nothing waits
+    for a download, with a quarter of the workers while objects do, and not at all while ``_BACKLOG`` tasks' worth
+    of them do; otherwise it downloads. So at most ``max_concurrency`` requests are open at once (the HTTP
+    connection pool of :class:`AwsSessions` has room for all of them), and what waits in memory is the key list
+    plus a bounded backlog, whatever the size of the bucket."""
+
+    def __init__(self, s3, bucket: str, prefix: str, root: Path, ctx: ExtractContext, source: str, aws: Aws,
+                 account, region):
+        self.s3, self.bucket, self.prefix, self.root, self.ctx = s3, bucket, prefix, root, ctx
+        self.source, self.account, self.region = source, account, region
+        self.workers = max(1, aws.max_concurrency)
+        self.retries = aws.max_attempts
+
+    def run(self, day_prefixes: list[str]) -> tuple[list[_Listed], list[RawObject], list[str], list[str]]:
+        """(everything listed, in key order; the objects, in key order; listing errors, in day-prefix order;
+        download errors, in key order)."""
+        ctx, root, bucket = self.ctx, self.root, self.bucket
+        slots = 2 * self.workers  # tasks in flight: one running and one queued per worker
+        list_share = max(1, self.workers // 4)  # listings in flight while there are objects to download
+        backlog = _BACKLOG * slots  # objects listed and waiting for a download, above which listing pauses
+        listing = 0
+        to_list: deque[tuple[int, str, str | None]] = deque((i, p, None) for i, p in enumerate(day_prefixes))
+        ready: deque[_Listed] = deque()  # listed, not yet downloaded
+        pending: dict[Future, tuple[int, str] | _Listed] = {}
+        listed: list[_Listed] = []
         objects: list[RawObject] = []
-        todo: list[_Listed] = []
-        for item in listed:
-            if normalise_etag(ctx.already_loaded.get(item.rel)) == item.etag:
-                objects.append(RawObject(key=item.rel, path=None, size_bytes=item.size, etag=item.etag, kind=item.kind))
-            else:
-                todo.append(item)
-        errors: list[str] = []
-        skipped = len(objects)
-        done_objects = done_bytes = 0
-        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cloudtrail-get")
+        list_errors: list[tuple[int, str]] = []
+        failed_prefixes: set[int] = set()
+        download_errors: list[str] = []
+        done_objects = done_bytes = skipped = 0
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="cloudtrail-s3")
         try:
-            pending: dict[Future, _Listed] = {
-                pool.submit(download_object, s3, bucket, item.key, root / item.rel, self.aws.max_attempts): item
-                for item in todo
-            }
-            while pending:
+            while True:
+                while len(pending) < slots:
+                    if to_list and (not ready or (listing < list_share and len(ready) < backlog)):
+                        i, day_prefix, token = to_list.popleft()
+                        pending[pool.submit(self._list_page, day_prefix, token)] = (i, day_prefix)
+                        listing += 1
+                    elif ready:
+                        item = ready.popleft()
+                        pending[pool.submit(download_object, self.s3, bucket, item.key, root / item.rel,
+                                            self.retries)] = item
+                    else:
+                        break
+                if not pending:
+                    break
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in finished:
-                    item = pending.pop(fut)
+                for fut in sorted(finished, key=lambda f: _order(pending[f])):
+                    task = pending.pop(fut)
+                    if isinstance(task, tuple):  # a listing page
+                        i, day_prefix = task
+                        listing -= 1
+                        try:
+                            found, token = fut.result()
+                        except AWS_ERRORS as e:
+                            failed_prefixes.add(i)
+                            list_errors.append((i, f"s3://{bucket}/{day_prefix}: "
+                                                + error_line(e, self.account, self.region, "ListObjectsV2")))
+                            continue
+                        if token:  # the rest of this day before the next day: its objects come in key order
+                            to_list.appendleft((i, day_prefix, token))
+                        for item in found:
+                            listed.append(item)
+                            if normalise_etag(ctx.already_loaded.get(item.rel)) == item.etag:
+                                objects.append(RawObject(key=item.rel, path=None, size_bytes=item.size,
+                                                         etag=item.etag, kind=item.kind))
+                                skipped += 1
+                            else:
+                                ready.append(item)
+                        continue
+                    item = task
                     try:
                         size, etag = fut.result()
                     except AWS_ERRORS as e:
-                        line = f"s3://{bucket}/{item.key}: " + error_line(e, account, region, "GetObject")
-                        errors.append(line)
+                        line = f"s3://{bucket}/{item.key}: " + error_line(e, self.account, self.region, "GetObject")
+                        download_errors.append(line)
                         # listed but not downloaded: accounted for (quarantined, not committed), never dropped
                         objects.append(RawObject(key=item.rel, path=root / item.rel, size_bytes=item.size,
                                                  etag=item.etag, kind=item.kind,
@@ -172,16 +244,41 @@ class S3CloudTrailExtractor:
                                              etag=etag or item.etag, kind=item.kind))
                     done_objects += 1
                     done_bytes += size
-                    ctx.progress(self.name, done_objects, done_bytes)
+                    ctx.progress(self.source, done_objects, done_bytes)
         finally:
             # on an exception (or a KeyboardInterrupt) let running downloads finish their rename, start no more
             pool.shutdown(wait=True, cancel_futures=True)
-        errors.sort()  # the report shows the first few: the same ones in every run
-        if errors and not done_objects and not skipped:
-            raise SourceError(self.name, f"s3://{bucket}: every download failed; first: {errors[0]}"
-                              + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
+
+        if day_prefixes and len(failed_prefixes) == len(day_prefixes):
+            first = min(list_errors)[1]
+            raise SourceError(self.source, f"{first} (and every other day prefix: {len(failed_prefixes)} failed)"
+                              if len(failed_prefixes) > 1 else first)
+        download_errors.sort()  # the report shows the first few: the same ones in every run
+        if download_errors and not done_objects and not skipped:
+            raise SourceError(self.source, f"s3://{bucket}: every download failed; first: {download_errors[0]}"
+                              + (f" (and {len(download_errors) - 1} more)" if len(download_errors) > 1 else ""))
+        listed.sort(key=lambda o: o.key)
         objects.sort(key=lambda o: o.key)
-        return objects, errors
+        return listed, objects, [line for _, line in sorted(list_errors)], download_errors
+
+    def _list_page(self, day_prefix: str, token: str | None) -> tuple[list[_Listed], str | None]:
+        """One ListObjectsV2 page of a day prefix: its objects, and the token of the next page (None: the last)."""
+        kind = "digest" if "/CloudTrail-Digest/" in day_prefix else "log"
+        params = {"Bucket": self.bucket, "Prefix": day_prefix}
+        if token:
+            params["ContinuationToken"] = token
+        page = self.s3.list_objects_v2(**params)
+        found = [
+            _Listed(key=obj["Key"], rel=obj["Key"][len(self.prefix):], size=int(obj.get("Size", 0)),
+                    etag=normalise_etag(obj.get("ETag")) or "", kind=kind)
+            for obj in page.get("Contents", []) if not obj["Key"].endswith("/")
+        ]
+        return found, (page.get("NextContinuationToken") if page.get("IsTruncated") else None)
+
+
+def _order(task) -> tuple:
+    """Finished tasks are handled listings first, in day-prefix order, then downloads in key order."""
+    return (0, task[0], "") if isinstance(task, tuple) else (1, 0, task.key)
 
 
 class _Lister:
@@ -202,38 +299,6 @@ class _Lister:
             raise SourceError(self.source, f"s3://{self.bucket}/{prefix}: "
                               + error_line(e, self.account, self.region, "ListObjectsV2")) from None
         return names
-
-    def list_prefixes(self, prefixes: list[str], strip: str, workers: int) -> tuple[list[_Listed], list[str]]:
-        listed: list[_Listed] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def one(prefix: str) -> None:
-            kind = "digest" if "/CloudTrail-Digest/" in prefix else "log"
-            found = []
-            for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
-                for obj in page.get("Contents", []):
-                    key = obj["Key"]
-                    if key.endswith("/"):
-                        continue
-                    found.append(_Listed(key=key, rel=key[len(strip):], size=int(obj.get("Size", 0)),
-                                         etag=normalise_etag(obj.get("ETag")) or "", kind=kind))
-            with lock:
-                listed.extend(found)
-
-        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="cloudtrail-list") as pool:
-            futures = {pool.submit(one, p): p for p in prefixes}
-            for fut, prefix in futures.items():
-                try:
-                    fut.result()
-                except AWS_ERRORS as e:
-                    errors.append(f"s3://{self.bucket}/{prefix}: "
-                                  + error_line(e, self.account, self.region, "ListObjectsV2"))
-        if prefixes and len(errors) == len(prefixes):
-            raise SourceError(self.source, f"{errors[0]} (and every other day prefix: {len(errors)} failed)"
-                              if len(errors) > 1 else errors[0])
-        listed.sort(key=lambda o: o.key)
-        return listed, errors
 
 
 def download_object(s3, bucket: str, key: str, dest: Path, retries: int = 0,
