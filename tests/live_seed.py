@@ -12,6 +12,7 @@ from auditreport.config import Config
 from auditreport.extract.base import ExtractContext
 from auditreport.sources import SOURCES, _import
 from auditreport.period import Period
+from auditreport.raw import ObjectStream
 from servers import moto_client
 
 ACCOUNTS = ["111111111111", "222222222222"]
@@ -42,7 +43,22 @@ def extractor(config: Config, source: str, **kw):
     settings = record.settings_for(config)
     if kw:
         return _import(record.kinds[settings.kind].extractor)(settings, **kw)
-    return record.extractor(settings, config.aws)
+    return _Drained(record.extractor(settings, config.aws))
+
+
+class _Drained:
+    """An extractor whose ``extract`` reads every object it hands over before returning (as the loader does in a
+    run), in key order: the CloudTrail extractor hands its objects over as they arrive (an ObjectStream), and its
+    error lines are complete once the last one has been read."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def extract(self, ctx):
+        raw = self.inner.extract(ctx)
+        if isinstance(raw.objects, ObjectStream):
+            raw.objects = sorted(raw.objects, key=lambda o: o.key)
+        return raw
 
 
 # -- CloudTrail objects -----------------------------------------------------------------------------------------

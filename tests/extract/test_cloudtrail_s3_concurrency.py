@@ -128,3 +128,23 @@ def test_a_day_listed_in_many_pages_is_downloaded_whole_in_key_order(tmp_path, m
     continued = [c[3]["Prefix"] for c in aws_calls.of("ListObjectsV2") if "ContinuationToken" in c[3]]
     assert sorted(continued) == sorted([f"{TRAIL_PREFIX}AWSLogs/{ACCOUNT}/CloudTrail/{REGION}/2026/10/0{d}/"
                                         for d in (3, 4)] * 2)  # pages 2 and 3 of each day
+
+
+def test_objects_are_handed_over_while_later_ones_still_download(slow_s3, small_objects, tmp_path):
+    """extract() returns before the downloads are done: the loader can parse the first objects meanwhile. The
+    error lines are complete once the last object has been read."""
+    from auditreport.raw import ObjectStream
+    from auditreport.sources import SOURCES
+
+    cfg = _config(slow_s3.url, 4)
+    settings = SOURCES["cloudtrail"].settings_for(cfg)
+    started = time.monotonic()
+    raw = SOURCES["cloudtrail"].extractor(settings, cfg.aws).extract(make_ctx(tmp_path / "raw"))
+    returned = time.monotonic() - started
+    assert isinstance(raw.objects, ObjectStream)
+    first = next(iter(raw.objects))
+    assert first.path is not None and Path(first.path).is_file()
+    everything = list(raw.objects)
+    total = time.monotonic() - started
+    assert returned < total / 2  # most of the work happened while the objects were being read
+    assert sorted(o.key for o in everything if o.path) == sorted(small_objects) and raw.errors == []

@@ -16,7 +16,9 @@ read about ten times the objects/s of one, as long as the server keeps up (``ben
 set 16 or more for a large trail. Listing is pipelined with the downloads: the objects of each day-prefix page are
 downloaded while the following day prefixes are still being listed, and listing pauses while enough listed objects
 wait for a download, so memory holds the key list and a bounded backlog, never a queue of the whole bucket's
-downloads.
+downloads. The objects are handed to the loader as they arrive (an ``ObjectStream``): its workers parse the first
+chunks while later objects are still downloading, so the run's ``load.cloudtrail`` time holds the downloads and
+the error lines are complete once the loader has read the last object.
 
 Incremental: objects that an earlier run loaded with the same ETag (``ctx.already_loaded``) are not downloaded and
 come back with ``path=None``; an object whose ETag changed is downloaded and returned with its new ETag, and the
@@ -42,6 +44,7 @@ import re
 import time
 import uuid
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -50,7 +53,7 @@ from pathlib import Path
 from botocore.exceptions import IncompleteReadError
 
 from ..errors import SourceError
-from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, RawEvidence, RawObject
+from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, ObjectStream, RawEvidence, RawObject
 from ..source_settings import Aws, S3TrailSettings, parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
@@ -109,15 +112,19 @@ class S3CloudTrailExtractor:
 
         lister = _Lister(s3, bucket, reader_account, client_region, self.name)
         day_prefixes = self._plan(lister, prefix, src.organization_id, accounts, regions, ctx, aws.max_concurrency)
-        listed, objects, list_errors, download_errors = _Pipeline(
-            s3, bucket, prefix, root, ctx, self.name, aws, reader_account, client_region,
-        ).run(day_prefixes)
+        pipeline = _Pipeline(s3, bucket, prefix, root, ctx, self.name, aws, reader_account, client_region)
+        errors: list[str] = []  # filled when the last object has been handed over
 
-        errors = list_errors + _missing_accounts(listed, accounts, ctx, src.uri, src.organization_id)
-        errors += download_errors
+        def objects():
+            yield from pipeline.stream(day_prefixes)
+            found = pipeline.list_errors + _missing_accounts(pipeline.listed, accounts, ctx, src.uri,
+                                                             src.organization_id)  # fmt: skip
+            errors.extend(_cap(found + pipeline.download_errors))
+
+        # Handed over as they arrive: the loader parses the first objects while later ones are still downloading.
         return RawEvidence(
-            source=self.name, kind="s3", root=root, location=src.uri, objects=objects,
-            errors=_cap(errors), captured_at=captured_at,
+            source=self.name, kind="s3", root=root, location=src.uri, objects=ObjectStream(objects()),
+            errors=errors, captured_at=captured_at,
         )
 
     # -- planning ----------------------------------------------------------------------------------------------
@@ -171,10 +178,20 @@ class _Pipeline:
         self.source, self.account, self.region = source, account, region
         self.workers = max(1, aws.max_concurrency)
         self.retries = aws.max_attempts
+        self.listed: list[_Listed] = []  # set when stream() ends
+        self.list_errors: list[str] = []
+        self.download_errors: list[str] = []
 
     def run(self, day_prefixes: list[str]) -> tuple[list[_Listed], list[RawObject], list[str], list[str]]:
         """(everything listed, in key order; the objects, in key order; listing errors, in day-prefix order;
         download errors, in key order)."""
+        objects = sorted(self.stream(day_prefixes), key=lambda o: o.key)
+        return self.listed, objects, self.list_errors, self.download_errors
+
+    def stream(self, day_prefixes: list[str]) -> Iterator[RawObject]:
+        """Each object as soon as it is final (downloaded, skipped as loaded before, or failed and marked
+        unreadable), in the order they finish. When the stream ends, ``listed`` (key order), ``list_errors``
+        (day-prefix order) and ``download_errors`` (key order) are set."""
         ctx, root, bucket = self.ctx, self.root, self.bucket
         slots = 2 * self.workers  # tasks in flight: one running and one queued per worker
         list_share = max(1, self.workers // 4)  # listings in flight while there are objects to download
@@ -184,7 +201,6 @@ class _Pipeline:
         ready: deque[_Listed] = deque()  # listed, not yet downloaded
         pending: dict[Future, tuple[int, str] | _Listed] = {}
         listed: list[_Listed] = []
-        objects: list[RawObject] = []
         list_errors: list[tuple[int, str]] = []
         failed_prefixes: set[int] = set()
         download_errors: list[str] = []
@@ -223,8 +239,8 @@ class _Pipeline:
                         for item in found:
                             listed.append(item)
                             if normalise_etag(ctx.already_loaded.get(item.rel)) == item.etag:
-                                objects.append(RawObject(key=item.rel, path=None, size_bytes=item.size,
-                                                         etag=item.etag, kind=item.kind))
+                                yield RawObject(key=item.rel, path=None, size_bytes=item.size, etag=item.etag,
+                                                kind=item.kind)
                                 skipped += 1
                             else:
                                 ready.append(item)
@@ -236,12 +252,11 @@ class _Pipeline:
                         line = f"s3://{bucket}/{item.key}: " + error_line(e, self.account, self.region, "GetObject")
                         download_errors.append(line)
                         # listed but not downloaded: accounted for (quarantined, not committed), never dropped
-                        objects.append(RawObject(key=item.rel, path=root / item.rel, size_bytes=item.size,
-                                                 etag=item.etag, kind=item.kind,
-                                                 not_readable=("unreadable_object", line)))
+                        yield RawObject(key=item.rel, path=root / item.rel, size_bytes=item.size, etag=item.etag,
+                                        kind=item.kind, not_readable=("unreadable_object", line))
                         continue
-                    objects.append(RawObject(key=item.rel, path=root / item.rel, size_bytes=size,
-                                             etag=etag or item.etag, kind=item.kind))
+                    yield RawObject(key=item.rel, path=root / item.rel, size_bytes=size, etag=etag or item.etag,
+                                    kind=item.kind)
                     done_objects += 1
                     done_bytes += size
                     ctx.progress(self.source, done_objects, done_bytes)
@@ -258,8 +273,8 @@ class _Pipeline:
             raise SourceError(self.source, f"s3://{bucket}: every download failed; first: {download_errors[0]}"
                               + (f" (and {len(download_errors) - 1} more)" if len(download_errors) > 1 else ""))
         listed.sort(key=lambda o: o.key)
-        objects.sort(key=lambda o: o.key)
-        return listed, objects, [line for _, line in sorted(list_errors)], download_errors
+        self.listed, self.list_errors = listed, [line for _, line in sorted(list_errors)]
+        self.download_errors = download_errors
 
     def _list_page(self, day_prefix: str, token: str | None) -> tuple[list[_Listed], str | None]:
         """One ListObjectsV2 page of a day prefix: its objects, and the token of the next page (None: the last)."""

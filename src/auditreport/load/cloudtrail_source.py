@@ -33,7 +33,7 @@ class CloudTrailSourceLoader:
         )  # fmt: skip
         if stats.objects_changed:
             result.detail = f"{stats.objects_changed} object(s) changed since an earlier run loaded them"
-        digests = read_digests(raw.objects, ctx.run_id)
+        digests = read_digests(sorted(raw.objects, key=lambda o: o.key), ctx.run_id)  # the same order every run
         replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digests", digests.digests, ctx.period.label)
         replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digest_log_files", digests.log_files,
                              ctx.period.label)
