@@ -123,18 +123,23 @@ class CloudTrailLoader(CarefulReader):
         changed: list[dict] = []
         unreadable_q: list[dict] = []
 
+        # pending() runs in the worker pool's producer thread, beside _account in this one: each keeps its own
+        # counts and lists, merged once both are done
+        listing = CloudTrailLoadStats()
+        not_opened: list[dict] = []
+
         def pending() -> Iterator[RawObject]:
             for obj in objects:
                 if obj.kind != "log":
                     continue
-                stats.objects_read += 1
+                listing.objects_read += 1
                 if obj.not_readable:  # listed so that it is not invisible; never opened
-                    unreadable_q.append(self._quarantine_row(obj.key, None, *obj.not_readable))
-                    stats.objects_quarantined += 1
-                    stats.inputs.append(self._input(obj, "", "quarantined", 0))
+                    not_opened.append(self._quarantine_row(obj.key, None, *obj.not_readable))
+                    listing.objects_quarantined += 1
+                    listing.inputs.append(self._input(obj, "", "quarantined", 0))
                 elif obj.path is None:  # the extractor did not download it: an earlier run loaded it unchanged
-                    stats.objects_skipped += 1
-                    stats.inputs.append(self._input(obj, obj.etag or "", "skipped"))
+                    listing.objects_skipped += 1
+                    listing.inputs.append(self._input(obj, obj.etag or "", "skipped"))
                 else:
                     yield obj
 
@@ -142,6 +147,11 @@ class CloudTrailLoader(CarefulReader):
         for chunk, result in self._run_chunks(pending(), previous):
             self._account(chunk, result, stats, changed, unreadable_q, refused)
             progress(len(chunk), sum(o.size_bytes for o in chunk))
+        stats.objects_read += listing.objects_read
+        stats.objects_quarantined += listing.objects_quarantined
+        stats.objects_skipped += listing.objects_skipped
+        stats.inputs += listing.inputs
+        unreadable_q = not_opened + unreadable_q
         for i in range(0, len(refused), CAREFUL_BATCH_OBJECTS):
             self.careful_load(refused[i:i + CAREFUL_BATCH_OBJECTS], stats)
         if self._salvage_dir is not None:
@@ -168,8 +178,8 @@ class CloudTrailLoader(CarefulReader):
             yield chunk
 
     def _run_chunks(self, pending: Iterable[RawObject], previous: dict[str, str]):
-        """(chunk, result) for each chunk. A load of one chunk (the sample month) is read in this process; a larger
-        one in worker processes, which start once a second chunk is ready. Tasks are made as workers free up (one
+        """(chunk, result) for each chunk. A load of one chunk (a few MB of objects) is read in this process; a
+        larger one in worker processes, which start once a second chunk is ready. Tasks are made as workers free up (one
         in flight per worker), so memory stays bounded whatever the number of objects."""
         chunks = self._chunks(pending)
         first = next(chunks, None)

@@ -1,9 +1,9 @@
 """One chunk of CloudTrail log objects, read by the fast reader in a worker process: hashed, parsed, turned into lake
 rows, clustered and written as Parquet into the chunk's own staging folder.
 
-A chunk commits nothing. The parent process moves the staged files into the lake and writes the chunk's
-``ingest_objects`` marker last (:mod:`.cloudtrail`), so a worker that dies, or outlives a killed parent, can never
-commit rows: what it leaves is a staging folder the next run removes.
+A chunk commits nothing. It also stages the chunk's ``ingest_objects`` rows; the parent process moves the event
+files into the lake and then renames the staged marker into place, last (:mod:`.cloudtrail`), so a worker that
+dies, or outlives a killed parent, can never commit rows: what it leaves is a staging folder the next run removes.
 
 Per object the worker reports what became of it: ``loaded`` (its rows are in the staged files), ``skipped`` (an
 earlier run loaded it and it is unchanged), ``changed`` (an earlier run loaded it and its ETag or hash differs now),
