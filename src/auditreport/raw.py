@@ -107,6 +107,13 @@ def cloudtrail_object_kind(key: str) -> str | None:
     return CLOUDTRAIL_FOLDER_KINDS[m["kind"]] if m else None
 
 
+def cloudtrail_key_scope(key: str) -> tuple[str | None, str | None]:
+    """(account, region) a key in the CloudTrail layout names, or (None, None) for any other key: the
+    ``source_account_id`` and ``source_region`` of its rows."""
+    m = CLOUDTRAIL_KEY.search(key)
+    return (m["account"], m["region"]) if m else (None, None)
+
+
 # -- AWS API snapshots ---------------------------------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ import duckdb
 
 from .. import lake
 from ..lake.connection import file_sql, sql_string
-from ..raw import CLOUDTRAIL_KEY, RawObject
+from ..raw import RawObject, cloudtrail_key_scope
 from .cloudtrail_objects import classify_read_error, excerpt, salvage_invalid_utf8
 from .cloudtrail_sql import projection_sql, records_sql
 
@@ -161,8 +161,7 @@ class CarefulReader:
 
         keys = [[], [], [], []]
         for obj, _ in items:
-            m = CLOUDTRAIL_KEY.search(obj.key)
-            for col, v in zip(keys, (str(obj.path), obj.key, m["account"] if m else None, m["region"] if m else None)):
+            for col, v in zip(keys, (str(obj.path), obj.key, *cloudtrail_key_scope(obj.key))):
                 col.append(v)
         keys_arrow = pa.table(keys, names=["filename", "key", "source_account_id", "source_region"])
         self.con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM keys_arrow")  # DuckDB scans the local

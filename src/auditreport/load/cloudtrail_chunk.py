@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from zlib_ng import zlib_ng  # zlib's API, inflates a small object in ~2/3 of zlib's time
 
-from ..raw import CLOUDTRAIL_KEY
+from ..raw import cloudtrail_key_scope
 from .cloudtrail_fast import Refused, build_rows, cluster, decode_log_file
 
 ROW_GROUP_ROWS = 32_768  # rows per Parquet row group (DuckDB's default size); a chunk's file is one or a few groups
@@ -186,12 +186,8 @@ def _write_marker(task: ChunkTask, res: ChunkResult) -> None:
 
 def _write_rows(task: ChunkTask, res: ChunkResult, records, owners, indexes) -> None:
     keys = task.keys
-    accounts, regions = [], []
-    for k in keys:
-        m = CLOUDTRAIL_KEY.search(k)
-        accounts.append(m["account"] if m else None)
-        regions.append(m["region"] if m else None)
-    table, refused = build_rows(records, keys, accounts, regions, owners, indexes, task.run_id, task.schema)
+    accounts, regions = zip(*map(cloudtrail_key_scope, keys))
+    table, refused = build_rows(records, keys, list(accounts), list(regions), owners, indexes, task.run_id, task.schema)
     del records
     table = cluster(table)
     for pos in refused:
