@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import SourceError
-from ..raw import CLOUDTRAIL_FOLDER_KINDS, ObjectStream, RawEvidence, RawObject, cloudtrail_object_kind
+from ..raw import CLOUDTRAIL_FOLDER_KINDS, ObjectStream, RawEvidence, RawObject
 from .base import ExtractContext
 from .files import FilesExtractor
 
@@ -48,12 +48,11 @@ def iter_cloudtrail_objects(root: Path, ctx: ExtractContext) -> Iterator[RawObje
             except (FileNotFoundError, NotADirectoryError):
                 continue
             prefix = day_dir.relative_to(root).as_posix() + "/"
+            kind = CLOUDTRAIL_FOLDER_KINDS[folder]  # the folder names it: CloudTrail/ holds logs, -Digest/ digests
             for e in entries:  # one stat per regular file: scandir tells the kind of entry without one
-                key = prefix + e.name
-                kind = cloudtrail_object_kind(key) or CLOUDTRAIL_FOLDER_KINDS[folder]
                 problem = _not_readable(e)
                 size = e.stat().st_size if problem is None else 0
-                yield RawObject(key=key, path=e.path, size_bytes=size, kind=kind, not_readable=problem)
+                yield RawObject(key=prefix + e.name, path=e.path, size_bytes=size, kind=kind, not_readable=problem)
 
 
 def _not_readable(e: os.DirEntry) -> tuple[str, str] | None:

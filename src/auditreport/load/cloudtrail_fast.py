@@ -19,9 +19,6 @@ written by CloudTrail, which its digest shows.
 
 from __future__ import annotations
 
-import calendar
-import re
-
 import msgspec
 import numpy as np
 import pyarrow as pa
@@ -105,14 +102,13 @@ NESTED_COLUMNS = {
     "resources": "resources", "service_event_details": "serviceEventDetails", "tls_details": "tlsDetails",
 }  # fmt: skip
 _BOOL_TEXT = {"true": True, "false": False}
-# CloudTrail's form with every field in range; a day past 28 is then checked against its month. Arrow would roll an
-# impossible time over (02-30 to 03-02, :60 to the next minute) where DuckDB refuses it.
-_TIME = re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ")
+# CloudTrail's form, every field in range (an RE2 pattern, ASCII digits only); the day is then checked against its month
+_TIME = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z$"
 
 
 def decode_log_file(content: bytes) -> list[_Record]:
     """The records of one log file's (uncompressed) content. Raises Refused for anything the fast reader does not
-    read exactly as the careful reader would."""
+    read exactly as the careful reader would. The times are checked later, a whole chunk at once (:func:`_times`)."""
     if not content.isascii():
         try:
             content.decode("utf-8")  # msgspec does not check the text it skips or keeps raw
@@ -121,16 +117,21 @@ def decode_log_file(content: bytes) -> list[_Record]:
     if content.count(b'"Records"') != 1:  # a second Records key would hide records; the careful reader names it
         raise Refused("Records key not exactly once")
     try:
-        records = _LOG.decode(content).Records
+        return _LOG.decode(content).Records
     except (msgspec.DecodeError, msgspec.ValidationError) as e:
         raise Refused(str(e)) from None
-    for r in records:
-        t = r.eventTime
-        if t is None or len(t) != 20 or not _TIME.fullmatch(t):
-            raise Refused("eventTime not in CloudTrail's form")
-        if t[8:10] > "28" and int(t[8:10]) > calendar.monthrange(int(t[:4]), int(t[5:7]))[1]:
-            raise Refused("eventTime on a day its month does not have")
-    return records
+
+
+def _times(raw: pa.Array) -> tuple[pa.Array, np.ndarray]:
+    """eventTime text -> timestamps, and the positions of the times the fast reader does not take: not in
+    CloudTrail's form, or on a day their month does not have (Arrow would roll 02-30 over to 03-02 where DuckDB
+    refuses it, so the parsed day must be the written day)."""
+    ok = pc.fill_null(pc.match_substring_regex(raw, _TIME), False)
+    clean = pc.if_else(ok, raw, pa.scalar("1970-01-01T00:00:00Z"))
+    ts = pc.strptime(clean, format=TIME_FORMAT, unit="us", error_is_null=True)
+    written_day = pc.cast(pc.utf8_slice_codeunits(clean, 8, 10), pa.int64())
+    good = pc.and_(ok, pc.fill_null(pc.equal(pc.day(ts), written_day), False))
+    return ts, np.flatnonzero(~np.asarray(good))
 
 
 def cluster(table: pa.Table) -> pa.Table:
@@ -177,25 +178,24 @@ def _bool_column(values: list) -> tuple[pa.Array, list[int]]:
 
 
 def _identity_columns(raws: list[Raw]) -> tuple[dict[str, pa.Array], list[int]]:
-    """The userIdentity fields the lake keeps as columns; the positions of identities the fast reader refuses.
-    A trail repeats the same identity document many times (one per session's calls): each is parsed once."""
-    fields = {"user_type": [], "principal_arn": [], "principal_account_id": [], "principal_id": [],
-              "access_key_id": [], "session_issuer_arn": [], "invoked_by": []}  # fmt: skip
-    bad = []
-    none = (None,) * len(fields)
-    seen: dict[bytes, tuple | None] = {}
-    out = []
-    for i, raw in enumerate(raws):
-        text = bytes(raw)
-        row = seen.get(text, False)
-        if row is False:
-            row = seen[text] = _identity_row(text)
-        if row is None:
-            bad.append(i)
-            row = none
-        out.append(row)
-    columns = zip(*out) if out else [[] for _ in fields]
-    return {name: pa.array(list(v), pa.string()) for name, v in zip(fields, columns)}, bad
+    """The userIdentity fields the lake keeps as columns, and those derived from them (:func:`_derived`); the
+    positions of identities the fast reader refuses.
+    A trail repeats the same identity document many times (one per session's calls): each distinct one is parsed
+    and turned into column values once, and the rows take them by index."""
+    names = ("user_type", "principal_arn", "principal_account_id", "principal_id", "access_key_id",
+             "session_issuer_arn", "invoked_by")  # fmt: skip
+    texts = list(map(bytes, raws))
+    index = {text: i for i, text in enumerate(dict.fromkeys(texts))}  # each distinct document, in order of first use
+    rows = list(map(_identity_row, index))
+    which = pa.array(list(map(index.__getitem__, texts)), pa.int32())
+    refused_rows = [i for i, row in enumerate(rows) if row is None]
+    distinct = [row if row is not None else (None,) * len(names) for row in rows]
+    columns = zip(*distinct) if distinct else [[] for _ in names]
+    out = {name: pa.array(list(v), pa.string()) for name, v in zip(names, columns)}
+    out.update(_derived(out))  # derived from the identity alone: once per distinct identity too
+    out = {name: column.take(which) for name, column in out.items()}
+    bad = np.flatnonzero(np.isin(np.asarray(which), refused_rows)).tolist() if refused_rows else []
+    return out, bad
 
 
 def _identity_row(text: bytes) -> tuple | None:
@@ -246,8 +246,8 @@ def build_rows(records: list[_Record], keys: list[str], accounts: list, regions:
     identity, bad = _identity_columns(by_field["userIdentity"])
     refused.update(owners[i] for i in bad)
     c.update(identity)
-    c.update(_derived(c))
-    ts = pc.strptime(c["event_time_raw"], format=TIME_FORMAT, unit="us", error_is_null=True)
+    ts, bad = _times(c["event_time_raw"])
+    refused.update(owners[i] for i in bad.tolist())
     c["event_time"] = ts
     owner = pa.array(owners, pa.int32())
     c["source_account_id"] = pc.take(pa.array(accounts, pa.string()), owner)
@@ -257,9 +257,6 @@ def build_rows(records: list[_Record], keys: list[str], accounts: list, regions:
     c["ingest_run_id"] = pc.fill_null(pa.nulls(n, pa.string()), run_id)
     c["year"] = pc.year(ts).cast(pa.int32())
     c["month"] = pc.month(ts).cast(pa.int32())
-    if ts.null_count:  # cannot happen after decode_log_file's checks; if it does, the careful reader decides
-        bad_rows = np.flatnonzero(np.asarray(ts.is_null()))
-        refused.update(owners[i] for i in bad_rows)
     table = pa.table([c[f.name] for f in schema], schema=schema)
     if refused:
         keep = pc.invert(pc.is_in(owner, pa.array(sorted(refused), pa.int32())))

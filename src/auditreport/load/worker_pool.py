@@ -60,6 +60,7 @@ class WorkerPool:
             subprocess.Popen(
                 [sys.executable, "-m", __name__, fn], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL, close_fds=True,
+                env={"OPENBLAS_NUM_THREADS": "1", **os.environ},  # no BLAS thread per core: workers are the parallelism
             )  # fmt: skip
             for _ in range(workers)
         ]
