@@ -32,6 +32,7 @@ def _chunk(tmp_path: Path, bodies: list[bytes]) -> tuple[ChunkTask, list[Path]]:
         p.write_bytes(body)
         paths.append(p)
     n = len(bodies)
+    (tmp_path / "staging").mkdir()  # the parent makes the load's staging folder
     task = ChunkTask("c1", "run-1", str(tmp_path / "staging"), [KEY.format(i) for i in range(n)],
                      [str(p) for p in paths], [None] * n, [None] * n, [p.stat().st_size for p in paths], "cloudtrail",
                      lake.TABLES["cloudtrail_events"].arrow_schema(), lake.TABLES["ingest_objects"].arrow_schema())  # fmt: skip
@@ -39,11 +40,10 @@ def _chunk(tmp_path: Path, bodies: list[bytes]) -> tuple[ChunkTask, list[Path]]:
 
 
 def _fast_rows(task: ChunkTask, result) -> list[dict]:
-    files = [Path(task.staging) / f for f in result.files]
     rows = []
-    for f in files:
-        year, month = (int(part.split("=")[1]) for part in f.parent.relative_to(task.staging).parts)
-        rows += [{**r, "year": year, "month": month} for r in pq.read_table(f).to_pylist()]
+    for name, rel in result.files:
+        year, month = (int(part.split("=")[1]) for part in Path(rel).parent.parts)
+        rows += [{**r, "year": year, "month": month} for r in pq.read_table(Path(task.staging) / name).to_pylist()]
     return rows
 
 
@@ -86,8 +86,8 @@ def test_rows_are_clustered_by_month_source_name_and_time(tmp_path):
     records = [json.loads(line) for line in (REALTRAIL / "stratus-red-team.jsonl").read_text().splitlines()]
     task, _ = _chunk(tmp_path, [gzip.compress(json.dumps({"Records": records}).encode())])
     result = load_chunk(task)
-    for f in result.files:
-        t = pq.read_table(Path(task.staging) / f, columns=["event_source", "event_name", "event_time"]).to_pylist()
+    for name, _ in result.files:
+        t = pq.read_table(Path(task.staging) / name, columns=["event_source", "event_name", "event_time"]).to_pylist()
         keys = [(r["event_source"] or "", r["event_name"] or "", r["event_time"]) for r in t]
         assert keys == sorted(keys)
         assert len({(r["event_time"].year, r["event_time"].month) for r in t}) == 1  # one partition per file

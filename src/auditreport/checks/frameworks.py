@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 import auditreport
 
 from ..errors import CheckDefinitionError
+from .headers import safe_load
 
 
 def default_queries_dir() -> Path:
@@ -54,7 +55,7 @@ def _one_line(err: ValidationError) -> str:
 def load_framework(path: Path) -> Framework:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_load(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise CheckDefinitionError(f"{path}: cannot read framework file: {e.strerror}") from None
     except yaml.YAMLError as e:

@@ -84,6 +84,8 @@ class CloudTrailLoader(CarefulReader):
         self._gzipped: set[str] = set()  # paths of objects that are gzip streams (by their first bytes)
         self._schema = lake.TABLES["cloudtrail_events"].arrow_schema()
         self._marker_schema = lake.TABLES["ingest_objects"].arrow_schema()
+        self._staging: Path | None = None  # where this load's chunks stage their files
+        self._partitions: set[Path] = set()  # partition folders of the events table known to exist
 
     # --- state ---------------------------------------------------------------------------------------------
     def recover(self) -> int:
@@ -180,12 +182,20 @@ class CloudTrailLoader(CarefulReader):
     def _run_chunks(self, pending: Iterable[RawObject], previous: dict[str, str]):
         """(chunk, result) for each chunk. A load of one chunk (a few MB of objects) is read in this process; a
         larger one in worker processes, which start once a second chunk is ready. Tasks are made as workers free up (one
-        in flight per worker), so memory stays bounded whatever the number of objects."""
+        in flight per worker), so memory stays bounded whatever the number of objects. Every chunk stages its files in
+        one folder of this load's, removed at the end (or by the next run's recovery, after a kill)."""
         chunks = self._chunks(pending)
         first = next(chunks, None)
         if first is None:
             return
-        self.lake_root.mkdir(parents=True, exist_ok=True)
+        self._staging = self.lake_root / f".staging-ct-{uuid.uuid4().hex[:12]}"
+        self._staging.mkdir(parents=True)
+        try:
+            yield from self._run_staged(first, chunks, previous)
+        finally:
+            shutil.rmtree(self._staging, ignore_errors=True)
+
+    def _run_staged(self, first: list[RawObject], chunks: Iterator[list[RawObject]], previous: dict[str, str]):
         second = next(chunks, None)
         if second is None or self.workers <= 1:
             for chunk in itertools.chain([first], [second] if second else [], chunks):
@@ -208,7 +218,7 @@ class CloudTrailLoader(CarefulReader):
     def _task(self, chunk: list[RawObject], previous: dict[str, str]) -> ChunkTask:
         chunk_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         return ChunkTask(
-            chunk_id=chunk_id, run_id=self.run_id, staging=str(self.lake_root / f".staging-ct-{chunk_id}"),
+            chunk_id=chunk_id, run_id=self.run_id, staging=str(self._staging),
             keys=[o.key for o in chunk], paths=[str(o.path) for o in chunk], etags=[o.etag for o in chunk],
             previous=[previous.get(o.key) for o in chunk], sizes=[o.size_bytes for o in chunk], source=self.source,
             schema=self._schema, marker_schema=self._marker_schema,
@@ -217,19 +227,28 @@ class CloudTrailLoader(CarefulReader):
     def _commit_chunk(self, chunk: list[RawObject], task: ChunkTask, result: ChunkResult) -> ChunkResult:
         """Move the chunk's staged event files into the lake, then its staged marker: that rename is the commit."""
         staging = Path(task.staging)
-        for rel in result.files:
+        for name, rel in result.files:
             dest = self.events_dir / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            (staging / rel).replace(dest)
+            if dest.parent not in self._partitions:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                self._partitions.add(dest.parent)
+            (staging / name).replace(dest)
         if result.marker:
             self.marker_dir.mkdir(parents=True, exist_ok=True)
             (staging / result.marker).replace(self.marker_dir / f"batch-{task.chunk_id}.parquet")
-        shutil.rmtree(staging, ignore_errors=True)
         return result
 
     def _account(self, chunk, result, stats, changed, unreadable_q, refused) -> None:
         """Count each object of a committed chunk; gather the changed, unreadable and refused ones."""
         inputs, source = stats.inputs, self.source
+        if result.status.count("loaded") == len(chunk):  # the usual chunk: all loaded, counted a chunk at once
+            sizes = [o.size_bytes for o in chunk]
+            stats.objects_loaded += len(chunk)
+            stats.records_loaded += sum(result.records)
+            stats.bytes_read += sum(sizes)
+            inputs += map(InputFile, itertools.repeat(source), [o.key for o in chunk], result.sha256, sizes,
+                          result.records, itertools.repeat("loaded"))  # fmt: skip
+            return
         for obj, status, digest, content, records, detail in zip(
             chunk, result.status, result.sha256, result.content_sha256, result.records, result.detail
         ):

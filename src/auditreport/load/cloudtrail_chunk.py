@@ -1,9 +1,10 @@
 """One chunk of CloudTrail log objects, read by the fast reader in a worker process: hashed, parsed, turned into lake
-rows, clustered and written as Parquet into the chunk's own staging folder.
+rows, clustered and written as Parquet into the load's staging folder, under names of the chunk's own.
 
 A chunk commits nothing. It also stages the chunk's ``ingest_objects`` rows; the parent process moves the event
 files into the lake and then renames the staged marker into place, last (:mod:`.cloudtrail`), so a worker that
-dies, or outlives a killed parent, can never commit rows: what it leaves is a staging folder the next run removes.
+dies, or outlives a killed parent, can never commit rows: what it leaves is in a staging folder the next run
+removes.
 
 Per object the worker reports what became of it: ``loaded`` (its rows are in the staged files), ``skipped`` (an
 earlier run loaded it and it is unchanged), ``changed`` (an earlier run loaded it and its ETag or hash differs now),
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 from zlib_ng import zlib_ng  # zlib's API, inflates a small object in ~2/3 of zlib's time
 
 from ..raw import cloudtrail_key_scope
-from .cloudtrail_fast import Refused, build_rows, cluster, decode_log_file
+from .cloudtrail_fast import NESTED_COLUMNS, Refused, build_rows, cluster, decode_log_file
 
 ROW_GROUP_ROWS = 32_768  # rows per Parquet row group (DuckDB's default size); a chunk's file is one or a few groups
 GZIP_MAGIC = b"\x1f\x8b"
@@ -35,6 +36,7 @@ DICTIONARY_COLUMNS = [
     "event_version", "event_source", "event_name", "event_type", "event_category", "aws_region", "error_code",
     "recipient_account_id", "user_type", "principal_account_id", "source_account_id", "source_region",
     "ingest_run_id", "user_agent", "source_ip_address", "session_issuer_arn", "actor_arn", "principal_arn",
+    "source_key",  # one key for every record of its object
 ]  # fmt: skip
 
 
@@ -44,7 +46,7 @@ class ChunkTask:
 
     chunk_id: str
     run_id: str
-    staging: str  # folder the chunk writes its event files to (year=/month= below it)
+    staging: str  # folder (the parent made it) the chunk writes its files to, flat, each name starting with chunk_id
     keys: list[str]
     paths: list[str]
     etags: list[str | None]  # the S3 ETag; None for a local file (its SHA-256 stands in)
@@ -66,8 +68,9 @@ class ChunkResult:
     records: list[int]
     detail: list[str | None]  # why an object is unreadable or refused
     rows: int = 0
-    files: list[str] = field(default_factory=list)  # staged event files, relative to the staging folder
-    marker: str | None = None  # the staged ingest_objects rows of the loaded objects (the parent commits them)
+    # staged event files: (name in the staging folder, place in the lake below the events folder)
+    files: list[tuple[str, str]] = field(default_factory=list)
+    marker: str | None = None  # staged file of the loaded objects' ingest_objects rows (the parent commits it)
 
 
 class _Files:
@@ -179,8 +182,7 @@ def _write_marker(task: ChunkTask, res: ChunkResult) -> None:
         "records_loaded": [res.records[i] for i in loaded], "records_quarantined": [0] * n,
         "batch_id": [task.chunk_id] * n, "loaded_at": [now] * n, "ingest_run_id": [task.run_id] * n,
     }  # fmt: skip
-    Path(task.staging).mkdir(parents=True, exist_ok=True)
-    res.marker = "marker.parquet"
+    res.marker = f"{task.chunk_id}-marker.parquet"
     pq.write_table(pa.table(cols, schema=task.marker_schema), Path(task.staging) / res.marker)
 
 
@@ -198,13 +200,14 @@ def _write_rows(task: ChunkTask, res: ChunkResult, records, owners, indexes) -> 
     ym = (np.asarray(table["year"]) * 100 + np.asarray(table["month"])).astype(np.int64)
     starts = np.concatenate(([0], np.flatnonzero(np.diff(ym)) + 1, [len(ym)]))
     data = table.drop_columns(["year", "month"])
+    # min/max statistics let a scan skip row groups; a nested document's text has none worth computing
+    statistics = [name for name in data.column_names if name not in NESTED_COLUMNS]
     staging = Path(task.staging)
     for i, (a, b) in enumerate(zip(starts[:-1], starts[1:])):
         year, month = divmod(int(ym[a]), 100)
-        rel = f"year={year}/month={month}/b-{task.chunk_id}_g0_{i}.parquet"
-        dest = staging / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(data.slice(a, b - a), dest, compression="zstd", compression_level=1,
-                       row_group_size=ROW_GROUP_ROWS, use_dictionary=DICTIONARY_COLUMNS)  # fmt: skip
-        res.files.append(rel)
+        name = f"{task.chunk_id}-{i}.parquet"
+        pq.write_table(data.slice(a, b - a), staging / name, compression="zstd", compression_level=1,
+                       row_group_size=ROW_GROUP_ROWS, use_dictionary=DICTIONARY_COLUMNS,
+                       write_statistics=statistics)  # fmt: skip
+        res.files.append((name, f"year={year}/month={month}/b-{task.chunk_id}_g0_{i}.parquet"))
     res.rows = table.num_rows

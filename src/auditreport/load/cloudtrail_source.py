@@ -33,7 +33,8 @@ class CloudTrailSourceLoader:
         )  # fmt: skip
         if stats.objects_changed:
             result.detail = f"{stats.objects_changed} object(s) changed since an earlier run loaded them"
-        digests = read_digests(sorted(raw.objects, key=lambda o: o.key), ctx.run_id)  # the same order every run
+        digest_objects = sorted((o for o in raw.objects if o.kind == "digest"), key=lambda o: o.key)  # same order
+        digests = read_digests(digest_objects, ctx.run_id)
         replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digests", digests.digests, ctx.period.label)
         replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digest_log_files", digests.log_files,
                              ctx.period.label)
