@@ -38,6 +38,7 @@ from .cloudtrail_careful import CarefulReader, read_batch_sql
 from .cloudtrail_chunk import ChunkResult, ChunkTask, load_chunk
 from .cloudtrail_objects import hashes_or_error
 from .cloudtrail_sql import projection_sql
+from .gc_pause import gc_paused
 from .worker_pool import WorkerPool
 
 CHUNK_BYTES = 4 << 20  # compressed bytes per chunk (~40 MB of JSON, ~30k events): bounds each worker's memory
@@ -146,9 +147,10 @@ class CloudTrailLoader(CarefulReader):
                     yield obj
 
         refused: list[tuple[RawObject, str]] = []
-        for chunk, result in self._run_chunks(pending(), previous):
-            self._account(chunk, result, stats, changed, unreadable_q, refused)
-            progress(len(chunk), sum(o.size_bytes for o in chunk))
+        with gc_paused():  # listing, accounting: many small objects, no cycles
+            for chunk, result in self._run_chunks(pending(), previous):
+                self._account(chunk, result, stats, changed, unreadable_q, refused)
+                progress(len(chunk), sum(o.size_bytes for o in chunk))
         stats.objects_read += listing.objects_read
         stats.objects_quarantined += listing.objects_quarantined
         stats.objects_skipped += listing.objects_skipped

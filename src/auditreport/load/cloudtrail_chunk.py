@@ -14,7 +14,6 @@ will, in the parent).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from zlib_ng import zlib_ng  # zlib's API, inflates a small object in ~2/3 of zl
 
 from ..raw import cloudtrail_key_scope
 from .cloudtrail_fast import NESTED_COLUMNS, Refused, build_rows, cluster, decode_log_file
+from .gc_pause import gc_paused
 
 ROW_GROUP_ROWS = 32_768  # rows per Parquet row group (DuckDB's default size); a chunk's file is one or a few groups
 GZIP_MAGIC = b"\x1f\x8b"
@@ -115,16 +115,9 @@ def _content(key: str, data: bytes) -> bytes | None:
 
 
 def load_chunk(task: ChunkTask) -> ChunkResult:
-    """Read, parse and stage one chunk. The cyclic garbage collector is paused meanwhile: a chunk allocates
-    hundreds of thousands of small objects and no cycles, and scanning them again and again costs a quarter of
-    the time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    """Read, parse and stage one chunk, the garbage collector paused (:mod:`.gc_pause`)."""
+    with gc_paused():
         return _load_chunk(task)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_chunk(task: ChunkTask) -> ChunkResult:
