@@ -42,6 +42,9 @@ class Policy(_Strict):
     access_denied_threshold: int = Field(10, ge=1)
     access_denied_window_minutes: int = Field(15, ge=1)
     max_delivery_gap_hours: int = Field(6, ge=1)
+    production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
+    pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
+    deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
 
 
 class Config(_Strict):
