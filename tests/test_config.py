@@ -156,6 +156,26 @@ def test_several_errors_are_still_one_line_and_counted(tmp_path):
     assert "(and 2 more)" in msg
 
 
+# -- frameworks_dir --------------------------------------------------------------------------------------------------
+
+
+def test_frameworks_dir_is_relative_to_the_config_file_and_defaults_to_none(tmp_path):
+    (tmp_path / "conf" / "my-frameworks").mkdir(parents=True)
+    cfg = load_config(_write(tmp_path / "conf", 'frameworks_dir = "my-frameworks"\n'))
+    assert cfg.frameworks_dir == (tmp_path / "conf" / "my-frameworks").resolve()
+    assert load_config(_write(tmp_path, 'organisation = "x"\n')).frameworks_dir is None
+    assert load_config(SAMPLE_CONFIG).frameworks_dir is None
+
+
+def test_a_frameworks_dir_that_is_not_a_directory_is_one_line(tmp_path):
+    msg = _error(_write(tmp_path, 'frameworks_dir = "missing"\n'))
+    assert msg == f"frameworks_dir: {(tmp_path / 'missing').resolve()} is not a directory"
+    (tmp_path / "a-file").write_text("x")
+    assert _error(_write(tmp_path, 'frameworks_dir = "a-file"\n')).endswith("a-file is not a directory")
+    assert _error(_write(tmp_path, "frameworks_dir = 3\n")) == "frameworks_dir: must be the path of a folder, as a string"
+    assert _error(_write(tmp_path, '[frameworks_dir]\npath = "x"\n')).startswith("frameworks_dir: must be the path")
+
+
 # -- resolve_period --------------------------------------------------------------------------------------------------
 
 

@@ -16,10 +16,11 @@ import pytest
 from auditreport import lake
 from auditreport.checks.catalogue import load_catalogue
 from auditreport.config import SAMPLE_CONFIG, load_config
+from auditreport.errors import CheckDefinitionError
 from auditreport.lake.connection import has_files
 from auditreport.period import Period
 from auditreport.results import EXIT_INCOMPLETE
-from auditreport.runner import extract, new_run_id, run
+from auditreport.runner import Run, extract, new_run_id, run
 
 SAMPLE_DIR = SAMPLE_CONFIG.parent
 
@@ -54,6 +55,21 @@ def config(tmp_path_factory):
 def finished(config, tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "it's out"
     return run(config, config.resolve_period(), out), out
+
+
+def test_a_run_loads_the_frameworks_of_the_configurations_frameworks_dir(tmp_path):
+    user = tmp_path / "conf" / "frameworks"
+    user.mkdir(parents=True)
+    (user / "acme_ml.yaml").write_text('id: acme_ml\nname: "ACME ML"\nrequirements: {ML-1: "Logs are kept."}\n')
+    cfg_path = tmp_path / "conf" / "audit.toml"
+    cfg_path.write_text('frameworks_dir = "frameworks"\n')
+    r = Run(load_config(cfg_path), Period.parse("2026-10"), tmp_path / "out")
+    assert r.catalogue.frameworks["acme_ml"].user_file == (user / "acme_ml.yaml").resolve()
+    assert r.result.catalogue is r.catalogue  # the report reads the frameworks from the result
+    (user / "acme_ml.yaml").write_text("id: acme_ml\nname: [\n")
+    with pytest.raises(CheckDefinitionError, match=r"acme_ml\.yaml: not valid YAML"):
+        Run(load_config(cfg_path), Period.parse("2026-10"), tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # stopped before any work
 
 
 def test_new_run_id_is_period_utc_time_and_a_random_suffix():

@@ -7,6 +7,7 @@ frameworks:
   soc2: [CC6.1, CC7.2]
   iso27001: [A.8.2, A.8.16]
   hipaa: ["164.308(a)(1)(ii)(D)", "164.312(a)(1)"]
+  cis_aws: ["1.7", "4.3"]
 requires: [cloudtrail_events_unique]
 params: [period_start, period_end]
 description: >

@@ -9,6 +9,7 @@ frameworks:
   hipaa: ["164.312(b)"]
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
+  cis_aws: ["3.2"]
 requires: [cloudtrail_trails]
 params: []
 description: >

@@ -10,6 +10,7 @@ frameworks:
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.7]
+  cis_aws: ["4.5"]
 requires: [cloudtrail_events_unique]
 params: [period_start, period_end]
 description: >

@@ -53,6 +53,8 @@ class Config(_Strict):
     policy: Policy = Policy()
     sources: dict[str, SerializeAsAny[SourceSettings]] = {}
     aws: Aws = Aws()
+    # a folder of framework files of your own (*.yaml, the format of queries/frameworks/), loaded beside the built-in ones
+    frameworks_dir: Path | None = Field(default=None, strict=False)  # TOML has no path type: a string becomes a path
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -74,6 +76,13 @@ class Config(_Strict):
             except ValidationError as e:
                 raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
         return out
+
+    @field_validator("frameworks_dir", mode="before")
+    @classmethod
+    def _a_path(cls, v):
+        if v is not None and not isinstance(v, (str, Path)):
+            raise ValueError("must be the path of a folder, as a string")
+        return v
 
     @field_validator("period")
     @classmethod
@@ -157,6 +166,10 @@ def load_config(path: Path | str | None = None) -> Config:
     for src in cfg.sources.values():
         if isinstance(src, FilesSettings) and not src.path.is_absolute():
             src.path = (base / src.path).resolve()
+    if cfg.frameworks_dir is not None:
+        cfg.frameworks_dir = (base / cfg.frameworks_dir).resolve()
+        if not cfg.frameworks_dir.is_dir():
+            raise ConfigError(f"{path}: frameworks_dir: {cfg.frameworks_dir} is not a directory")
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

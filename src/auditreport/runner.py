@@ -36,7 +36,8 @@ class Run:
 
     def __init__(self, config: Config, period: Period, out_dir: Path, progress=None, catalogue: Catalogue | None = None):
         self.config = config
-        self.catalogue = catalogue or load_catalogue()  # first: a bad check stops the run before any work
+        # first: a bad check or framework file stops the run before any work
+        self.catalogue = catalogue or load_catalogue(user_frameworks_dir=config.frameworks_dir)
         self.period = period
         self.out_dir = Path(out_dir)
         self.lake_root = self.out_dir / "lake"

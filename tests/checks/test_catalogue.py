@@ -113,6 +113,8 @@ BAD = [
     ("unknown framework", lambda s: s.replace("{soc2: [CC7.2]}", "{pci: [A.1]}"), "unknown framework 'pci'"),
     ("unknown requirement", lambda s: s.replace("[CC7.2]", "[CC9.9]"), "unknown requirement 'CC9.9' of framework 'soc2'"),
     ("no requirement", lambda s: s.replace("[CC7.2]", "[]"), "lists no requirement"),
+    ("requirement id read as a number", lambda s: s.replace("[CC7.2]", "[3.10]"),
+     "frameworks.soc2.0: Input should be a valid string (YAML read it as the number 3.1: write it in quotes"),
     ("unknown table", lambda s: s.replace("[cloudtrail_trails]", "[trails]"), "unknown lake table or view 'trails'"),
     ("no required table", lambda s: s.replace("[cloudtrail_trails]", "[]"), "requires"),
     ("param declared, unused", lambda s: s.replace("params: [min_log_retention_days]", "params: [min_log_retention_days, period_start]"),

@@ -28,7 +28,7 @@ def test_catalogue_has_enough_checks_with_unique_ids():
 
 
 def test_framework_files():
-    assert {"soc2", "iso27001", "hipaa", "eu_ai_act", "iso42001", "nist_ai_rmf"} <= set(FRAMEWORKS)
+    assert {"soc2", "iso27001", "hipaa", "eu_ai_act", "iso42001", "nist_ai_rmf", "cis_aws"} <= set(FRAMEWORKS)
     for fw in FRAMEWORKS.values():
         assert fw.name and fw.requirements
 

@@ -1,10 +1,10 @@
 """Load and validate the check catalogue, once: checks, frameworks and shared views.
 
 ``queries/<domain>/<check_id>.sql`` are the checks, ``queries/frameworks/<framework>.yaml`` the frameworks they map
-to, ``queries/_views/<view_id>.sql`` the derivations they share (see :mod:`.views`). Each SQL file starts with a YAML
-block comment (``/*--- ... ---*/``) holding its metadata, so the whole file stays valid DuckDB SQL. Validation is
-strict: a malformed file stops the run with a one-line ``CheckDefinitionError`` naming the file, rather than
-silently dropping a control from the report.
+to (with those of a configuration's ``frameworks_dir``), ``queries/_views/<view_id>.sql`` the derivations they share
+(see :mod:`.views`). Each SQL file starts with a YAML block comment (``/*--- ... ---*/``) holding its metadata, so
+the whole file stays valid DuckDB SQL. Validation is strict: a malformed file stops the run with a one-line
+``CheckDefinitionError`` naming the file, rather than silently dropping a control from the report.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ def parse_check(
         fail(path, f"id '{h.id}' differs from the file name '{path.stem}'")
     for fw, reqs in h.frameworks.items():
         if fw not in frameworks:
-            fail(path, f"unknown framework '{fw}' (known: {', '.join(sorted(frameworks))})")
+            fail(path, f"unknown framework '{fw}' (known: {', '.join(sorted(frameworks))}; a framework of your own "
+                       "goes in the configuration's frameworks_dir)")
         if not reqs:
             fail(path, f"framework '{fw}' lists no requirement")
         for r in reqs:
@@ -104,7 +105,7 @@ class Catalogue:
     """Everything under ``queries/``, validated. Iterating it yields the checks."""
 
     checks: list[Check]  # sorted by domain, then id
-    frameworks: dict[str, Framework]  # framework id -> framework, in file-name order
+    frameworks: dict[str, Framework]  # framework id -> framework: built-in ones, then the user's, in file-name order
     views: dict[str, View]  # view id -> view, in creation order (every view after those it reads)
     directory: Path
 
@@ -126,12 +127,13 @@ class Catalogue:
         create_views(con, self.views, materialize)
 
 
-def load_catalogue(queries_dir: Path | None = None) -> Catalogue:
-    """The catalogue under ``queries_dir`` (default: the repository's ``queries/``)."""
+def load_catalogue(queries_dir: Path | None = None, user_frameworks_dir: Path | None = None) -> Catalogue:
+    """The catalogue under ``queries_dir`` (default: the repository's ``queries/``), with the framework files of
+    ``user_frameworks_dir`` (a configuration's ``frameworks_dir``) beside its own."""
     queries_dir = Path(queries_dir) if queries_dir else default_queries_dir()
     if not queries_dir.is_dir():
         raise CheckDefinitionError(f"{queries_dir}: check catalogue directory not found")
-    frameworks = load_frameworks(queries_dir / FRAMEWORKS_DIR)
+    frameworks = load_frameworks(queries_dir / FRAMEWORKS_DIR, user_frameworks_dir)
     views = load_views(queries_dir)
     checks: list[Check] = []
     seen: dict[str, Path] = {}

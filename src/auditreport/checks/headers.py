@@ -39,6 +39,8 @@ def pydantic_line(err: ValidationError, extra_key: str = "unknown header key") -
     first = err.errors()[0]
     loc = ".".join(str(p) for p in first["loc"]) or "(top level)"
     msg = extra_key if first["type"] == "extra_forbidden" else first["msg"]
+    if first["type"] == "string_type" and isinstance(first.get("input"), (int, float)) and not isinstance(first["input"], bool):
+        msg += f" (YAML read it as the number {first['input']}: write it in quotes; unquoted, 3.10 even becomes 3.1)"
     more = f" (and {len(err.errors()) - 1} more)" if len(err.errors()) > 1 else ""
     return f"{loc}: {msg}{more}"
 
