@@ -9,6 +9,7 @@ from report_support import NOW, section, squash, text
 from sample_run import (
     ALIAS_CHANGES,
     BURST,
+    PRODUCTION,
     RETENTION,
     ROOT,
     UNAPPROVED,
@@ -20,7 +21,12 @@ from sample_run import (
 
 from auditreport.checks.frameworks import Framework
 from auditreport.report import render_html
-from auditreport.report.view import build_context, layout_columns, shared_views
+from auditreport.report.view import (
+    NOT_ASSESSED_TEXT,
+    build_context,
+    layout_columns,
+    shared_views,
+)
 
 
 def context(result=None, frameworks=None) -> dict:
@@ -50,7 +56,7 @@ def test_html_inverts_framework_mappings(html: str):
         assert f'href="#check-{cid}"' in cc72
     assert "badge-fail" in cc72
     unmapped = len(catalogue().frameworks["soc2"].requirements) - 4
-    assert f"{unmapped} have no automated check" in squash(part)
+    assert f"{unmapped} not assessed (no automated check" in squash(part)
 
 
 def test_a_requirement_missing_from_the_framework_file_is_marked():
@@ -101,3 +107,78 @@ def test_shared_views_are_those_the_run_s_checks_read():
     assert views["sagemaker_model_packages_current"].read_by == [UNAPPROVED]
     assert views["cloudtrail_events_unique"].path == "queries/_views/cloudtrail_events_unique.sql"
     assert shared_views(replace(result, catalogue=None)) == []
+
+
+# -- requirements no check covers, and requirements whose checks could not verify anything ------------------------
+
+
+def _rows(part: str) -> dict[str, str]:
+    """Requirement id -> the markup of its row, from a framework's section."""
+    rows = {}
+    for row in part.split("<tr class=\"req ")[1:]:
+        rid = row[row.index('<span class="req-id">') + len('<span class="req-id">'):]
+        rows[rid[: rid.index("<")]] = row[: row.index("</tr>")]
+    return rows
+
+
+def test_every_requirement_no_check_covers_is_listed_as_not_assessed(html: str):
+    cis = catalogue().frameworks["cis_aws"]
+    fw = next(f for f in context()["frameworks"] if f.id == "cis_aws")
+    # the sample run holds root_account_activity (pass: 1.7, 4.3) and cloudtrail_log_file_validation (fail: 3.2)
+    assert [(r.id, r.status) for r in fw.requirements] == [("1.7", "pass"), ("3.2", "fail"), ("4.3", "pass")]
+    assert [r.id for r in fw.not_assessed] == [r for r in cis.requirements if r not in {"1.7", "3.2", "4.3"}]
+    assert {r.status for r in fw.not_assessed} == {"not_assessed"} and fw.unmapped == len(cis.requirements) - 3
+    rows = _rows(section(html, "fw-cis_aws", "fw-"))
+    assert set(rows) == set(cis.requirements)  # every requirement of the file is in the report
+    for rid, row in rows.items():
+        if rid in {"1.7", "3.2", "4.3"}:
+            continue
+        assert "badge-not_assessed" in row and "NOT ASSESSED" in text(row) and "PASS" not in text(row), rid
+        assert cis.requirements[rid] in text(row)
+    assert "badge-pass" in rows["1.7"] and "badge-fail" in rows["3.2"]
+    shown = text(section(html, "fw-cis_aws", "fw-"))
+    assert "version 3.0.0" in shown and "real-time metric filters and alarms" in shown
+    assert f"{len(cis.requirements) - 3} not assessed" in shown
+
+
+def test_a_not_assessed_requirement_is_one_line_of_the_pdf(pdf_text: str):
+    lines = [line for line in pdf_text.splitlines() if "NOT ASSESSED" in line]
+    assert any("4.15" in line and "Ensure AWS Organizations changes are monitored" in line for line in lines)
+    # a long requirement text is cut at a word, not wrapped onto a second line
+    soc2 = next(f for f in context()["frameworks"] if f.id == "soc2")
+    long = [r for r in soc2.not_assessed if len(catalogue().frameworks["soc2"].requirements[r.id]) > NOT_ASSESSED_TEXT]
+    assert long and all(r.text.endswith("…") and len(r.text) <= NOT_ASSESSED_TEXT + 1 for r in long)
+    assert any(line.strip().startswith(long[0].id) and long[0].text[:40] in squash(line) for line in lines)
+
+
+def test_requirements_whose_checks_had_no_data_or_an_error_are_not_passed():
+    result = make_result()
+    result.checks = [cr for cr in result.checks if cr.check.id in (RETENTION, PRODUCTION, ROOT)]  # no_data, error, pass
+    fws = {f.id: f for f in context(result)["frameworks"]}
+    status = {(f, r.id): r.status for f, fw in fws.items() for r in fw.requirements}
+    assert status[("eu_ai_act", "Art.19")] == "no_data"  # retention only
+    assert status[("nist_ai_rmf", "MANAGE 4.1")] == "no_data"
+    assert status[("eu_ai_act", "Art.17")] == "error"  # mlflow_production_without_approval only
+    assert status[("soc2", "CC7.2")] == "no_data"  # root passed, retention had no data: not verified
+    assert status[("soc2", "CC6.1")] == "pass"  # root alone
+    assert status[("soc2", "CC8.1")] == "error"
+    # mapped only by checks this run does not hold (wildcard roles, approvals): not assessed
+    assert "CC6.3" not in [r.id for r in fws["soc2"].requirements]
+    assert "CC6.3" in [r.id for r in fws["soc2"].not_assessed]
+    html = render_html(result, catalogue().frameworks, NOW)
+    rows = _rows(section(html, "fw-soc2", "findings"))
+    assert "badge-no_data" in rows["CC7.2"] and "badge-error" in rows["CC8.1"]
+    assert "badge-not_assessed" in rows["CC6.3"] and "PASS" not in text(rows["CC6.3"])
+
+
+def test_a_user_framework_is_shown_with_its_file_and_every_requirement_not_assessed(tmp_path):
+    frameworks = dict(catalogue().frameworks)
+    frameworks["acme_ml"] = Framework("acme_ml", "ACME ML control set", {"ML-1": "Logs are kept.", "ML-2": "Approved."},
+                                      user_file=tmp_path / "acme_ml.yaml")
+    html = render_html(make_result(), frameworks, NOW)
+    part = section(html, "fw-acme_ml", "findings")
+    assert str(tmp_path / "acme_ml.yaml") in text(part) and "frameworks_dir" in text(part)
+    assert "No check in this catalogue maps to ACME ML control set" in text(part)
+    rows = _rows(part)
+    assert set(rows) == {"ML-1", "ML-2"} and all("badge-not_assessed" in r for r in rows.values())
+    assert 'href="#fw-acme_ml"' in html  # in the table of contents, after the built-in frameworks

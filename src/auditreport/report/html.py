@@ -63,7 +63,7 @@ def _colname(name: Any) -> Markup:
 
 
 def _status_label(status: str) -> str:
-    return {"no_data": "NO DATA"}.get(status, status.upper())
+    return {"no_data": "NO DATA", "not_assessed": "NOT ASSESSED"}.get(status, status.upper())
 
 
 def environment(template_dir: Path | None = None) -> Environment:

@@ -26,6 +26,8 @@ TEXT_LIMIT = 2000  # reasons, messages, details
 
 # Worst first: the status a requirement takes from its checks.
 ROLLUP_ORDER = ["fail", "error", "no_data", "pass", "info"]
+NOT_ASSESSED = "not_assessed"  # the status of a framework requirement no check maps to: never a pass
+NOT_ASSESSED_TEXT = 110  # characters of an unassessed requirement's text: one line of the PDF
 
 QUARANTINE_COLUMNS = ["source", "object_key", "record_index", "reason", "detail"]
 
@@ -82,10 +84,14 @@ class FrameworkView:
     id: str
     anchor: str
     name: str
-    requirements: list[RequirementView]
+    requirements: list[RequirementView]  # those with mapped checks
     total_requirements: int | None  # in the framework file; None when no file was given
     unmapped: int | None  # requirements of the framework file that no check maps to
     rollup_counts: dict[str, int] = field(default_factory=dict)
+    not_assessed: list[RequirementView] = field(default_factory=list)  # those no check maps to, in file order
+    version: str | None = None
+    note: str | None = None
+    user_file: str | None = None  # the framework file, when it came from the configuration's frameworks_dir
 
 
 @dataclass
@@ -192,6 +198,15 @@ def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView
     )
 
 
+def _first_line(text: str | None, limit: int) -> str | None:
+    """``text`` on one line of at most about ``limit`` characters, cut at a word with an ellipsis."""
+    text = display_text(" ".join((text or "").split()))
+    if not text or len(text) <= limit:
+        return text or None
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
 def _frameworks(findings: list[FindingView], frameworks: dict[str, Framework]) -> list[FrameworkView]:
     mapped: dict[str, dict[str, list[FindingView]]] = {}
     for f in findings:
@@ -215,14 +230,21 @@ def _frameworks(findings: list[FindingView], frameworks: dict[str, Framework]) -
         counts = {s: 0 for s in ROLLUP_ORDER}
         for r in reqs:
             counts[r.status] += 1
+        # listed, not only counted: a reader must see which requirements this report says nothing about
+        not_assessed = [RequirementView(id=rid, text=_first_line(text, NOT_ASSESSED_TEXT), status=NOT_ASSESSED, checks=[])
+                        for rid, text in texts.items() if rid not in by_req]
         out.append(FrameworkView(
             id=fw_id,
             anchor=f"fw-{fw_id}",
             name=fw.name if fw is not None else fw_id,
             requirements=reqs,
             total_requirements=len(texts) if fw is not None else None,
-            unmapped=len([r for r in texts if r not in by_req]) if fw is not None else None,
+            unmapped=len(not_assessed) if fw is not None else None,
             rollup_counts=counts,
+            not_assessed=not_assessed,
+            version=fw.version if fw is not None else None,
+            note=display_text(fw.note, TEXT_LIMIT) if fw is not None and fw.note else None,
+            user_file=str(fw.user_file) if fw is not None and fw.user_file is not None else None,
         ))
     return out
 
