@@ -29,7 +29,7 @@ with denied as (
     select *, coalesce(actor_arn, principal_arn, principal_id, 'an unidentified principal') as actor
     from cloudtrail_events_unique
     where event_time >= $period_start and event_time < $period_end
-      and error_code in ('AccessDenied', 'AccessDeniedException', 'Client.UnauthorizedOperation', 'UnauthorizedOperation')
+      and access_denied
       and list_contains($ml_event_sources::VARCHAR[], event_source)
 ),
 numbered as (

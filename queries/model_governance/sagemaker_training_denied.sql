@@ -8,7 +8,7 @@ frameworks:
   iso27001: [A.8.16, A.8.32]
   iso42001: [A.6.2.5]
   nist_ai_rmf: [MANAGE 1.1]
-requires: [cloudtrail_events_unique]
+requires: [sagemaker_training_starts]
 params: [period_start, period_end]
 description: >
   Lists every attempt in the period to start SageMaker training (CreateTrainingJob, CreateHyperParameterTuningJob,
@@ -21,16 +21,14 @@ remediation: >
   training pipeline; if not, review the principal's other activity around that time.
 ---*/
 select
-    coalesce(json_extract_string(request_parameters, '$.trainingJobName'),
-             json_extract_string(request_parameters, '$.hyperParameterTuningJobName'),
-             json_extract_string(request_parameters, '$.autoMLJobName'),
-             format('unnamed job (event {})', event_id)) as resource,
+    coalesce(job_name, format('unnamed job (event {})', event_id)) as resource,
     'fail' as status,
     format('{}{} was denied {} ({}) in account {} at {}.',
            coalesce(actor_arn, principal_arn, 'an unidentified principal'),
            case when session_name is not null then format(' (session {})', session_name) else '' end,
            event_name, error_code, coalesce(recipient_account_id, 'of unrecorded id'),
            strftime(event_time, '%Y-%m-%dT%H:%M:%SZ')) as reason,
+    job_name,
     event_name,
     error_code,
     actor_arn,
@@ -43,9 +41,7 @@ select
     event_id,
     source_key,
     record_index
-from cloudtrail_events_unique
+from sagemaker_training_starts
 where event_time >= $period_start and event_time < $period_end
-  and event_source = 'sagemaker.amazonaws.com'
-  and event_name in ('CreateTrainingJob', 'CreateHyperParameterTuningJob', 'CreateAutoMLJob', 'CreateAutoMLJobV2')
-  and error_code in ('AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation', 'Client.UnauthorizedOperation')
+  and access_denied
 order by event_time, event_id

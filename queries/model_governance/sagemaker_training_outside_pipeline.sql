@@ -9,7 +9,7 @@ frameworks:
   eu_ai_act: [Art.17]
   iso42001: [A.6.2.4, A.6.2.5]
   nist_ai_rmf: [GOVERN 1.4, MANAGE 1.1]
-requires: [cloudtrail_events_unique]
+requires: [sagemaker_training_starts]
 params: [period_start, period_end, production_accounts, pipeline_roles]
 description: >
   Lists every successful start of SageMaker training in the period (CreateTrainingJob, CreateHyperParameterTuningJob,
@@ -25,19 +25,11 @@ remediation: >
 ---*/
 with starts as (
     select *
-    from cloudtrail_events_unique
+    from sagemaker_training_starts
     where event_time >= $period_start and event_time < $period_end
-      and event_source = 'sagemaker.amazonaws.com'
-      and event_name in ('CreateTrainingJob', 'CreateHyperParameterTuningJob', 'CreateAutoMLJob', 'CreateAutoMLJobV2')
       and error_code is null
       and (len($production_accounts::VARCHAR[]) = 0
            or recipient_account_id in (select unnest($production_accounts::VARCHAR[])))
-), named as (
-    select *,
-           coalesce(json_extract_string(request_parameters, '$.trainingJobName'),
-                    json_extract_string(request_parameters, '$.hyperParameterTuningJobName'),
-                    json_extract_string(request_parameters, '$.autoMLJobName')) as job_name
-    from starts
 )
 select
     coalesce(job_name, format('unnamed job (event {})', event_id)) as resource,
@@ -61,6 +53,6 @@ select
     event_id,
     source_key,
     record_index
-from named
+from starts
 where not exists (select 1 from unnest($pipeline_roles::VARCHAR[]) t(p) where actor_arn glob t.p)
 order by event_time, event_id
