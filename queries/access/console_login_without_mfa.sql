@@ -7,6 +7,7 @@ frameworks:
   soc2: [CC6.1]
   iso27001: [A.8.2, A.5.15]
   hipaa: ["164.312(a)(1)"]
+  cis_aws: ["4.2"]
 requires: [cloudtrail_events_unique]
 params: [period_start, period_end]
 description: >
