@@ -55,6 +55,8 @@ class Config(_Strict):
     aws: Aws = Aws()
     # a folder of framework files of your own (*.yaml, the format of queries/frameworks/), loaded beside the built-in ones
     frameworks_dir: Path | None = Field(default=None, strict=False)  # TOML has no path type: a string becomes a path
+    # a folder of checks of your own (<id>.sql with <id>.yaml cases, or <domain>/<id>.sql), run beside the built-in ones
+    checks_dir: Path | None = Field(default=None, strict=False)
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -77,7 +79,7 @@ class Config(_Strict):
                 raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
         return out
 
-    @field_validator("frameworks_dir", mode="before")
+    @field_validator("frameworks_dir", "checks_dir", mode="before")
     @classmethod
     def _a_path(cls, v):
         if v is not None and not isinstance(v, (str, Path)):
@@ -166,10 +168,12 @@ def load_config(path: Path | str | None = None) -> Config:
     for src in cfg.sources.values():
         if isinstance(src, FilesSettings) and not src.path.is_absolute():
             src.path = (base / src.path).resolve()
-    if cfg.frameworks_dir is not None:
-        cfg.frameworks_dir = (base / cfg.frameworks_dir).resolve()
-        if not cfg.frameworks_dir.is_dir():
-            raise ConfigError(f"{path}: frameworks_dir: {cfg.frameworks_dir} is not a directory")
+    for key in ("frameworks_dir", "checks_dir"):  # relative to the configuration file, like the sources' paths
+        folder = getattr(cfg, key)
+        if folder is not None:
+            setattr(cfg, key, (base / folder).resolve())
+            if not getattr(cfg, key).is_dir():
+                raise ConfigError(f"{path}: {key}: {getattr(cfg, key)} is not a directory")
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

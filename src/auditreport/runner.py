@@ -37,7 +37,8 @@ class Run:
     def __init__(self, config: Config, period: Period, out_dir: Path, progress=None, catalogue: Catalogue | None = None):
         self.config = config
         # first: a bad check or framework file stops the run before any work
-        self.catalogue = catalogue or load_catalogue(user_frameworks_dir=config.frameworks_dir)
+        self.catalogue = catalogue or load_catalogue(user_frameworks_dir=config.frameworks_dir,
+                                                       user_checks_dir=config.checks_dir)
         self.period = period
         self.out_dir = Path(out_dir)
         self.lake_root = self.out_dir / "lake"

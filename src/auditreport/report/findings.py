@@ -29,6 +29,7 @@ def _check(cr: CheckResult) -> dict:
         "severity": c.severity,
         "kind": c.kind,
         "domain": c.domain,
+        "origin": c.origin,
         "status": cr.status,
         "message": cr.message,
         "frameworks": {fw: list(reqs) for fw, reqs in c.frameworks.items()},

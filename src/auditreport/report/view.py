@@ -68,6 +68,7 @@ class FindingView:
     sql: str
     sql_sha256: str
     path: str
+    origin: str = "built-in"  # "user": a check of the configuration's checks_dir
 
 
 @dataclass
@@ -194,7 +195,8 @@ def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView
         has_reason="reason" in cols,
         sql=c.sql,
         sql_sha256=hashlib.sha256(c.sql.encode("utf-8")).hexdigest(),
-        path=f"queries/{c.domain}/{c.id}.sql" if c.domain else str(c.path),
+        path=str(c.path) if c.origin == "user" or not c.domain else f"queries/{c.domain}/{c.id}.sql",
+        origin=c.origin,
     )
 
 
