@@ -57,6 +57,10 @@ class Config(_Strict):
     frameworks_dir: Path | None = Field(default=None, strict=False)  # TOML has no path type: a string becomes a path
     # a folder of checks of your own (<id>.sql with <id>.yaml cases, or <domain>/<id>.sql), run beside the built-in ones
     checks_dir: Path | None = Field(default=None, strict=False)
+    # earlier runs' findings (findings.json files, or whole earlier output folders): the report says which findings are
+    # new, resolved or persisting since the previous run; with keep_history each run adds its own findings there
+    history_dir: Path | None = Field(default=None, strict=False)
+    keep_history: bool = True
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -79,7 +83,7 @@ class Config(_Strict):
                 raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
         return out
 
-    @field_validator("frameworks_dir", "checks_dir", mode="before")
+    @field_validator("frameworks_dir", "checks_dir", "history_dir", mode="before")
     @classmethod
     def _a_path(cls, v):
         if v is not None and not isinstance(v, (str, Path)):
@@ -168,11 +172,11 @@ def load_config(path: Path | str | None = None) -> Config:
     for src in cfg.sources.values():
         if isinstance(src, FilesSettings) and not src.path.is_absolute():
             src.path = (base / src.path).resolve()
-    for key in ("frameworks_dir", "checks_dir"):  # relative to the configuration file, like the sources' paths
+    for key in ("frameworks_dir", "checks_dir", "history_dir"):  # relative to the configuration file, like the sources' paths
         folder = getattr(cfg, key)
         if folder is not None:
             setattr(cfg, key, (base / folder).resolve())
-            if not getattr(cfg, key).is_dir():
+            if not getattr(cfg, key).is_dir() and not (key == "history_dir" and not getattr(cfg, key).exists()):
                 raise ConfigError(f"{path}: {key}: {getattr(cfg, key)} is not a directory")
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
