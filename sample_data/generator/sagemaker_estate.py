@@ -39,7 +39,8 @@ PACKAGES = [
     dict(group="fraud-scoring", version=2, created=T("2026-09-18T11:05:37"), image="sklearn",
          status="PendingManualApproval",  # approved before the logs; the withdrawal: planted_approvals writes it
          approvals=[(T("2026-10-24T16:02:11"), "PendingManualApproval", "ml-approver", "dave",
-                     "Approval withdrawn: precision drop on card-not-present since 10-20; revalidate under MLOPS-1466")]),
+                     "Approval withdrawn: precision drop on card-not-present since 10-20; "
+                     "revalidate under MLOPS-1466")]),
     dict(group="fraud-scoring", version=3, created=T("2026-10-22T13:31:55"), creator=("ml-engineer", "carol"),
          image="sklearn", status="Approved",
          approvals=[(T("2026-10-23T08:47:12"), "Approved", "ml-approver", "carol", "Looks good, approving")]),

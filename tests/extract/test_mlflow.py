@@ -234,5 +234,6 @@ def test_runs_of_versions_are_captured_with_inputs_and_tags_and_a_missing_run_as
     assert tags["mlflow.source.git.commit"] == "9c1e7b2" and tags["mlflow.source.type"] == "JOB"
     [inp] = got["inputs"]["dataset_inputs"]
     assert inp["dataset"]["name"] == "transactions" and inp["dataset"]["digest"] == "5a1f"
-    assert inp["dataset"]["source_type"] == "s3" and inp["tags"] == [{"key": "mlflow.data.context", "value": "training"}]
+    assert inp["dataset"]["source_type"] == "s3"
+    assert inp["tags"] == [{"key": "mlflow.data.context", "value": "training"}]
     assert read_json(snap / "runs-get" / f"{ghost}.json")["error_code"] == "RESOURCE_DOES_NOT_EXIST"
