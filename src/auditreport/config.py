@@ -7,6 +7,7 @@ Relative paths in a config file are relative to that file's directory.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 
@@ -45,6 +46,20 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    # a regular expression (RE2, searched anywhere in the text) that an approval's description or MLflow approval tags
+    # must contain: the ticket or change reference that makes the approval traceable
+    approval_reference_pattern: str = Field("[A-Z][A-Z0-9]+-[0-9]+", min_length=1)
+    # distinct people (not counting the model's author) who must have approved what serves in production
+    min_approvers: int = Field(1, ge=1)
+
+    @field_validator("approval_reference_pattern")
+    @classmethod
+    def _a_regex(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"not a regular expression: {e}") from None
+        return v
 
 
 class Config(_Strict):
