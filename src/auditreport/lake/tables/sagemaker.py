@@ -25,6 +25,8 @@ TABLES = [
             ("model_data_url", "VARCHAR"),
             ("image", "VARCHAR"),
             ("customer_metadata", "JSON"),
+            ("model_metrics", "JSON"),  # ModelMetrics: evaluation reports (ModelQuality, ModelDataQuality, Bias, ...)
+            ("generated_by", "VARCHAR"),  # MetadataProperties.GeneratedBy (a training job ARN, when it names one)
             ("captured_at", "TIMESTAMP"),
         ],
     ),
