@@ -273,6 +273,12 @@ def without_moto_gaps(errors: list[str]) -> list[str]:
     return [e for e in errors if MOTO_UNIMPLEMENTED not in e]
 
 
+def only_moto_gaps(reasons: list[str]) -> bool:
+    """Every line of ``reasons`` (a result's incomplete_reasons, or error lines) is about a call moto does not
+    implement, and nothing else: a source detail joins up to three lines with "; "."""
+    return all(MOTO_UNIMPLEMENTED in part for r in reasons for part in r.split("; "))
+
+
 def read_json(path: Path):
     return json.loads(Path(path).read_text())
 
