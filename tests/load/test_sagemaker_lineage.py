@@ -93,3 +93,14 @@ def test_a_training_job_of_the_wrong_shape_is_quarantined_alone(tmp_path, con, l
         (f"{ACCT}/{REGION}/sagemaker/DescribeTrainingJob/bad.json", "unexpected_shape")]
     assert "expected a JSON list" in q[0]["detail"]
     assert [r["training_job_name"] for r in rows(con, "SELECT training_job_name FROM sagemaker_training_jobs")] == [JOB]
+
+
+def test_a_monitoring_listing_that_is_an_error_body_leaves_its_scope_uncaptured(tmp_path, con, lake_root):
+    root = tmp_path / "sm"
+    capture(root)
+    _put(root, "ListMonitoringSchedules", {"Error": {"Code": "AccessDeniedException", "Message": "denied"}})
+    put(root, ACCT, "us-east-1", "sagemaker", "ListMonitoringSchedules", {"MonitoringScheduleSummaries": []})
+    result = load(SageMakerLoader(), root, con, lake_root)
+    assert result.objects_quarantined == 0
+    assert rows(con, "SELECT region, schedule_count FROM sagemaker_monitoring_scopes") == [
+        {"region": "us-east-1", "schedule_count": 0}]  # listed, and empty: a finding, not missing evidence

@@ -64,7 +64,7 @@ def read_monitoring(rd: SnapshotReader, cap) -> None:
     for acct, region, _, path in rd.operation_files("sagemaker", "ListMonitoringSchedules"):
         body = rd.read_json(path)
         with rd.each(path):
-            if body is None:
+            if body is None or error_code(body):  # a listing that failed lists nothing: the scope stays uncaptured
                 continue
             rd.result.add("sagemaker_monitoring_scopes", {
                 "account_id": acct, "region": region,
