@@ -49,7 +49,8 @@ class SageMakerLineageSnapshot:
         jobs: dict[str, tuple[str, datetime, list[str]]] = {}  # name -> (group, created, input URIs)
         # the nightly jobs that ListTrainingJobs returns for October (created from a day before the period)
         for day in days(PERIOD_START - timedelta(days=1), PERIOD_END):
-            for i, grp in enumerate(["churn-classifier", "demand-forecast"] + (["fraud-scoring"] if day.weekday() == 6 else [])):
+            weekly = ["fraud-scoring"] if day.weekday() == 6 else []  # fraud-scoring retrains on Sundays
+            for i, grp in enumerate(["churn-classifier", "demand-forecast"] + weekly):
                 start = day + timedelta(hours=1, minutes=2 + 20 * i, seconds=rng.randint(0, 300))
                 jobs[nightly_job(grp, day)] = (grp, start, [f"s3://northwind-ml-datasets/{DATASETS[grp]}/"])
         for p in PACKAGES:  # and the job behind each package, whenever it ran

@@ -19,8 +19,8 @@ import pytest
 from auditreport.config import Config
 from auditreport.period import Period
 from auditreport.runner import run
-from live_seed import (ACCOUNTS, MOTO_UNIMPLEMENTED, ORG, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, gz_json, log_key,
-                       seed_everything)
+from live_seed import (ACCOUNTS, MOTO_UNIMPLEMENTED, ORG, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, gz_json,
+                       log_key, seed_everything)
 from servers import moto_client
 
 PERIOD = Period(2026, 10)

@@ -240,7 +240,8 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         # sagemaker is partial only because moto answers 500 to ListMonitoringSchedules (live_seed.MOTO_UNIMPLEMENTED)
         assert statuses == {**{name: ("ok", "") for name in AWS_SOURCES},
                             "sagemaker": ("partial", statuses["sagemaker"][1])}, statuses
-        assert MOTO_UNIMPLEMENTED in statuses["sagemaker"][1] and only_moto_gaps(first.incomplete_reasons), first.incomplete_reasons
+        assert MOTO_UNIMPLEMENTED in statuses["sagemaker"][1], statuses
+        assert only_moto_gaps(first.incomplete_reasons), first.incomplete_reasons
         ct = first.sources[0]
         assert (ct.objects_read, ct.objects_loaded, ct.objects_quarantined) == (len(logs), len(logs), 0)
         assert_loaded_exactly_once(out, logs)
