@@ -44,3 +44,42 @@ def test_eks_in_every_account_and_region(moto, tmp_path):
     for a in ACCOUNTS:
         for r in REGIONS:
             assert (out.root / a / r / "eks" / "DescribeCluster" / "ml-serving.json").is_file()
+
+
+def test_with_the_eks_source_the_cloudwatch_source_captures_the_audit_log_of_the_policy_clusters(moto, tmp_path):
+    """The audit events travel through the cloudwatch source's FilterLogEvents capture: moto does not write them, so
+    they are put into the log group EKS would create (moto, like AWS, refuses events older than 14 days: the period
+    is the one holding now)."""
+    import json
+    from datetime import datetime, timedelta, timezone
+
+    from auditreport.load.cloudwatch import read_cloudwatch
+    from auditreport.period import Period
+
+    when = datetime.now(timezone.utc) - timedelta(hours=1)  # inside the period, whatever the time of the month
+    period = Period(when.year, when.month)
+    logs = moto_client(moto.url, "logs", "eu-west-1")
+    for group in ("/aws/eks/ml-serving/cluster", "/aws/eks/sandbox/cluster"):
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName="kube-apiserver-audit-0a1b")
+    logs.put_retention_policy(logGroupName="/aws/eks/ml-serving/cluster", retentionInDays=400)
+    event = {"kind": "Event", "apiVersion": "audit.k8s.io/v1", "auditID": "a-1", "stage": "ResponseComplete",
+             "verb": "create", "user": {"username": "alice"}, "responseStatus": {"code": 101},
+             "objectRef": {"resource": "pods", "subresource": "exec", "namespace": "models", "name": "p-1"},
+             "requestReceivedTimestamp": when.isoformat()}
+    for group in ("/aws/eks/ml-serving/cluster", "/aws/eks/sandbox/cluster"):
+        logs.put_log_events(logGroupName=group, logStreamName="kube-apiserver-audit-0a1b", logEvents=[
+            {"timestamp": int(when.timestamp() * 1000), "message": json.dumps(event)}])
+
+    cfg = make_config(moto.url, {"cloudwatch": {"kind": "aws"}, "eks": {"kind": "aws"}}, regions=["eu-west-1"])
+    cfg.policy.eks_clusters = ["ml-serving"]
+    out = extractor(cfg, "cloudwatch").extract(make_ctx(tmp_path / "raw", period=period))
+    assert out.errors == []
+    logs_dir = out.root / "123456789012" / "eu-west-1" / "logs"
+    described = [g["logGroupName"] for g in read_json(logs_dir / "DescribeLogGroups.json")["logGroups"]]
+    assert described == ["/aws/eks/ml-serving/cluster", "/aws/eks/sandbox/cluster"]  # retention of every cluster's
+    # only the policy's cluster has its events read
+    assert [p.name for p in (logs_dir / "FilterLogEvents").iterdir()] == ["%2Faws%2Feks%2Fml-serving%2Fcluster.json"]
+    [row] = read_cloudwatch(out.root, "run-1").rows["eks_audit_events"]
+    assert (row["cluster_name"], row["verb"], row["subresource"], row["response_code"]) == ("ml-serving", "create",
+                                                                                           "exec", 101)

@@ -50,10 +50,11 @@ def test_audit_events_parsed_and_a_message_that_is_no_audit_event_quarantined(tm
         _event(3, "kube-apiserver-audit-0a1b", json.dumps({"kind": "Status", "apiVersion": "v1"})),
         _event(4, "kube-apiserver-0a1b", "I1014 apiserver log line, not an audit stream"),
         _event(5, "authenticator-0a1b", "time=... msg=\"access granted\" email alice@example.com"),
+        _event(6, "kube-apiserver-audit-0a1b", _audit("a-3", "get").replace('"code": 200', '"code": 99999999999')),
     ]}, ident=GROUP)
     result = load(CloudWatchLoader(), root, con, lake_root)
-    assert (result.objects_quarantined, result.records_quarantined) == (0, 2)
-    assert len(rows(con, "SELECT * FROM cloudwatch_log_events")) == 6  # every log event loads as a log event
+    assert (result.objects_quarantined, result.records_quarantined) == (0, 3)  # one event each, never the file
+    assert len(rows(con, "SELECT * FROM cloudwatch_log_events")) == 7  # every log event loads as a log event
     got = rows(con, "SELECT * FROM eks_audit_events ORDER BY record_index")
     assert [(r["audit_id"], r["verb"], r["record_index"]) for r in got] == [("a-1", "patch", 0), ("a-2", "create", 1)]
     a = got[0]
@@ -66,8 +67,9 @@ def test_audit_events_parsed_and_a_message_that_is_no_audit_event_quarantined(tm
     assert a["log_event_id"] == "ev0" and a["stage"] == "ResponseComplete"
     assert (got[1]["subresource"], got[1]["api_group"]) == ("exec", "")  # the core group
     q = rows(con, "SELECT reason, record_index, detail FROM quarantine ORDER BY record_index")
-    assert [(r["reason"], r["record_index"]) for r in q] == [("not_audit_event", 2), ("not_audit_event", 3)]
+    assert [(r["reason"], r["record_index"]) for r in q] == [("not_audit_event", i) for i in (2, 3, 6)]
     assert "not JSON" in q[0]["detail"] and "is not an audit.k8s.io Event" in q[1]["detail"]
+    assert "responseStatus.code is not an HTTP status code" in q[2]["detail"]
     # audit events are not scanned for personal data; the group's other streams are log events like any other
     assert [(r["record_index"], r["kind"]) for r in rows(con, "SELECT * FROM cloudwatch_log_pii")] == [(5, "email")]
 

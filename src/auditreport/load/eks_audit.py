@@ -71,8 +71,8 @@ def parse(message) -> dict:
     ref = _obj(ev.get("objectRef"), "objectRef")
     status = _obj(ev.get("responseStatus"), "responseStatus")
     code = status.get("code")
-    if code is not None and (not isinstance(code, int) or isinstance(code, bool)):
-        raise NotAuditEvent("responseStatus.code is not an integer")
+    if code is not None and (not isinstance(code, int) or isinstance(code, bool) or not 0 <= code < 1000):
+        raise NotAuditEvent("responseStatus.code is not an HTTP status code")
     received = ev.get("requestReceivedTimestamp")
     if received is not None and parse_time(received) is None:
         raise NotAuditEvent("requestReceivedTimestamp is not a time")
