@@ -22,7 +22,9 @@ description: >
   matched here. Logs are kept for a year or more and read by many: personal data in them is a copy outside the
   systems meant to hold it. The finding never shows the data: only its kind, where it is (log group, stream, event
   id, the file and record it was read from) and a masked excerpt (j***@e***.com, the last four digits of a card or
-  IBAN, the last two of a phone number, the last two characters of a policy pattern's match).
+  IBAN, the last two of a phone number, the last two characters of a policy pattern's match). Only the events the
+  cloudwatch source captured (sources.cloudwatch.event_log_groups) are read; ml_log_structured_fields names the ML
+  groups in its scope whose events were not.
 remediation: >
   Stop logging the field at its source (log identifiers, not the person's data; mask before the logger), then deal
   with what was logged: restrict access to the log group and, as the retention policy and the data protection

@@ -9,7 +9,7 @@ frameworks:
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.8, MANAGE 4.1]
-requires: [cloudwatch_log_events]
+requires: [cloudwatch_log_events, cloudwatch_log_groups]
 params: [period_start, period_end, ml_log_group_prefixes, structured_log_groups, required_log_fields]
 description: >
   Evaluates each ML log group (a name starting with one of policy.ml_log_group_prefixes, and matching one of the
@@ -20,7 +20,8 @@ description: >
   made it, which record-keeping for AI systems requires. A group fails when any of its events is incomplete; the row
   counts the events, the incomplete ones, those that are not JSON objects and the misses per field, and names the
   first incomplete event (its stream, id, time and place in the captured file) as an example. Only the groups'
-  events captured by the cloudwatch source (sources.cloudwatch.event_log_groups) are judged.
+  events captured by the cloudwatch source (sources.cloudwatch.event_log_groups) can be judged: a group in scope
+  whose events were not captured for the period gets an info row saying it was not evaluated, never a pass.
 remediation: >
   Make the service log one JSON object per event with the required fields (a structured logging formatter that adds
   the request id and the model version it serves), and redeploy it; then check the example event's stream.
@@ -69,6 +70,7 @@ groups as (
     from judged
     group by all
 )
+select * from (
 select
     format('{}/{}/{}', g.account_id, g.region, g.log_group_name) as resource,
     case when g.events_incomplete = 0 then 'pass' else 'fail' end as status,
@@ -96,4 +98,19 @@ select
     g.example.record_index as record_index
 from groups g
 left join per_field pf using (account_id, region, log_group_name)
-order by g.account_id, g.region, g.log_group_name
+union all
+select
+    format('{}/{}/{}', lg.account_id, lg.region, lg.log_group_name),
+    'info',
+    format('Log group {} in {}/{} is in scope, but none of its events were captured for the period, so its events '
+           || 'are not evaluated (sources.cloudwatch.event_log_groups lists the groups whose events are read).',
+           lg.log_group_name, lg.account_id, lg.region),
+    lg.account_id, lg.region, lg.log_group_name, 0, null, null, null, null, null, null, lg.source_key, lg.record_index
+from cloudwatch_log_groups lg
+where exists (select 1 from unnest($ml_log_group_prefixes::VARCHAR[]) p(prefix) where starts_with(lg.log_group_name, p.prefix))
+  and (len($structured_log_groups::VARCHAR[]) = 0
+       or exists (select 1 from unnest($structured_log_groups::VARCHAR[]) g(p) where lg.log_group_name glob g.p))
+  and not exists (select 1 from groups g
+                  where g.account_id = lg.account_id and g.region = lg.region and g.log_group_name = lg.log_group_name)
+)
+order by account_id, region, log_group_name
