@@ -10,7 +10,9 @@ import hashlib
 import tomllib
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
 from .period import Period
@@ -30,6 +32,21 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+class ChangeWindow(_Strict):
+    """When production changes may happen: these weekdays, from ``start_hour`` (inclusive) to ``end_hour``
+    (exclusive), UTC."""
+
+    days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = Field(min_length=1)
+    start_hour: int = Field(ge=0, le=23)
+    end_hour: int = Field(ge=1, le=24)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ChangeWindow:
+        if self.end_hour <= self.start_hour:
+            raise ValueError("end_hour must be after start_hour")
+        return self
+
+
 class Policy(_Strict):
     min_log_retention_days: int = Field(365, ge=1)
     ml_log_group_prefixes: list[str] = ["/aws/sagemaker/"]
@@ -45,6 +62,9 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    iam_admin_roles: list[str] = []  # GLOB patterns of the role ARNs that may change ML roles' permissions; [] = none
+    # when endpoints may be deployed, rolled back or deleted in the production accounts; [] = no window configured
+    change_windows: list[ChangeWindow] = []
 
 
 class Config(_Strict):
