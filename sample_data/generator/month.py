@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import planted_access
 from .planted import Planted
 
 
@@ -23,4 +24,5 @@ class Month(Planted):
         self.root_activity()
         self.tampering()
         self.odd_records()
+        planted_access.build(self)
         return self
