@@ -23,6 +23,7 @@ from auditreport.results import EXIT_INCOMPLETE
 from auditreport.runner import Run, extract, new_run_id, run
 
 SAMPLE_DIR = SAMPLE_CONFIG.parent
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _edited_sample_config(folder: Path) -> Path:
@@ -44,10 +45,33 @@ def _checks_reading(tables: set[str]) -> set[str]:
     return {c.id for c in load_catalogue() if tables & set(getattr(c, "lake_tables", c.requires))}
 
 
+EXAMPLE_CHECK = REPO / "docs" / "examples" / "checks" / "sagemaker_endpoint_naming.sql"
+BROKEN_CHECK = """/*---
+id: broken_check
+title: A check whose header names a framework that does not exist
+severity: medium
+kind: posture
+frameworks: {pci_dss: [A.1]}
+requires: [sagemaker_deployments]
+description: x
+remediation: x
+---*/
+select endpoint_name as resource, 'pass' as status, 'x' as reason from sagemaker_deployments
+"""
+
+
 @pytest.fixture(scope="module")
 def config(tmp_path_factory):
-    cfg = load_config(_edited_sample_config(tmp_path_factory.mktemp("conf") / "it's conf"))
+    path = _edited_sample_config(tmp_path_factory.mktemp("conf") / "it's conf")
+    checks = path.parent / "checks"  # checks of the user's own: the documented example, and a broken one
+    (checks / "naming").mkdir(parents=True)
+    for suffix in (".sql", ".yaml"):
+        (checks / "naming" / EXAMPLE_CHECK.with_suffix(suffix).name).write_text(EXAMPLE_CHECK.with_suffix(suffix).read_text())
+    (checks / "broken_check.sql").write_text(BROKEN_CHECK)
+    path.write_text('checks_dir = "checks"\n' + path.read_text())
+    cfg = load_config(path)
     assert "mlflow" not in cfg.sources and cfg.sources["cloudtrail"].path.name == "no-such-folder"
+    assert cfg.checks_dir == checks.resolve()
     return cfg
 
 
@@ -117,11 +141,28 @@ def test_the_other_sources_load_and_their_checks_run(finished):
         assert src.objects_loaded > 0 and src.records_loaded > 0, name
         assert any(has_files(out / "lake", t) for t in lake.tables_of(name)), name
     missing = _checks_reading(set(lake.tables_of("cloudtrail")) | set(lake.tables_of("mlflow")))
-    ran = [c for c in result.checks if c.check.id not in missing]
+    ran = [c for c in result.checks if c.check.id not in missing and c.check.origin == "built-in"]
     assert ran and all(c.status in ("pass", "fail", "info") for c in ran), [(c.check.id, c.status) for c in ran]
-    assert {c.check.id for c in result.checks} == {c.id for c in load_catalogue()}
+    assert {c.check.id for c in result.checks} == {c.id for c in load_catalogue()} | {"sagemaker_endpoint_naming",
+                                                                                       "broken_check"}
     assert set(result.table_counts) == set(lake.TABLES)
     assert result.table_counts["cloudtrail_events"] == 0 and result.table_counts["iam_principals"] > 0
+
+
+def test_checks_of_the_users_own_run_beside_the_built_in_ones_and_a_broken_one_is_an_error_alone(finished, config):
+    result, out = finished
+    by_id = {c.check.id: c for c in result.checks}
+    naming, broken = by_id["sagemaker_endpoint_naming"], by_id["broken_check"]
+    assert (naming.check.origin, naming.check.domain, naming.status) == ("user", "naming", "fail")
+    assert [r["resource"] for r in naming.failing_rows] == ["legacy-recs"]  # the sample's one endpoint without -prod
+    assert (broken.check.origin, broken.check.domain, broken.status) == ("user", "custom", "error")
+    assert broken.message.startswith(f"{config.checks_dir / 'broken_check.sql'}:6: unknown framework 'pci_dss'")
+    assert f"check 'broken_check' error: {broken.message}" in result.incomplete_reasons  # not verified: incomplete
+    findings = {c["id"]: c for c in json.loads((out / "findings.json").read_text())["checks"]}
+    assert findings["sagemaker_endpoint_naming"]["origin"] == "user" and findings["broken_check"]["status"] == "error"
+    assert findings["iam_ml_role_wildcard_actions"]["origin"] == "built-in"
+    html = (out / "report.html").read_text()
+    assert "a check of your own (checks_dir)" in html and "broken_check.sql:6: unknown framework" in html
 
 
 def test_an_incomplete_run_exits_2_whatever_fail_on_says(finished):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from . import planted_access
 from .planted import Planted
+from .planted_approvals import ApprovalStories
 
 
-class Month(Planted):
+class Month(Planted, ApprovalStories):
     """All of October's CloudTrail records (and a day either side), collected in ``events``."""
 
     def build(self) -> Month:
@@ -24,5 +25,6 @@ class Month(Planted):
         self.root_activity()
         self.tampering()
         self.odd_records()
+        self.approval_stories()
         planted_access.build(self)
         return self

@@ -150,27 +150,86 @@ def extract(config_path, period, out_dir, debug):
     sys.exit(0 if all(s.status in ("ok", "not_configured") for s in result.sources) else 2)
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration file: its checks_dir and frameworks_dir are listed too. Default: the sample's.")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
               help="markdown: the table README.md shows.")  # fmt: skip
-def checks(debug, fmt):
-    """List the check catalogue: id, severity, title, frameworks."""
+@click.pass_context
+def checks(ctx, debug, config_path, fmt):
+    """List the check catalogue: id, severity, title, frameworks ('checks test' runs the checks' cases)."""
     import json
 
-    from .checks.catalogue import load_catalogue
-
-    catalogue = load_catalogue()
+    ctx.obj = {"config_path": config_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    catalogue = _catalogue(config_path)
     if fmt == "json":
-        click.echo(json.dumps([{"id": c.id, "domain": c.domain, "severity": c.severity, "kind": c.kind, "title": c.title,
-                                "frameworks": c.frameworks, "requires": c.requires} for c in catalogue.checks], indent=1))  # fmt: skip
+        click.echo(json.dumps([{"id": c.id, "domain": c.domain, "origin": c.origin, "severity": c.severity,
+                                "kind": c.kind, "title": c.title, "frameworks": c.frameworks, "requires": c.requires,
+                                **({"error": c.load_error} if c.load_error else {})}
+                               for c in catalogue.checks], indent=1))  # fmt: skip
         return
     if fmt == "markdown":
         click.echo(checks_markdown(catalogue.checks))
         return
     for c in catalogue.checks:
         fw = ", ".join(f"{k}:{'/'.join(v)}" for k, v in sorted(c.frameworks.items()))
+        if c.load_error:
+            fw = f"ERROR {c.load_error}"
         click.echo(f"{c.id:<44} {c.severity:<9} {c.title}\n{'':<44} {'':<9} {fw}")
+
+
+def _catalogue(config_path, user_checks_dir=None):
+    """The catalogue a run with this configuration would use (the user's checks of ``user_checks_dir`` instead of
+    the configuration's checks_dir when given)."""
+    from .checks.catalogue import load_catalogue
+
+    config = load_config(config_path)
+    return load_catalogue(user_frameworks_dir=config.frameworks_dir,
+                          user_checks_dir=user_checks_dir or config.checks_dir)  # fmt: skip
+
+
+@checks.command("test")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def checks_test(ctx, debug, paths):
+    """Run the test cases (<check_id>.yaml beside each .sql) of the checks in PATHS: check files, case files or
+    folders. A folder outside the built-in catalogue is read as a checks_dir. Without PATHS: every check, the
+    configuration's checks_dir included. Exit 0 when every case passes, 1 otherwise."""
+    from .checks.cases import run_all_cases
+    from .checks.frameworks import default_queries_dir
+
+    config_path = ctx.obj["config_path"]
+    config = load_config(config_path)
+    targets = [p.resolve() for p in paths]
+    builtin = default_queries_dir().resolve()
+    outside = [t for t in targets if not t.is_relative_to(builtin)]
+    if config.checks_dir is not None and all(t.is_relative_to(config.checks_dir) for t in outside):
+        user_dir = config.checks_dir
+    elif len({(t if t.is_dir() else t.parent) for t in outside}) <= 1:
+        user_dir = next(((t if t.is_dir() else t.parent) for t in outside), config.checks_dir)
+    else:
+        raise click.UsageError("check files outside the built-in catalogue must be in one folder (a checks_dir)")
+    catalogue = _catalogue(config_path, user_dir)
+
+    def chosen(c) -> bool:
+        sql = Path(c.path).resolve()
+        return not targets or any(sql == t or sql.with_suffix(".yaml") == t or sql.is_relative_to(t) for t in targets)
+
+    selected = [c for c in catalogue.checks if chosen(c)]
+    if not selected:
+        raise click.UsageError(f"no check found in {', '.join(str(p) for p in paths)}")
+    outcomes = run_all_cases(catalogue, selected)
+    for o in outcomes:
+        click.echo(f"{'PASS' if o.ok else 'FAIL'}  {o.check.domain}/{o.check.id}: {o.name}")
+        for problem in o.problems:
+            click.echo("\n".join(f"      {line}" for line in problem.splitlines()))
+    failed = sum(not o.ok for o in outcomes)
+    click.echo(f"{len(outcomes)} case(s) of {len(selected)} check(s): {len(outcomes) - failed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
 
 
 def checks_markdown(checks) -> str:

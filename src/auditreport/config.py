@@ -7,9 +7,9 @@ Relative paths in a config file are relative to that file's directory.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
@@ -63,6 +63,11 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    # a regular expression (RE2, searched anywhere in the text) that an approval's description or MLflow approval tags
+    # must contain: the ticket or change reference that makes the approval traceable
+    approval_reference_pattern: str = Field("[A-Z][A-Z0-9]+-[0-9]+", min_length=1)
+    # distinct people (not counting the model's author) who must have approved what serves in production
+    min_approvers: int = Field(1, ge=1)
     iam_admin_roles: list[str] = []  # GLOB patterns of the role ARNs that may change ML roles' permissions; [] = none
     # when endpoints may be deployed, rolled back or deleted in the production accounts; [] = no window configured
     change_windows: list[ChangeWindow] = []
@@ -72,6 +77,15 @@ class Policy(_Strict):
         default=["sagemaker:Delete*", "sagemaker:UpdateModelPackage", "s3:DeleteObject", "iam:PassRole"],
         validate_default=True)
     unused_permission_days: int = Field(90, ge=1)  # the CloudTrail window in which a granted sensitive action is used
+
+    @field_validator("approval_reference_pattern")
+    @classmethod
+    def _a_regex(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"not a regular expression: {e}") from None
+        return v
 
     @field_validator("sensitive_actions")
     @classmethod
@@ -87,6 +101,12 @@ class Config(_Strict):
     aws: Aws = Aws()
     # a folder of framework files of your own (*.yaml, the format of queries/frameworks/), loaded beside the built-in ones
     frameworks_dir: Path | None = Field(default=None, strict=False)  # TOML has no path type: a string becomes a path
+    # a folder of checks of your own (<id>.sql with <id>.yaml cases, or <domain>/<id>.sql), run beside the built-in ones
+    checks_dir: Path | None = Field(default=None, strict=False)
+    # earlier runs' findings (findings.json files, or whole earlier output folders): the report says which findings are
+    # new, resolved or persisting since the previous run; with keep_history each run adds its own findings there
+    history_dir: Path | None = Field(default=None, strict=False)
+    keep_history: bool = True
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -109,7 +129,7 @@ class Config(_Strict):
                 raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
         return out
 
-    @field_validator("frameworks_dir", mode="before")
+    @field_validator("frameworks_dir", "checks_dir", "history_dir", mode="before")
     @classmethod
     def _a_path(cls, v):
         if v is not None and not isinstance(v, (str, Path)):
@@ -198,10 +218,12 @@ def load_config(path: Path | str | None = None) -> Config:
     for src in cfg.sources.values():
         if isinstance(src, FilesSettings) and not src.path.is_absolute():
             src.path = (base / src.path).resolve()
-    if cfg.frameworks_dir is not None:
-        cfg.frameworks_dir = (base / cfg.frameworks_dir).resolve()
-        if not cfg.frameworks_dir.is_dir():
-            raise ConfigError(f"{path}: frameworks_dir: {cfg.frameworks_dir} is not a directory")
+    for key in ("frameworks_dir", "checks_dir", "history_dir"):  # relative to the configuration file, like the sources' paths
+        folder = getattr(cfg, key)
+        if folder is not None:
+            setattr(cfg, key, (base / folder).resolve())
+            if not getattr(cfg, key).is_dir() and not (key == "history_dir" and not getattr(cfg, key).exists()):
+                raise ConfigError(f"{path}: {key}: {getattr(cfg, key)} is not a directory")
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

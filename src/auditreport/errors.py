@@ -43,9 +43,14 @@ class InputError(AuditReportError):
 
 
 class CheckDefinitionError(AuditReportError):
-    """A check file in the catalogue is malformed (bad header, unknown framework, id != file name)."""
+    """A check file in the catalogue is malformed (bad header, unknown framework, id != file name). ``path`` and
+    ``line`` (1-based, in the file; None when no one line is at fault) say where."""
 
     exit_code = 3
+
+    def __init__(self, message: str, path=None, line: int | None = None):
+        self.path, self.line = (str(path) if path is not None else None), line
+        super().__init__(message)
 
 
 class EnvironmentFailure(AuditReportError):

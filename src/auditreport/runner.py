@@ -37,7 +37,8 @@ class Run:
     def __init__(self, config: Config, period: Period, out_dir: Path, progress=None, catalogue: Catalogue | None = None):
         self.config = config
         # first: a bad check or framework file stops the run before any work
-        self.catalogue = catalogue or load_catalogue(user_frameworks_dir=config.frameworks_dir)
+        self.catalogue = catalogue or load_catalogue(user_frameworks_dir=config.frameworks_dir,
+                                                       user_checks_dir=config.checks_dir)
         self.period = period
         self.out_dir = Path(out_dir)
         self.lake_root = self.out_dir / "lake"
@@ -160,7 +161,9 @@ class Run:
         with self._timed("report"):
             self.result.finished_at = datetime.now(timezone.utc)
             self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
-            self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap))
+            self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
+                                                     history_dir=self.config.history_dir,
+                                                     keep_history=self.config.keep_history))  # fmt: skip
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 
     def close(self) -> None:

@@ -130,13 +130,23 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("mutate,expected", [b[1:] for b in BAD], ids=[b[0] for b in BAD])
-def test_bad_check_files_are_rejected_in_one_line(tmp_path, mutate, expected):
+# the line of the file at fault, as the message names it (path:line: ...); None where no one line is
+LINES = {"unknown header key": 6, "bad severity": 4, "bad kind": 5, "missing title": 2, "id differs from file name": 2,
+         "unknown framework": 6, "unknown requirement": 6, "no requirement": 6, "requirement id read as a number": 6,
+         "unknown table": 7, "no required table": 7, "param declared, unused": 8, "param used, undeclared": 8,
+         "param not a policy field": 8, "no header": None, "header not YAML": 3, "header not a mapping": 2,
+         "SQL does not parse": 14, "two statements": None, "not a select": None}  # fmt: skip
+
+
+@pytest.mark.parametrize("name,mutate,expected", BAD, ids=[b[0] for b in BAD])
+def test_bad_check_files_are_rejected_in_one_line_naming_file_and_line(tmp_path, name, mutate, expected):
     path = write(tmp_path, mutate(GOOD.format(id="good_check")))
     with pytest.raises(CheckDefinitionError) as err:
         load_catalogue(tmp_path)
     message = str(err.value)
-    assert message.startswith(f"{path}: "), message
+    line = LINES[name]
+    assert message.startswith(f"{path}:{line}: " if line else f"{path}: "), message
+    assert (err.value.path, err.value.line) == (str(path), line)
     assert expected in message, message
     assert "\n" not in message
 

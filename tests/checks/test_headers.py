@@ -27,19 +27,20 @@ def test_header_whole_file_and_body(tmp_path):
     assert parsed_parameters(path, sql) == set()
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("select 1", "no metadata header"),
-    ("/*---\nid: [x\n---*/\nselect 1", "header is not valid YAML"),
-    ("/*---\n- x\n---*/\nselect 1", "header must be a YAML mapping"),
-    ("/*---\nid: x\nowner: y\n---*/\nselect 1", "header: owner: unknown header key"),
-    ("/*---\nid: 3\n---*/\nselect 1", "header: id: Input should be a valid string"),
+@pytest.mark.parametrize("text,line,expected", [
+    ("select 1", None, "no metadata header"),
+    ("/*---\nid: [x\n---*/\nselect 1", 2, "header is not valid YAML"),
+    ("/*---\n- x\n---*/\nselect 1", 2, "header must be a YAML mapping"),
+    ("/*---\nid: x\nowner: y\n---*/\nselect 1", 3, "header: owner: unknown header key"),
+    ("/*---\nid: 3\n---*/\nselect 1", 2, "header: id: Input should be a valid string"),
 ])
-def test_bad_headers_are_one_line_naming_the_file(tmp_path, text, expected):
+def test_bad_headers_are_one_line_naming_the_file_and_line(tmp_path, text, line, expected):
     path = tmp_path / "x.sql"
     path.write_text(text)
     with pytest.raises(CheckDefinitionError) as err:
         read_sql_file(path, Header)
-    assert str(err.value).startswith(f"{path}: ") and expected in str(err.value) and "\n" not in str(err.value)
+    assert str(err.value).startswith(f"{path}:{line}: " if line else f"{path}: "), str(err.value)
+    assert expected in str(err.value) and "\n" not in str(err.value) and err.value.line == line
 
 
 def test_an_unreadable_file(tmp_path):

@@ -158,7 +158,7 @@ def test_bad_view_files_are_rejected_in_one_line(tmp_path, mutate, expected):
     path = write_view(tmp_path, view_id, text=mutate(GOOD.format(id=view_id, requires="cloudtrail_trails")))
     with pytest.raises(CheckDefinitionError) as err:
         load_views(tmp_path)
-    assert str(err.value).startswith(f"{path}: ") and expected in str(err.value), str(err.value)
+    assert re.match(rf"{re.escape(str(path))}(:\d+)?: ", str(err.value)) and expected in str(err.value), str(err.value)
     assert "\n" not in str(err.value)
 
 

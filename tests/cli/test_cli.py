@@ -142,3 +142,43 @@ def test_checks_table_format_lists_every_check_with_its_frameworks():
     assert r.returncode == 0, r.stderr
     assert re.search(r"^cloudtrail_trail_logging +critical +CloudTrail trails are logging$", r.stdout, re.MULTILINE)
     assert "soc2:CC7.2" in r.stdout
+
+
+def test_checks_test_runs_the_cases_of_a_checks_dir_and_names_what_fails(tmp_path):
+    example = REPO / "docs" / "examples" / "checks"
+    r = cli("checks", "test", example)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "PASS  custom/sagemaker_endpoint_naming: conforming names pass" in r.stdout
+    assert r.stdout.rstrip().endswith("2 case(s) of 1 check(s): 2 passed, 0 failed")
+
+    mine = tmp_path / "checks"
+    mine.mkdir()
+    sql = (example / "sagemaker_endpoint_naming.sql").read_text()
+    (mine / "sagemaker_endpoint_naming.sql").write_text(sql.replace("(prod|staging|dev)", "(prod|dev)"))
+    (mine / "sagemaker_endpoint_naming.yaml").write_text((example / "sagemaker_endpoint_naming.yaml").read_text())
+    (mine / "broken.sql").write_text("/*---\nid: broken\ntitle: [x\n---*/\nselect 1")
+    r = cli("checks", "test", mine)
+    assert r.returncode == 1
+    assert f"FAIL  custom/broken: (loading the check)\n      {mine / 'broken.sql'}:3: header is not valid YAML" in r.stdout
+    assert "PASS  custom/sagemaker_endpoint_naming: an endpoint without an environment suffix fails" in r.stdout
+    assert "FAIL  custom/sagemaker_endpoint_naming: conforming names pass" in r.stdout  # staging no longer conforms
+    assert r.stdout.rstrip().endswith("3 case(s) of 2 check(s): 1 passed, 2 failed")
+
+    r = cli("checks", "test", mine / "sagemaker_endpoint_naming.yaml")  # one check, by its case file
+    assert r.returncode == 1 and "of 1 check(s)" in r.stdout and "broken" not in r.stdout
+
+
+def test_checks_test_of_built_in_checks_and_checks_listed_with_a_config(tmp_path):
+    r = cli("checks", "test", REPO / "queries" / "access" / "root_account_activity.sql")
+    assert r.returncode == 0 and "of 1 check(s)" in r.stdout and "PASS  access/root_account_activity" in r.stdout
+    (tmp_path / "checks").mkdir()
+    (tmp_path / "checks" / "x.sql").write_text("select 1")
+    config = write_config(tmp_path, 'checks_dir = "checks"\n')
+    r = cli("checks", "--config", config, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    listed = {c["id"]: c for c in json.loads(r.stdout)}
+    assert listed["x"]["origin"] == "user" and listed["x"]["error"].startswith(f"{tmp_path / 'checks' / 'x.sql'}: ")
+    r = cli("checks", "--config", config, "test")  # every check: the built-in ones pass, x has no header
+    assert r.returncode == 1 and r.stdout.count("\nFAIL  ") + r.stdout.startswith("FAIL  ") == 1
+    r = cli("checks", "test", tmp_path / "nowhere")
+    assert r.returncode == 3 and "does not exist" in r.stderr

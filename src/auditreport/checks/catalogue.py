@@ -20,8 +20,9 @@ from .. import lake
 from ..config import Policy
 from ..errors import CheckDefinitionError
 from .frameworks import Framework, default_queries_dir, load_frameworks
-from .headers import fail, parsed_parameters, read_sql_file, sql_parameters
+from .headers import fail, key_line, parsed_parameters, read_sql_file, sql_parameters
 from .model import SEVERITIES, Check, View
+from .user_checks import load_user_checks
 from .views import VIEWS_DIR, create_views, lake_tables_of, load_views
 
 __all__ = ["PERIOD_PARAMS", "Catalogue", "default_queries_dir", "load_catalogue", "parse_check", "sql_parameters"]
@@ -55,33 +56,35 @@ def parse_check(
     path = Path(path)
     views = views or {}
     h, sql, _body = read_sql_file(path, CheckHeader)
+    at = lambda key: key_line(sql, key)  # noqa: E731 - the line of a header key, for the error message
 
     if h.id != path.stem:
-        fail(path, f"id '{h.id}' differs from the file name '{path.stem}'")
+        fail(path, f"id '{h.id}' differs from the file name '{path.stem}'", at("id"))
     for fw, reqs in h.frameworks.items():
         if fw not in frameworks:
             fail(path, f"unknown framework '{fw}' (known: {', '.join(sorted(frameworks))}; a framework of your own "
-                       "goes in the configuration's frameworks_dir)")
+                       "goes in the configuration's frameworks_dir)", at("frameworks"))  # fmt: skip
         if not reqs:
-            fail(path, f"framework '{fw}' lists no requirement")
+            fail(path, f"framework '{fw}' lists no requirement", at("frameworks"))
         for r in reqs:
             if r not in frameworks[fw].requirements:
-                fail(path, f"unknown requirement '{r}' of framework '{fw}' (add it to frameworks/{fw}.yaml or fix the id)")
+                fail(path, f"unknown requirement '{r}' of framework '{fw}' (add it to frameworks/{fw}.yaml or fix the "
+                           "id)", at("frameworks"))  # fmt: skip
     for t in h.requires:
         if t not in lake.TABLES and t not in views:
-            fail(path, f"requires unknown lake table or view '{t}'")
+            fail(path, f"requires unknown lake table or view '{t}'", at("requires"))
     if len(set(h.params)) != len(h.params):
-        fail(path, "params lists a parameter twice")
+        fail(path, "params lists a parameter twice", at("params"))
     for p in h.params:
         if p not in allowed_params():
-            fail(path, f"unknown parameter '{p}' (not a policy setting, period_start or period_end)")
+            fail(path, f"unknown parameter '{p}' (not a policy setting, period_start or period_end)", at("params"))
     used = parsed_parameters(path, sql)
     if used != set(h.params):
         missing, unused = sorted(used - set(h.params)), sorted(set(h.params) - used)
         parts = ([f"used but not declared: {', '.join(missing)}"] if missing else []) + (
             [f"declared but not used: {', '.join(unused)}"] if unused else []
         )
-        fail(path, f"params do not match the $parameters of the SQL ({'; '.join(parts)})")
+        fail(path, f"params do not match the $parameters of the SQL ({'; '.join(parts)})", at("params"))
 
     return Check(
         id=h.id,
@@ -127,9 +130,11 @@ class Catalogue:
         create_views(con, self.views, materialize)
 
 
-def load_catalogue(queries_dir: Path | None = None, user_frameworks_dir: Path | None = None) -> Catalogue:
+def load_catalogue(queries_dir: Path | None = None, user_frameworks_dir: Path | None = None,
+                   user_checks_dir: Path | None = None) -> Catalogue:  # fmt: skip
     """The catalogue under ``queries_dir`` (default: the repository's ``queries/``), with the framework files of
-    ``user_frameworks_dir`` (a configuration's ``frameworks_dir``) beside its own."""
+    ``user_frameworks_dir`` (a configuration's ``frameworks_dir``) beside its own, and the checks of
+    ``user_checks_dir`` (``checks_dir``: see :mod:`.user_checks`; one that cannot be loaded runs as ``error``)."""
     queries_dir = Path(queries_dir) if queries_dir else default_queries_dir()
     if not queries_dir.is_dir():
         raise CheckDefinitionError(f"{queries_dir}: check catalogue directory not found")
@@ -148,6 +153,8 @@ def load_catalogue(queries_dir: Path | None = None, user_frameworks_dir: Path | 
             fail(path, f"check id '{check.id}' is already defined by {seen[check.id]}")
         seen[check.id] = path
         checks.append(check)
+    if user_checks_dir is not None:
+        checks += load_user_checks(Path(user_checks_dir), frameworks, views, seen, parse_check)
     return Catalogue(
         checks=sorted(checks, key=lambda c: (c.domain, c.id)), frameworks=frameworks, views=views, directory=queries_dir
     )

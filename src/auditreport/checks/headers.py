@@ -30,8 +30,26 @@ def safe_load(text: str):
     return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
 
 
-def fail(path: Path, msg: str) -> NoReturn:
-    raise CheckDefinitionError(f"{path}: {msg}")
+def fail(path: Path, msg: str, line: int | None = None) -> NoReturn:
+    """Stop loading with a one-line error naming the file, and the line at fault when one is (``path:line: msg``)."""
+    where = f"{path}:{line}" if line else f"{path}"
+    raise CheckDefinitionError(f"{where}: {msg}", path=path, line=line)
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The 1-based line of ``text`` where the top-level header key ``key:`` is written, if it is."""
+    m = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+_SQL_LINE = re.compile(r"\bLINE (\d+):")
+
+
+def sql_error_line(message: str) -> int | None:
+    """The line DuckDB names in a parser or binder error (``LINE 12: ...``); the checks run as whole files, header
+    included, so it is the line of the file."""
+    m = _SQL_LINE.search(message)
+    return int(m.group(1)) if m else None
 
 
 def pydantic_line(err: ValidationError, extra_key: str = "unknown header key") -> str:
@@ -54,16 +72,20 @@ def read_sql_file(path: Path, model: type[Header], what: str = "check") -> tuple
     m = _HEADER.match(sql)
     if not m:
         fail(path, "no metadata header: the file must start with a '/*---' ... '---*/' YAML block comment")
+    first_line = sql.count("\n", 0, m.start("yaml")) + 1  # where the YAML starts in the file
     try:
         data = safe_load(m.group("yaml"))
     except yaml.YAMLError as e:
-        fail(path, f"header is not valid YAML: {str(e).splitlines()[0]}")
+        mark = getattr(e, "context_mark", None) or getattr(e, "problem_mark", None)  # where the bad construct begins
+        fail(path, f"header is not valid YAML: {str(e).splitlines()[0]}",
+             first_line + mark.line if mark is not None else first_line)  # fmt: skip
     if not isinstance(data, dict):
-        fail(path, "header must be a YAML mapping")
+        fail(path, "header must be a YAML mapping", first_line)
     try:
         header = model.model_validate(data)
     except ValidationError as e:
-        fail(path, f"header: {pydantic_line(e)}")
+        loc = e.errors()[0]["loc"]
+        fail(path, f"header: {pydantic_line(e)}", (key_line(sql, str(loc[0])) if loc else None) or first_line)
     return header, sql, sql[m.end():]
 
 
@@ -84,4 +106,4 @@ def parsed_parameters(path: Path, sql: str) -> set[str]:
     try:
         return sql_parameters(sql)
     except (duckdb.Error, ValueError) as e:
-        fail(path, f"SQL does not parse: {str(e).strip().splitlines()[0]}")
+        fail(path, f"SQL does not parse: {str(e).strip().splitlines()[0]}", sql_error_line(str(e)))

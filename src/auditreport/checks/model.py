@@ -25,6 +25,8 @@ class Check:
     path: Path
     domain: str  # the folder under queries/
     lake_tables: list[str]  # ``requires`` with every view replaced by the lake tables it reads: what no_data tests
+    origin: str = "built-in"  # or "user": a check of the configuration's checks_dir
+    load_error: str = ""  # a user check that could not be loaded: why, naming file and line; it runs as ``error``
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,18 @@ import time
 from .. import lake
 from ..period import Period
 from .catalogue import PERIOD_PARAMS, sql_parameters
+from .headers import sql_error_line
 from .model import ROW_STATUSES, Check, CheckResult
 
 REQUIRED_COLUMNS = ("resource", "status", "reason")
 
 
-def _one_line(e: BaseException) -> str:
+def _one_line(e: BaseException, check: Check | None = None) -> str:
+    """The error's first line; for a DuckDB error that names a line of the check's SQL, the file and line first."""
     lines = [ln.strip() for ln in str(e).strip().splitlines() if ln.strip()]
-    return f"{type(e).__name__}: {lines[0] if lines else '(no message)'}"
+    text = f"{type(e).__name__}: {lines[0] if lines else '(no message)'}"
+    line = sql_error_line(str(e)) if check is not None else None
+    return f"{check.path}:{line}: {text}" if line else text
 
 
 def missing_data(con, check: Check, unavailable: dict[str, str], period: Period | None) -> str:
@@ -83,6 +87,8 @@ def run_check(
     def done(status: str, message: str = "", columns=None, rows=None) -> CheckResult:
         return CheckResult(check, status, list(columns or []), list(rows or []), message, time.perf_counter() - t0)
 
+    if check.load_error:  # a check of the user's own that could not be loaded: it alone is an error
+        return done("error", check.load_error)
     try:
         why = missing_data(con, check, unavailable or {}, period)
         if why:
@@ -91,7 +97,7 @@ def run_check(
         columns = [d[0] for d in cur.description]
         rows = [dict(zip(columns, r)) for r in cur.fetchall()]
     except Exception as e:  # noqa: BLE001 - one bad check must not stop the run
-        return done("error", _one_line(e))
+        return done("error", _one_line(e, check))
 
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:

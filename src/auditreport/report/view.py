@@ -19,6 +19,7 @@ from .order import (
     report_order,
     severity_rank,
 )
+from .outcome import TOP_FINDINGS, lead_reason, outcome
 from .values import display_text, human_utc
 
 CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
@@ -68,6 +69,7 @@ class FindingView:
     sql: str
     sql_sha256: str
     path: str
+    origin: str = "built-in"  # "user": a check of the configuration's checks_dir
 
 
 @dataclass
@@ -194,7 +196,8 @@ def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView
         has_reason="reason" in cols,
         sql=c.sql,
         sql_sha256=hashlib.sha256(c.sql.encode("utf-8")).hexdigest(),
-        path=f"queries/{c.domain}/{c.id}.sql" if c.domain else str(c.path),
+        path=str(c.path) if c.origin == "user" or not c.domain else f"queries/{c.domain}/{c.id}.sql",
+        origin=c.origin,
     )
 
 
@@ -354,6 +357,8 @@ def build_context(
         "incomplete_reasons": [display_text(r, TEXT_LIMIT) for r in result.incomplete_reasons],
         "status_counts": result.status_counts(),
         "failing_by_severity": result.failing_by_severity(),
+        "outcome": outcome(result.status_counts(), result.failing_by_severity(), len(findings), result.complete),
+        "top_findings": [(f, lead_reason(f)) for f in failing[:TOP_FINDINGS]],
         "severities": SEVERITIES,
         "total_checks": len(findings),
         "findings": findings,
