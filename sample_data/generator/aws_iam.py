@@ -194,7 +194,8 @@ class IamSnapshot:
         users = [user]
         if account == PROD:  # P-LTKEY-BATCH: a legacy user whose long-term key runs batch scoring
             users.append(dict(user, UserName="ml-batch-scorer", UserId=user_id(account, "ml-batch-scorer"),
-                              Arn=f"arn:aws:iam::{account}:user/ml-batch-scorer", CreateDate="2023-06-12T11:20:05+00:00",
+                              Arn=f"arn:aws:iam::{account}:user/ml-batch-scorer",
+                              CreateDate="2023-06-12T11:20:05+00:00",
                               GroupList=[], UserPolicyList=[{"PolicyName": "batch-transform", "PolicyDocument": doc(
                                   {"Effect": "Allow", "Action": ["sagemaker:CreateTransformJob",
                                                                  "sagemaker:Describe*"], "Resource": f"{sm}:*"})}]))
