@@ -100,10 +100,14 @@ def _cloudwatch_prefixes(own, config: Any):
 
 
 def _trail_bucket(own, config: Any):
-    """The trail bucket's settings are evidence too: read it, with the account that owns it."""
+    """The trail bucket's settings are evidence too: read it, with the account that owns it (and where its logs sit
+    below a key prefix), and the policy's other log buckets."""
     trail = config.sources.get("cloudtrail")
+    if isinstance(own, S3BucketSettings):
+        own.buckets = _unique(own.buckets + list(config.policy.log_buckets))
     if isinstance(own, S3BucketSettings) and isinstance(trail, S3TrailSettings):
         own.buckets = _unique(own.buckets + [trail.bucket])
+        own.log_uris = _unique(own.log_uris + [trail.uri])
         if trail.bucket_account:
             own.bucket_accounts = _unique(own.bucket_accounts + [trail.bucket_account])
     return own
@@ -131,7 +135,7 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
            loader="load.cloudwatch:CloudWatchLoader", derive=_cloudwatch_prefixes),
     Source("iam", "IAM users, roles, groups and their policies",
            {"files": FILES, "aws": _aws("extract.iam:IamExtractor")}, loader="load.iam:IamLoader"),
-    Source("s3", "S3 bucket settings: versioning, object lock, lifecycle, public access block",
+    Source("s3", "S3 bucket settings: versioning, object lock, lifecycle, public access block, policy; oldest log objects",
            {"files": FILES, "aws": _aws("extract.s3:S3SettingsExtractor", S3BucketSettings)},
            loader="load.s3:S3SettingsLoader", derive=_trail_bucket),
     Source("mlflow", "MLflow Model Registry snapshots over its REST API",
