@@ -48,9 +48,6 @@ class Policy(_Strict):
     # GLOB patterns of the principal ARNs (roles: the role ARN) that may read and manage the trail and log buckets'
     # objects, besides CloudTrail's own service principal
     audit_readers: list[str] = []
-    # buckets that hold logs besides the trail buckets (S3 access logs, exported log groups): held to the same
-    # immutability, access and lifecycle rules; the s3 source reads them
-    log_buckets: list[str] = []
 
 
 class Config(_Strict):

@@ -101,10 +101,8 @@ def _cloudwatch_prefixes(own, config: Any):
 
 def _trail_bucket(own, config: Any):
     """The trail bucket's settings are evidence too: read it, with the account that owns it (and where its logs sit
-    below a key prefix), and the policy's other log buckets."""
+    below a key prefix)."""
     trail = config.sources.get("cloudtrail")
-    if isinstance(own, S3BucketSettings):
-        own.buckets = _unique(own.buckets + list(config.policy.log_buckets))
     if isinstance(own, S3BucketSettings) and isinstance(trail, S3TrailSettings):
         own.buckets = _unique(own.buckets + [trail.bucket])
         own.log_uris = _unique(own.log_uris + [trail.uri])

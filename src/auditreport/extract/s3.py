@@ -21,7 +21,7 @@ _S3_NOT_CONFIGURED = {
 
 class S3SettingsExtractor(AwsSnapshotExtractor):
     """Versioning, object lock, lifecycle, public access block and policy of the configured buckets (the source
-    record adds the trail bucket when ``sources.cloudtrail`` reads one, and ``policy.log_buckets``), and the oldest
+    record adds the trail bucket when ``sources.cloudtrail`` reads one), and the oldest
     CloudTrail log object per account and region below ``AWSLogs/`` (``ListObjectsV2``, see ``s3_log_listing``). Each bucket is read with the credentials of the account that owns it,
     found with ListBuckets in each account; a bucket no account owns is an error line."""
 
