@@ -34,6 +34,7 @@ select
     s.object_lock_years,
     s.lifecycle_rules,
     s.has_bucket_policy,
+    s.bucket_policy,
     s.log_listing_captured,
     s.captured_at,
     s.source_key

@@ -1,5 +1,5 @@
-"""load/s3.py with load/s3_policy.py and load/s3_listing.py: bucket policies become one row per statement and
-principal; "no policy" stays apart from "not captured"; the oldest CloudTrail object per prefix becomes one row; a
+"""load/s3.py with load/s3_policy.py and load/s3_listing.py: a bucket policy becomes one entry per statement and
+principal (s3_bucket_settings.bucket_policy); "no policy" stays apart from "not captured"; the oldest CloudTrail object per prefix becomes one row; a
 policy or listing of the wrong shape is quarantined alone, the bucket's other settings still load."""
 
 from __future__ import annotations
@@ -58,20 +58,20 @@ def _load(tmp_path, con, lake_root):
 
 def test_policy_statements_one_row_per_principal(tmp_path, con, lake_root):
     _load(tmp_path, con, lake_root)
-    got = rows(con, "SELECT record_index, sid, effect, principal_kind, principal, not_principal, actions, not_action,"
-                    " conditions FROM s3_bucket_policy_statements WHERE bucket = 'logs' ORDER BY record_index, principal")
-    assert [(r["record_index"], r["principal_kind"], r["principal"]) for r in got] == [
+    policy = rows(con, "SELECT bucket_policy FROM s3_bucket_settings WHERE bucket = 'logs'")[0]["bucket_policy"]
+    got = json.loads(policy)
+    assert [(r["statement_index"], r["principal_kind"], r["principal"]) for r in got] == [
         (0, "Service", "cloudtrail.amazonaws.com"),
-        (1, "AWS", "arn:aws:iam::111122223333:role/auditor"),
         (1, "AWS", "arn:aws:iam::444455556666:root"),  # a bare account id is its root ARN
+        (1, "AWS", "arn:aws:iam::111122223333:role/auditor"),
         (2, "*", "*"),
         (3, "AWS", "arn:aws:iam::111122223333:root"),
     ]
-    assert json.loads(got[1]["actions"]) == ["s3:Get*", "s3:ListBucket"] and got[1]["effect"] == "Allow"
-    assert got[0]["sid"] == "CloudTrailWrite" and json.loads(got[0]["conditions"])["StringEquals"]
+    assert got[1]["actions"] == ["s3:Get*", "s3:ListBucket"] and got[1]["effect"] == "Allow"
+    assert got[0]["sid"] == "CloudTrailWrite" and got[0]["conditions"]["StringEquals"]
     assert got[3]["effect"] == "Deny" and got[3]["sid"] == "TlsOnly"
     assert got[4]["not_principal"] is True and got[4]["not_action"] is True
-    assert json.loads(got[4]["actions"]) == ["s3:PutObject"]
+    assert got[4]["actions"] == ["s3:PutObject"]
 
 
 def test_no_policy_is_false_not_captured_is_null(tmp_path, con, lake_root):
@@ -79,8 +79,10 @@ def test_no_policy_is_false_not_captured_is_null(tmp_path, con, lake_root):
     b = {r["bucket"]: r for r in rows(con, "SELECT * FROM s3_bucket_settings")}
     assert b["logs"]["has_bucket_policy"] is True and b["logs"]["log_listing_captured"] is True
     assert b["nopolicy"]["has_bucket_policy"] is False and b["nopolicy"]["log_listing_captured"] is False
-    assert b["uncaptured"]["has_bucket_policy"] is None
+    assert json.loads(b["nopolicy"]["bucket_policy"]) == []
+    assert b["uncaptured"]["has_bucket_policy"] is None and b["uncaptured"]["bucket_policy"] is None
     assert b["broken"]["has_bucket_policy"] is None  # an unreadable policy is not "no policy"
+    assert b["broken"]["bucket_policy"] is None
 
 
 def test_oldest_objects_per_prefix(tmp_path, con, lake_root):

@@ -1,5 +1,6 @@
 """S3 bucket settings -> ``s3_bucket_settings``: one row per bucket, "not configured" kept apart from "not captured";
-its policy -> ``s3_bucket_policy_statements`` (``s3_policy``); the oldest CloudTrail objects it holds ->
+its policy
+normalised to one entry per statement and principal (``s3_policy``); the oldest CloudTrail objects it holds ->
 ``s3_trail_log_listings`` (``s3_listing``)."""
 
 from __future__ import annotations
@@ -27,31 +28,26 @@ def read_s3(root: Path, run_id: str) -> SnapshotRead:
                     buckets.setdefault((acct, bucket), {"_path": path})[op] = body
                     paths.setdefault((acct, bucket), {})[op] = path
     for (acct, bucket), ops in sorted(buckets.items()):
-        has_policy = _policy_rows(rd, acct, bucket, ops.get("GetBucketPolicy"), paths[(acct, bucket)], cap, run_id)
+        policy = _policy(rd, ops.get("GetBucketPolicy"), paths[(acct, bucket)])
         _listing_rows(rd, acct, bucket, ops.get("ListObjectsV2"), paths[(acct, bucket)], cap, run_id)
         with rd.each(ops["_path"]):
-            _bucket_row(rd, acct, bucket, ops, has_policy, cap, run_id)
+            _bucket_row(rd, acct, bucket, ops, policy, cap, run_id)
     return rd.result
 
 
-def _policy_rows(rd: SnapshotReader, acct: str, bucket: str, body, paths: dict, cap, run_id: str) -> bool | None:
-    """True when the bucket has a policy (its statements added), False for NoSuchBucketPolicy, None when not
-    captured or quarantined (a policy that cannot be read is not "no policy")."""
+def _policy(rd: SnapshotReader, body, paths: dict) -> list[dict] | None:
+    """The policy's statements, one entry per statement and principal (``s3_policy``); ``[]`` for
+    NoSuchBucketPolicy; None when not captured or quarantined (a policy that cannot be read is not "no policy")."""
     if body is None:
         return None
     if error_code(body) == "NoSuchBucketPolicy":
-        return False
-    path = paths["GetBucketPolicy"]
-    before = len(rd.result.quarantine)
-    with rd.each(path):
+        return []
+    out = None
+    with rd.each(paths["GetBucketPolicy"]):
         if error_code(body):
             raise ValueError(f"GetBucketPolicy answered {error_code(body)}, not a policy")
-        for row in statement_rows(policy_document(body)):
-            index = row.pop("statement_index")
-            rd.result.add("s3_bucket_policy_statements", {
-                **row, "account_id": acct, "bucket": bucket, "captured_at": cap, "source_key": rd.key(path),
-                "record_index": index, "ingest_run_id": run_id})
-    return None if len(rd.result.quarantine) > before else True
+        out = statement_rows(policy_document(body))
+    return out
 
 
 def _listing_rows(rd: SnapshotReader, acct: str, bucket: str, body, paths: dict, cap, run_id: str) -> None:
@@ -64,7 +60,7 @@ def _listing_rows(rd: SnapshotReader, acct: str, bucket: str, body, paths: dict,
                                                     "source_key": rd.key(path), "ingest_run_id": run_id})
 
 
-def _bucket_row(rd: SnapshotReader, acct: str, bucket: str, ops: dict, has_policy, cap, run_id: str) -> None:
+def _bucket_row(rd: SnapshotReader, acct: str, bucket: str, ops: dict, policy, cap, run_id: str) -> None:
     ver = ops.get("GetBucketVersioning") or {}
     lock = ops.get("GetObjectLockConfiguration")
     lock_cfg = (lock or {}).get("ObjectLockConfiguration") or {}
@@ -79,7 +75,8 @@ def _bucket_row(rd: SnapshotReader, acct: str, bucket: str, ops: dict, has_polic
         "object_lock_years": retention.get("Years"),
         "lifecycle_rules": None if life is None else ([] if error_code(life) else life.get("Rules", [])),
         "public_access_block": None if pab is None else ({} if error_code(pab) else pab.get("PublicAccessBlockConfiguration")),
-        "has_bucket_policy": has_policy, "log_listing_captured": "ListObjectsV2" in ops,
+        "has_bucket_policy": None if policy is None else not error_code(ops["GetBucketPolicy"]),
+        "bucket_policy": policy, "log_listing_captured": "ListObjectsV2" in ops,
         "captured_at": cap, "source_key": rd.key(ops["_path"]), "ingest_run_id": run_id,
     })  # fmt: skip
 

@@ -1,9 +1,10 @@
-"""S3 bucket policies -> ``s3_bucket_policy_statements``: one row per statement and principal, normalised so that a
-check can compare principals and actions without parsing the policy language in SQL.
+"""S3 bucket policies -> ``s3_bucket_settings.bucket_policy``: one entry per statement and principal, normalised so
+that a check can compare principals and actions without parsing the policy language in SQL. (A column, not a table of
+its own: a month in which no bucket has a policy must still be judged, not read as missing evidence.)
 
 ``Principal`` ``"*"`` and ``{"AWS": "*"}`` are kind ``*``; a bare 12-digit account id is written as the account's
 root ARN, as IAM reads it; a string, a list, and ``{"AWS" | "Service" | "Federated" | "CanonicalUser": ...}`` are
-unpacked into one row per principal. ``NotPrincipal`` rows carry ``not_principal`` (the statement applies to everyone
+unpacked into one entry per principal. ``NotPrincipal`` entries carry ``not_principal`` (the statement applies to everyone
 else); ``NotAction`` statements carry ``not_action`` (their ``actions`` are what is excluded). ``Action`` and
 ``Resource`` may be a string or a list; a statement whose shape is none of these raises (the file is quarantined).
 """
@@ -49,7 +50,7 @@ def policy_document(body: dict) -> dict:
 
 
 def statement_rows(doc: dict) -> list[dict]:
-    """The rows of one policy document (without the bucket and provenance columns)."""
+    """The entries of one policy document, in statement order."""
     st_list = doc.get("Statement", [])
     statements = [st_list] if isinstance(st_list, dict) else as_list(st_list)
     rows = []

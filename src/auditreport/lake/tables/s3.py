@@ -1,4 +1,4 @@
-"""S3 bucket settings, bucket policies and the oldest CloudTrail objects of the buckets (source ``s3``)."""
+"""S3 bucket settings (with the bucket policy) and the oldest CloudTrail objects of the buckets (source ``s3``)."""
 
 from __future__ import annotations
 
@@ -21,30 +21,11 @@ TABLES = [
             ("lifecycle_rules", "JSON"),
             ("public_access_block", "JSON"),
             ("has_bucket_policy", "BOOLEAN"),  # false: NoSuchBucketPolicy; null: not captured or unreadable
+            # the policy, one entry per statement and principal (load/s3_policy.py): [] when there is none
+            ("bucket_policy", "JSON"),
             ("log_listing_captured", "BOOLEAN"),  # its oldest CloudTrail objects were listed (s3_trail_log_listings)
             ("captured_at", "TIMESTAMP"),
         ],
-    ),
-    Table(
-        name="s3_bucket_policy_statements",
-        source="s3",
-        description="Bucket policy statements, one row per statement and principal (GetBucketPolicy).",
-        columns=[
-            ("account_id", "VARCHAR"),
-            ("bucket", "VARCHAR"),
-            ("sid", "VARCHAR"),
-            ("effect", "VARCHAR"),  # Allow | Deny
-            ("principal_kind", "VARCHAR"),  # * | AWS | Service | Federated | CanonicalUser
-            ("principal", "VARCHAR"),  # an ARN (account ids as :root ARNs), a service principal, or *
-            ("not_principal", "BOOLEAN"),  # the statement names everyone but this principal
-            ("actions", "JSON"),  # ["s3:GetObject", "s3:*", ...] as written
-            ("not_action", "BOOLEAN"),  # actions are the NotAction list: the statement covers every other action
-            ("resources", "JSON"),
-            ("not_resource", "BOOLEAN"),
-            ("conditions", "JSON"),  # the Condition block, or null
-            ("captured_at", "TIMESTAMP"),
-        ],  # record_index: the statement's position in the policy
-        row_key=("source_key", "record_index", "principal_kind", "principal"),
     ),
     Table(
         name="s3_trail_log_listings",
