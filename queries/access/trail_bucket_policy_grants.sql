@@ -9,7 +9,7 @@ frameworks:
   hipaa: ["164.312(a)(1)", "164.312(b)"]
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
-requires: [trail_buckets]
+requires: [trail_bucket_settings]
 params: [audit_readers]
 description: >
   Evaluates the bucket policy of every S3 bucket a captured trail delivers to. A finding is an Allow statement that
@@ -43,7 +43,7 @@ with sensitive(action, level) as (
 ),
 statements as (
     select b.bucket, b.trails, b.bucket_account_id, b.captured_at, b.source_key, st.*
-    from trail_buckets b,
+    from trail_bucket_settings b,
          unnest(from_json(b.bucket_policy, '[{"statement_index": "INTEGER", "sid": "VARCHAR", "effect": "VARCHAR",
              "principal_kind": "VARCHAR", "principal": "VARCHAR", "not_principal": "BOOLEAN",
              "actions": ["VARCHAR"], "not_action": "BOOLEAN", "resources": ["VARCHAR"], "not_resource": "BOOLEAN",
@@ -124,6 +124,6 @@ select
     b.trails,
     b.captured_at,
     b.source_key
-from trail_buckets b
+from trail_bucket_settings b
 where not exists (select 1 from granted g where g.bucket = b.bucket)
 order by bucket, resource

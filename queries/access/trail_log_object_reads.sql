@@ -9,7 +9,7 @@ frameworks:
   hipaa: ["164.308(a)(1)(ii)(D)", "164.312(b)"]
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
-requires: [cloudtrail_trails, cloudtrail_events_unique]
+requires: [trail_buckets, cloudtrail_trails, cloudtrail_events_unique]
 params: [period_start, period_end, audit_readers]
 description: >
   For every S3 bucket a captured trail delivers to: the successful reads of its objects in the period (S3 data
@@ -33,15 +33,7 @@ remediation: >
   advanced selectors eventCategory=Data, resources.type=AWS::S3::Object, resources.ARN StartsWith
   arn:aws:s3:::BUCKET/).
 ---*/
-with buckets as (
-    select s3_bucket_name as bucket,
-        list(distinct coalesce(trail_arn, trail_name) order by coalesce(trail_arn, trail_name)) as trails,
-        list(distinct account_id) as trail_accounts
-    from cloudtrail_trails
-    where s3_bucket_name is not null
-    group by s3_bucket_name
-),
-classic as (
+with classic as (
     select t.account_id, t.trail_arn, t.trail_name, u.sel
     from cloudtrail_trails t,
          unnest(from_json(t.event_selectors, '[{"ReadWriteType": "VARCHAR",
@@ -55,7 +47,7 @@ advanced as (
 ),
 recorded as (
     select b.bucket, coalesce(c.trail_arn, c.trail_name) as trail
-    from buckets b, classic c
+    from trail_buckets b, classic c
     where coalesce(c.sel.ReadWriteType, 'All') in ('All', 'ReadOnly')
       and exists (select 1 from unnest(c.sel.DataResources) d(res), unnest(d.res."Values") v(val)
                   where d.res.Type = 'AWS::S3::Object'
@@ -64,7 +56,7 @@ recorded as (
                             or starts_with(v.val, 'arn:aws:s3:::' || b.bucket || '/'))))
     union all
     select b.bucket, coalesce(a.trail_arn, a.trail_name) as trail
-    from buckets b, advanced a
+    from trail_buckets b, advanced a
     where exists (select 1 from unnest(a.sel.FieldSelectors) f(fs)
                   where f.fs.Field = 'eventCategory' and list_contains(f.fs.Equals, 'Data'))
       and exists (select 1 from unnest(a.sel.FieldSelectors) f(fs)
@@ -102,7 +94,7 @@ outsiders as (
         list(distinct r.recipient_account_id order by r.recipient_account_id) as accounts,
         arg_min(r.event_id, r.event_time) as first_event_id, arg_min(r.source_key, r.event_time) as source_key
     from reads r
-    where r.bucket in (select bucket from buckets)
+    where r.bucket in (select bucket from trail_buckets)
       and not exists (select 1 from unnest($audit_readers::VARCHAR[]) p(pattern)
                       where coalesce(r.actor_arn, r.principal_arn) glob p.pattern)
     group by all
@@ -126,7 +118,7 @@ select
     o.first_event_id as event_id,
     o.source_key
 from outsiders o
-join buckets b on b.bucket = o.bucket
+join trail_buckets b on b.bucket = o.bucket
 union all by name
 select
     b.bucket as resource,
@@ -142,6 +134,6 @@ select
              || 'files is not verifiable.', b.bucket, array_to_string(b.trails, ', ')) end as reason,
     b.bucket,
     b.trails
-from buckets b
+from trail_buckets b
 where not exists (select 1 from outsiders o where o.bucket = b.bucket)
 order by bucket, resource

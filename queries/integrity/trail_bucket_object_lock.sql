@@ -9,7 +9,7 @@ frameworks:
   hipaa: ["164.312(b)", "164.312(c)(1)"]
   eu_ai_act: [Art.12, Art.19]
   iso42001: [A.6.2.8]
-requires: [trail_buckets]
+requires: [trail_bucket_settings]
 params: [min_log_retention_days]
 description: >
   Evaluates every S3 bucket a captured trail delivers to. Versioning keeps an overwritten log file's earlier version
@@ -29,7 +29,7 @@ remediation: >
 with judged as (
     select *,
         coalesce(object_lock_days, object_lock_years * 365) as lock_days
-    from trail_buckets
+    from trail_bucket_settings
 )
 select
     bucket as resource,

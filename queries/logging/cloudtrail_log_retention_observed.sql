@@ -10,7 +10,7 @@ frameworks:
   eu_ai_act: [Art.12, Art.19]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MANAGE 4.1]
-requires: [trail_buckets, s3_trail_log_listings, cloudtrail_events_unique]
+requires: [trail_bucket_settings, s3_trail_log_listings, cloudtrail_events_unique]
 params: [min_log_retention_days, period_start, period_end]
 description: >
   Retention shown by the data rather than by the settings. For every account and region prefix of CloudTrail log
@@ -32,7 +32,7 @@ remediation: >
 with listings as (
     select *
     from s3_trail_log_listings
-    where bucket in (select bucket from trail_buckets)
+    where bucket in (select bucket from trail_bucket_settings)
 ),
 account_first as (
     select bucket, log_account_id, min(oldest_key_date) as first_object_date
@@ -53,7 +53,7 @@ judged as (
         l.captured_at - to_days($min_log_retention_days) as window_start,
         date_diff('day', l.oldest_key_date, l.captured_at) as oldest_age_days
     from listings l
-    join trail_buckets t on t.bucket = l.bucket
+    join trail_bucket_settings t on t.bucket = l.bucket
     join account_first a on a.bucket = l.bucket and a.log_account_id = l.log_account_id
     left join created c on c.bucket = l.bucket and c.log_account_id = l.log_account_id
     where l.kind = 'log'
@@ -125,7 +125,7 @@ select
     $min_log_retention_days as required_retention_days,
     b.captured_at,
     b.source_key
-from trail_buckets b, unnest(b.trail_accounts) a(account)
+from trail_bucket_settings b, unnest(b.trail_accounts) a(account)
 where not (b.settings_captured and coalesce(b.log_listing_captured, false))
       and a.account = b.trail_accounts[1]
    or (b.settings_captured and b.log_listing_captured

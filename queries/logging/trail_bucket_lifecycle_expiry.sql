@@ -10,7 +10,7 @@ frameworks:
   eu_ai_act: [Art.12, Art.19]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MANAGE 4.1]
-requires: [trail_buckets]
+requires: [trail_bucket_settings]
 params: [min_log_retention_days]
 description: >
   Evaluates the lifecycle configuration of every S3 bucket a captured trail delivers to. A finding is an enabled
@@ -31,7 +31,7 @@ remediation: >
 with rules as (
     select b.bucket, b.trails, b.bucket_account_id, b.log_roots, b.captured_at, b.source_key,
            r.rule, r.i as rule_index
-    from trail_buckets b,
+    from trail_bucket_settings b,
          unnest(from_json(b.lifecycle_rules, '["JSON"]')) with ordinality as r(rule, i)
 ),
 judged as (
@@ -95,6 +95,6 @@ select
     $min_log_retention_days as required_retention_days,
     b.captured_at,
     b.source_key
-from trail_buckets b
+from trail_bucket_settings b
 where not exists (select 1 from found f where f.bucket = b.bucket)
 order by bucket, resource
