@@ -22,7 +22,7 @@ select
     s.object_lock_days,
     s.object_lock_years,
     s.lifecycle_rules,
-    s.has_bucket_policy,
+    s.bucket_policy_found,
     s.bucket_policy,
     s.log_listing_captured,
     s.captured_at,

@@ -104,15 +104,15 @@ from granted g
 union all by name
 select
     b.bucket as resource,
-    case when b.has_bucket_policy is not null then 'pass' else 'fail' end as status,
+    case when b.bucket_policy_found is not null then 'pass' else 'fail' end as status,
     case
         when not b.settings_captured then format(
             'Trail bucket {} (used by {}) is not among the captured S3 bucket settings, so who may read or delete '
             || 'its log files cannot be verified.', b.bucket, array_to_string(b.trails, ', '))
-        when b.has_bucket_policy is null then format(
+        when b.bucket_policy_found is null then format(
             'The policy of trail bucket {} (used by {}) was not captured, so who may read or delete its log files '
             || 'cannot be verified.', b.bucket, array_to_string(b.trails, ', '))
-        when not b.has_bucket_policy then format(
+        when not b.bucket_policy_found then format(
             'Trail bucket {} has no bucket policy: no principal outside account {} is granted its log files.',
             b.bucket, b.bucket_account_id)
         else format(

@@ -77,11 +77,11 @@ def test_policy_statements_one_row_per_principal(tmp_path, con, lake_root):
 def test_no_policy_is_false_not_captured_is_null(tmp_path, con, lake_root):
     _load(tmp_path, con, lake_root)
     b = {r["bucket"]: r for r in rows(con, "SELECT * FROM s3_bucket_settings")}
-    assert b["logs"]["has_bucket_policy"] is True and b["logs"]["log_listing_captured"] is True
-    assert b["nopolicy"]["has_bucket_policy"] is False and b["nopolicy"]["log_listing_captured"] is False
+    assert b["logs"]["bucket_policy_found"] is True and b["logs"]["log_listing_captured"] is True
+    assert b["nopolicy"]["bucket_policy_found"] is False and b["nopolicy"]["log_listing_captured"] is False
     assert json.loads(b["nopolicy"]["bucket_policy"]) == []
-    assert b["uncaptured"]["has_bucket_policy"] is None and b["uncaptured"]["bucket_policy"] is None
-    assert b["broken"]["has_bucket_policy"] is None  # an unreadable policy is not "no policy"
+    assert b["uncaptured"]["bucket_policy_found"] is None and b["uncaptured"]["bucket_policy"] is None
+    assert b["broken"]["bucket_policy_found"] is None  # an unreadable policy is not "no policy"
     assert b["broken"]["bucket_policy"] is None
 
 

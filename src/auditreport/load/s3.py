@@ -75,7 +75,7 @@ def _bucket_row(rd: SnapshotReader, acct: str, bucket: str, ops: dict, policy, c
         "object_lock_years": retention.get("Years"),
         "lifecycle_rules": None if life is None else ([] if error_code(life) else life.get("Rules", [])),
         "public_access_block": None if pab is None else ({} if error_code(pab) else pab.get("PublicAccessBlockConfiguration")),
-        "has_bucket_policy": None if policy is None else not error_code(ops["GetBucketPolicy"]),
+        "bucket_policy_found": None if policy is None else not error_code(ops["GetBucketPolicy"]),
         "bucket_policy": policy, "log_listing_captured": "ListObjectsV2" in ops,
         "captured_at": cap, "source_key": rd.key(ops["_path"]), "ingest_run_id": run_id,
     })  # fmt: skip

@@ -20,7 +20,7 @@ TABLES = [
             ("object_lock_years", "INTEGER"),
             ("lifecycle_rules", "JSON"),
             ("public_access_block", "JSON"),
-            ("has_bucket_policy", "BOOLEAN"),  # false: NoSuchBucketPolicy; null: not captured or unreadable
+            ("bucket_policy_found", "BOOLEAN"),  # false: NoSuchBucketPolicy; null: not captured or unreadable
             # the policy, one entry per statement and principal (load/s3_policy.py): [] when there is none
             ("bucket_policy", "JSON"),
             ("log_listing_captured", "BOOLEAN"),  # its oldest CloudTrail objects were listed (s3_trail_log_listings)
