@@ -34,12 +34,12 @@ remediation: >
   outside the bucket policy.
 ---*/
 with sensitive(action, level) as (
-    values ('s3:getobject', 'object'), ('s3:getobjectversion', 'object'), ('s3:putobject', 'object'),
-           ('s3:deleteobject', 'object'), ('s3:deleteobjectversion', 'object'),
-           ('s3:bypassgovernanceretention', 'object'), ('s3:putobjectretention', 'object'),
-           ('s3:putlifecycleconfiguration', 'bucket'), ('s3:putbucketpolicy', 'bucket'),
-           ('s3:deletebucketpolicy', 'bucket'), ('s3:putbucketversioning', 'bucket'),
-           ('s3:putbucketobjectlockconfiguration', 'bucket'), ('s3:deletebucket', 'bucket')
+    values ('s3:GetObject', 'object'), ('s3:GetObjectVersion', 'object'), ('s3:PutObject', 'object'),
+           ('s3:DeleteObject', 'object'), ('s3:DeleteObjectVersion', 'object'),
+           ('s3:BypassGovernanceRetention', 'object'), ('s3:PutObjectRetention', 'object'),
+           ('s3:PutLifecycleConfiguration', 'bucket'), ('s3:PutBucketPolicy', 'bucket'),
+           ('s3:DeleteBucketPolicy', 'bucket'), ('s3:PutBucketVersioning', 'bucket'),
+           ('s3:PutBucketObjectLockConfiguration', 'bucket'), ('s3:DeleteBucket', 'bucket')
 ),
 statements as (
     select b.bucket, b.trails, b.bucket_account_id, b.captured_at, b.source_key, st.*
@@ -70,7 +70,7 @@ granted as (
               select 1 from unnest(s.resources) r(res)
               where (case when a.level = 'object' then 'arn:aws:s3:::' || s.bucket || '/AWSLogs/x'
                           else 'arn:aws:s3:::' || s.bucket end) glob r.res))
-     and (exists (select 1 from unnest(s.actions) x(pat) where a.action glob lower(x.pat)) != s.not_action)
+     and (exists (select 1 from unnest(s.actions) x(pat) where lower(a.action) glob lower(x.pat)) != s.not_action)
     group by all
 )
 select
