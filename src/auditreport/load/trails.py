@@ -44,9 +44,13 @@ def read_trails(root: Path, run_id: str) -> SnapshotRead:
                 "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
                 "s3_bucket_name": t.get("S3BucketName"), "s3_key_prefix": t.get("S3KeyPrefix"),
                 "kms_key_id": t.get("KmsKeyId"), "cloud_watch_logs_log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+                "cloud_watch_logs_role_arn": t.get("CloudWatchLogsRoleArn"),
                 "is_logging": st.get("IsLogging") if st else None,
                 "latest_delivery_time": parse_time(st.get("LatestDeliveryTime")) if st else None,
                 "latest_delivery_error": st.get("LatestDeliveryError") if st else None,
+                "latest_cloud_watch_logs_delivery_time":
+                    parse_time(st.get("LatestCloudWatchLogsDeliveryTime")) if st else None,
+                "latest_cloud_watch_logs_delivery_error": st.get("LatestCloudWatchLogsDeliveryError") if st else None,
                 "event_selectors": sel.get("EventSelectors") if sel else None,
                 "advanced_event_selectors": sel.get("AdvancedEventSelectors") if sel else None,
                 "captured_at": cap, "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,

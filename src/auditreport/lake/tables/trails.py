@@ -23,9 +23,13 @@ TABLES = [
             ("s3_key_prefix", "VARCHAR"),
             ("kms_key_id", "VARCHAR"),
             ("cloud_watch_logs_log_group_arn", "VARCHAR"),
+            ("cloud_watch_logs_role_arn", "VARCHAR"),
             ("is_logging", "BOOLEAN"),  # null when GetTrailStatus was not captured
             ("latest_delivery_time", "TIMESTAMP"),
             ("latest_delivery_error", "VARCHAR"),
+            # GetTrailStatus: delivery to CloudWatch Logs (null when not captured, or never delivered)
+            ("latest_cloud_watch_logs_delivery_time", "TIMESTAMP"),
+            ("latest_cloud_watch_logs_delivery_error", "VARCHAR"),
             ("event_selectors", "JSON"),
             ("advanced_event_selectors", "JSON"),
             ("captured_at", "TIMESTAMP"),
