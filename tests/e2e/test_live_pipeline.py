@@ -109,7 +109,11 @@ def findings(result) -> dict[str, tuple]:
 def test_live_run_matches_files_run_and_reruns_load_nothing(estate, tmp_path):
     moto, mlflow = estate["moto"], estate["mlflow"]
     live = run(live_config(moto.url, mlflow.url), PERIOD, tmp_path / "live")
-    assert [s.status for s in live.sources] == ["ok"] * 7, [(s.name, s.detail) for s in live.sources]
+    # moto does not implement cloudtrail ListPublicKeys (HTTP 500): the trails source is partial and says why; the
+    # digest signatures are then not verifiable, never valid (tests/load/test_cloudtrail_signatures.py proves them)
+    statuses = {s.name: s.status for s in live.sources}
+    assert statuses == {**dict.fromkeys(statuses, "ok"), "trails": "partial"}, [(s.name, s.detail) for s in live.sources]
+    assert "ListPublicKeys: 500" in live.sources[1].detail
     got = findings(live)
     failing = {k for k, (status, _) in got.items() if status == "fail"}
     assert {

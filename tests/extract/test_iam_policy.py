@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -86,7 +87,10 @@ def test_every_call_of_a_full_extraction_is_allowed_and_every_permission_is_used
     ctx = make_ctx(tmp_path / "raw")
     with aws_calls.recording():
         outcomes = [extractor(cfg, name).extract(ctx) for name in cfg.sources]
-    assert all(o.errors == [] for o in outcomes), [o.errors for o in outcomes]
+    # moto does not implement cloudtrail ListPublicKeys: it answers HTTP 500, which the trails extractor names in one
+    # error line per scope. The call is still made, so the policy is still checked against it below.
+    errors = [e for o in outcomes for e in o.errors if not re.search(r"ListPublicKeys: 500", e)]
+    assert errors == [], [o.errors for o in outcomes]
 
     used = {iam_action(s, o) for s, o in aws_calls.operations() if (s, o) not in NO_PERMISSION_NEEDED}
     denied = sorted(a for a in used if not is_allowed(a))
