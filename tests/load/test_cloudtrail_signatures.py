@@ -157,3 +157,19 @@ def test_a_damaged_or_orphaned_sidecar_is_quarantined_and_its_digest_not_verifia
                        orphan.name: "unexpected_file"}
     statuses = sorted(i.status for i in result.inputs if i.source == DIGEST_SOURCE)
     assert statuses == ["loaded", "loaded", "loaded", "quarantined", "quarantined"]
+
+
+def test_a_sidecar_that_is_a_fifo_is_never_opened(tmp_path, con, lake_root, key):
+    import os
+
+    fp = hashlib.md5(_der(key)).hexdigest()
+    [d] = _chain(tmp_path / "trail", key, [1], fp)
+    sidecar = d["path"].parent / (d["path"].name + DIGEST_SIGNATURE_SUFFIX)
+    sidecar.unlink()
+    os.mkfifo(sidecar)  # reading it would block the run forever
+    _keys(tmp_path / "aws", key)
+    result = _load_both(tmp_path, con, lake_root)
+    assert _verified(con)[1]["verification"] == "not_verifiable"
+    [q] = rows(con, "SELECT reason FROM quarantine WHERE source = $s", {"s": DIGEST_SOURCE})
+    assert q["reason"] == "not_a_file"
+    assert sorted(i.status for i in result.inputs if i.source == DIGEST_SOURCE) == ["loaded", "quarantined"]

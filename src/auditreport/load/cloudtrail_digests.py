@@ -60,11 +60,11 @@ def read_digests(objects: list[RawObject], run_id: str) -> DigestRead:
     objects = list(objects)
     digest_keys = {o.key for o in objects if o.kind == "digest" and not o.key.endswith(DIGEST_SIGNATURE_SUFFIX)}
     damaged: dict[str, str] = {}  # sidecar key -> why it could not be read
-    for obj in objects:
-        if obj.kind != "digest":
-            continue
-        if obj.key.endswith(DIGEST_SIGNATURE_SUFFIX):
+    for obj in objects:  # sidecars first: a digest is read knowing whether its sidecar can be
+        if obj.kind == "digest" and obj.key.endswith(DIGEST_SIGNATURE_SUFFIX):
             _account_sidecar(obj, digest_keys, out, run_id, damaged)
+    for obj in objects:
+        if obj.kind != "digest" or obj.key.endswith(DIGEST_SIGNATURE_SUFFIX):
             continue
         if obj.not_readable:
             out.quarantine.append(quarantine_row(DIGEST, obj.key, *obj.not_readable, run_id))
@@ -153,6 +153,8 @@ def _signature(obj: RawObject, damaged: str | None) -> tuple[str | None, str | N
     if not os.path.lexists(sidecar):
         return None, None, ("no signature recorded: no sidecar beside the digest (a copy of the bucket such as "
                             "aws s3 sync keeps no S3 object metadata)")
+    if not os.path.isfile(sidecar):  # a folder, a FIFO, a dangling link: never opened
+        return None, None, "its signature sidecar is not a regular file"
     try:
         sig, alg = read_signature(sidecar)
     except _Unreadable as e:
