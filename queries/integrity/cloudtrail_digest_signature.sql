@@ -11,7 +11,7 @@ frameworks:
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.7]
   cis_aws: ["3.2"]
-requires: [cloudtrail_digest_signatures]
+requires: [cloudtrail_digest_signatures, cloudtrail_digests]
 params: [period_start, period_end]
 description: >
   A digest is what proves the log files are the ones CloudTrail delivered, and only its signature proves the digest
@@ -23,6 +23,7 @@ description: >
   lists cannot be trusted. A digest whose signature cannot be verified fails too, as not verifiable, with the
   reason: no signature recorded (a copy of the bucket without S3 object metadata: no sidecar), no public key with its
   fingerprint captured, or another algorithm. Not verifiable is never a pass: the digest's integrity is unproven.
+  Each row shows how many log files the digest lists (from cloudtrail_digests): those whose hashes it vouches for.
 remediation: >
   For an invalid signature, treat the digest as tampered with: recover the digest CloudTrail wrote from a versioned
   copy and run aws cloudtrail validate-logs for the span. For a digest that is not verifiable, capture what is
@@ -50,8 +51,10 @@ select
     key_found,
     signature_algorithm,
     detail,
+    -- what the digest vouches for: the log files whose hashes cannot be trusted while its signature is not valid
+    (select max(d.log_file_count) from cloudtrail_digests d where d.source_key = s.source_key) as log_files_listed,
     source_key
-from cloudtrail_digest_signatures
+from cloudtrail_digest_signatures s
 where verification is distinct from 'valid'
   and digest_end_time >= $period_start and digest_end_time < $period_end
 order by account_id, region, trail_name, digest_end_time

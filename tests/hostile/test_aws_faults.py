@@ -235,8 +235,11 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         assert {p for p, k in by_protocol if k in ("500", "503", "reset")} == {"rest-xml", "json", "query"}
 
         statuses = {s.name: (s.status, s.detail) for s in first.sources if s.name in AWS_SOURCES}
-        assert statuses == {name: ("ok", "") for name in AWS_SOURCES}, statuses
-        assert first.exit_code() == 0, first.incomplete_reasons
+        # moto does not implement cloudtrail ListPublicKeys (HTTP 500, whatever the proxy does): trails is partial
+        # for that alone, and it is the only reason the extraction is not complete
+        assert statuses == {name: ("ok", "") for name in AWS_SOURCES} | {"trails": statuses["trails"]}, statuses
+        assert statuses["trails"][0] == "partial" and "ListPublicKeys: 500" in statuses["trails"][1], statuses
+        assert first.exit_code() == 2 and [r[:25] for r in first.incomplete_reasons] == ["source 'trails' partial: "]
         ct = first.sources[0]
         assert (ct.objects_read, ct.objects_loaded, ct.objects_quarantined) == (len(logs), len(logs), 0)
         assert_loaded_exactly_once(out, logs)
@@ -248,7 +251,7 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         assert proxy.total_injected > sum(injected.values())
     ct = again.sources[0]
     assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("ok", 0, len(logs)), ct
-    assert again.exit_code() == 0, again.incomplete_reasons
+    assert [r[:25] for r in again.incomplete_reasons] == ["source 'trails' partial: "], again.incomplete_reasons
     assert_loaded_exactly_once(out, logs)
     assert not list((out / "raw" / "cloudtrail").rglob(".*.tmp")), "a partial download was left behind"
 
@@ -330,7 +333,9 @@ def test_permanent_faults_are_named_exit_2_and_the_next_run_loads_them_once(esta
         again = extract(config(proxy.url), PERIOD, out)
     ct = again.sources[0]
     assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("ok", 2 + PER_DAY, len(logs) - 2 - PER_DAY), ct
-    assert again.exit_code() == 0, again.incomplete_reasons
+    # complete but for moto's HTTP 500 to cloudtrail ListPublicKeys, which it does not implement
+    assert [r[:25] for r in again.incomplete_reasons] == ["source 'trails' partial: "], again.incomplete_reasons
+    assert "ListPublicKeys: 500" in again.incomplete_reasons[0]
     assert_loaded_exactly_once(out, logs)
     assert_lake_invariants_of_extract(again, out)
 
