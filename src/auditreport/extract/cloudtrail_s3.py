@@ -53,16 +53,8 @@ from pathlib import Path
 from botocore.exceptions import IncompleteReadError
 
 from ..errors import SourceError
-from ..raw import (
-    CLOUDTRAIL_FOLDER_KINDS,
-    CLOUDTRAIL_KEY,
-    DIGEST_SIGNATURE_SUFFIX,
-    ObjectStream,
-    RawEvidence,
-    RawObject,
-    digest_signature_body,
-    write_json,
-)
+from ..raw import (CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, DIGEST_SIGNATURE_SUFFIX, ObjectStream, RawEvidence,
+                   RawObject, digest_signature_body, write_json)
 from ..source_settings import Aws, S3TrailSettings, parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
