@@ -6,7 +6,7 @@ kind: detection
 frameworks:
   soc2: [CC7.2, CC7.3]
   iso27001: [A.8.15, A.5.33]
-  hipaa: ["164.312(b)", "164.312(c)(2)"]
+  hipaa: ["164.312(b)"]
   eu_ai_act: [Art.12]
   iso42001: [A.6.2.8]
   nist_ai_rmf: [MEASURE 2.7]
