@@ -135,8 +135,8 @@ def test_the_other_sources_load_and_their_checks_run(finished):
     result, out = finished
     statuses = {s.name: s.status for s in result.sources}
     assert statuses == {"cloudtrail": "unavailable", "trails": "ok", "sagemaker": "ok", "cloudwatch": "ok",
-                        "iam": "ok", "s3": "ok", "mlflow": "not_configured"}  # fmt: skip
-    for name in ("trails", "sagemaker", "cloudwatch", "iam", "s3"):
+                        "iam": "ok", "s3": "ok", "eks": "ok", "mlflow": "not_configured"}  # fmt: skip
+    for name in ("trails", "sagemaker", "cloudwatch", "iam", "s3", "eks"):
         src = {s.name: s for s in result.sources}[name]
         assert src.objects_loaded > 0 and src.records_loaded > 0, name
         assert any(has_files(out / "lake", t) for t in lake.tables_of(name)), name

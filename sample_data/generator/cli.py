@@ -17,6 +17,7 @@ from .formats import iso_z
 from .mlflow_snapshots import MlflowSnapshots
 from .month import Month
 from .org import ORG
+from .planted_digests import SignedDigests
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent  # sample_data/: everything is written below it
 REAL_DIR = SAMPLE_DIR.parent / "tests" / "data" / "realtrail"
@@ -44,6 +45,8 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     delivery.digests(args.digest_hours)
     delivery.plant_modified_log()  # after the digests: they keep the hash of the file as delivered
     AwsSnapshot(args.seed, SAMPLE_DIR / "aws").write()
+    signed = SignedDigests(SAMPLE_DIR / "cloudtrail", SAMPLE_DIR / "aws")  # after the digests and aws/ are written
+    signed.write()
     MlflowSnapshots(args.seed, SAMPLE_DIR / "mlflow").write()
 
     on_disk = [o for o in delivery.objects if not o.get("deleted")]
@@ -62,4 +65,6 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print(f"  {m['id']}: {m['key']}  (1 of {m['records']} records removed after the digest: {v['eventName']} "
               f"{v['eventTime']} by {v['userIdentity'].get('arn')}, eventID {v['eventID']}; digest hash "
               f"{m['digest_sha256']}, now {m['content_sha256']})")
+    for p in signed.planted:
+        print(f"  {p['id']}: {p['key']}  ({', '.join(f'{k} {v}' for k, v in p.items() if k not in ('id', 'key'))})")
     return 0

@@ -63,6 +63,8 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    # S3 buckets holding training and evaluation data: a trail must log their object reads and writes (data events)
+    dataset_buckets: list[str] = []
     # GLOB patterns of the principal ARNs (roles: the role ARN) that may read and manage the trail and log buckets'
     # objects, besides CloudTrail's own service principal
     audit_readers: list[str] = []

@@ -32,6 +32,12 @@ CLOUDTRAIL_KEY = re.compile(
     r"(?P<region>[a-z0-9-]+)/(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/(?P<file>[^/]+)$"
 )
 CLOUDTRAIL_FOLDER_KINDS = {"CloudTrail": "log", "CloudTrail-Digest": "digest"}
+# A digest's signature is S3 object metadata (x-amz-meta-signature, x-amz-meta-signature-algorithm), which a plain
+# copy of the bucket does not keep: the live extractor records it beside the digest, in <digest key> + this suffix,
+# as {"format_version": 1, "signature": hex | null, "signature_algorithm": ... | null, "read_from": "GetObject",
+# "etag": ...}. null: the object carried no such metadata. docs/architecture.md, "Canonical raw layouts".
+DIGEST_SIGNATURE_SUFFIX = ".signature.json"
+DIGEST_SIGNATURE_FORMAT = 1
 
 # MLflow: one folder per snapshot below <root>/snapshots/, named by its UTC time.
 MLFLOW_SNAPSHOTS = "snapshots"
@@ -105,6 +111,13 @@ def cloudtrail_object_kind(key: str) -> str | None:
     """'log' or 'digest' for a key in the CloudTrail layout, None for any other key."""
     m = CLOUDTRAIL_KEY.search(key)
     return CLOUDTRAIL_FOLDER_KINDS[m["kind"]] if m else None
+
+
+def digest_signature_body(metadata: dict | None, etag: str | None, read_from: str = "GetObject") -> dict:
+    """The sidecar of one digest from its S3 object metadata (boto3's ``Metadata``: keys without x-amz-meta-)."""
+    meta = {str(k).lower(): v for k, v in (metadata or {}).items()}
+    return {"format_version": DIGEST_SIGNATURE_FORMAT, "signature": meta.get("signature"),
+            "signature_algorithm": meta.get("signature-algorithm"), "read_from": read_from, "etag": etag}
 
 
 def cloudtrail_key_scope(key: str) -> tuple[str | None, str | None]:

@@ -134,7 +134,7 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
     Source("cloudtrail", "CloudTrail log files and digest files from the trail bucket",
            {"files": CLOUDTRAIL_FILES, "s3": Kind(S3TrailSettings, "extract.cloudtrail_s3:S3CloudTrailExtractor", uses_aws=True)},
            loader="load.cloudtrail_source:CloudTrailSourceLoader"),
-    Source("trails", "Trail settings: DescribeTrails, GetTrailStatus, GetEventSelectors",
+    Source("trails", "Trail settings (DescribeTrails, GetTrailStatus, GetEventSelectors) and CloudTrail public keys",
            {"files": FILES, "aws": _aws("extract.trails:TrailsExtractor")}, loader="load.trails:TrailsLoader"),
     Source("sagemaker", "SageMaker Model Registry and what is deployed on endpoints",
            {"files": FILES, "aws": _aws("extract.sagemaker:SageMakerExtractor")},

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from auditreport.errors import SourceError
-from auditreport.raw import CLOUDTRAIL_KEY
+from auditreport.raw import CLOUDTRAIL_KEY, DIGEST_SIGNATURE_SUFFIX
 from auditreport.source_settings import parse_s3_uri
 from live_seed import (ACCOUNTS, ORG, PERIOD, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, extractor,
                        make_config, make_ctx, seed_trail_bucket)
@@ -167,7 +167,8 @@ def test_a_run_killed_midway_then_run_again_has_every_object_exactly_once(moto, 
     listed = [o.key for o in out.objects]
     assert len(listed) == len(set(listed)) and set(listed) == keys["log"] | keys["digest"]
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
-    assert files == sorted(listed)  # no duplicate, no leftover, nothing else
+    # no duplicate, no leftover, nothing else: each object, and beside each digest its signature sidecar
+    assert files == sorted(listed + [k + DIGEST_SIGNATURE_SUFFIX for k in keys["digest"]])
     assert progress[-1][0] == "cloudtrail" and progress[-1][1] == len(listed)
     assert progress[-1][2] == sum(o.size_bytes for o in out.objects)
 
@@ -187,3 +188,59 @@ def test_a_missing_bucket_is_a_source_error_naming_the_source(moto, tmp_path):
     assert e.value.source == "cloudtrail"
     assert "NoSuchBucket" in str(e.value) and "ListObjectsV2" in str(e.value)
     assert "\n" not in str(e.value)
+
+
+def test_a_digest_keeps_its_signature_metadata_in_a_sidecar_that_verifies(moto, tmp_path):
+    """x-amz-meta-signature is S3 metadata, not part of the file: the extractor records it beside the digest from
+    the GetObject answer, and the loaders verify it (moto keeps user metadata as S3 does)."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+    from auditreport.lake.connection import connect
+    from auditreport.load.base import LoadContext
+    from auditreport.load.cloudtrail_signatures import string_to_sign, verify_digests
+    from auditreport.load.cloudtrail_source import CloudTrailSourceLoader
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    der = key.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)
+    s3 = moto_client(moto.url, "s3")
+    s3.create_bucket(Bucket="sig-trail", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    account, region = ACCOUNTS[0], REGIONS[0]
+    keys = []
+    for hour, signed in ((1, True), (2, False)):
+        k = (f"AWSLogs/{account}/CloudTrail-Digest/{region}/2026/10/15/"
+             f"{account}_CloudTrail-Digest_{region}_t_{region}_20261015T0{hour}0000Z.json.gz")
+        doc = {"digestStartTime": f"2026-10-15T0{hour - 1}:00:00Z", "digestEndTime": f"2026-10-15T0{hour}:00:00Z",
+               "digestS3Bucket": "sig-trail", "digestS3Object": k, "previousDigestSignature": None,
+               "digestPublicKeyFingerprint": hashlib.md5(der).hexdigest(), "logFiles": []}
+        raw = json.dumps(doc).encode()
+        sig = key.sign(string_to_sign({"digest_end_time_raw": doc["digestEndTime"], "digest_s3_bucket": "sig-trail",
+                                       "digest_s3_object": k, "digest_sha256": hashlib.sha256(raw).hexdigest(),
+                                       "previous_digest_signature": None}), padding.PKCS1v15(), hashes.SHA256())
+        meta = {"signature": sig.hex(), "signature-algorithm": "SHA256withRSA"} if signed else {}
+        s3.put_object(Bucket="sig-trail", Key=k, Body=gzip.compress(raw), Metadata=meta)
+        keys.append(k)
+    cfg = make_config(moto.url, {"cloudtrail": {"kind": "s3", "uri": "s3://sig-trail"}}, accounts=[account],
+                      regions=[region])
+    ctx = make_ctx(tmp_path / "raw")
+    out = extractor(cfg, "cloudtrail").extract(ctx)
+    objects = list(out.objects)
+    signed = json.loads((out.root / (keys[0] + DIGEST_SIGNATURE_SUFFIX)).read_text())
+    unsigned = json.loads((out.root / (keys[1] + DIGEST_SIGNATURE_SUFFIX)).read_text())
+    assert signed["signature_algorithm"] == "SHA256withRSA" and len(signed["signature"]) == 512
+    assert signed["read_from"] == "GetObject" and signed["etag"] == next(o.etag for o in objects if o.key == keys[0])
+    assert unsigned["signature"] is None and unsigned["signature_algorithm"] is None
+
+    lake_root, con = tmp_path / "lake", connect(work_dir=tmp_path)
+    CloudTrailSourceLoader().load(out, LoadContext(con=con, lake_root=lake_root, period=PERIOD, run_id="r"))
+    from auditreport.load.trails import period_digests
+
+    public = [{"fingerprint": hashlib.md5(der).hexdigest(), "value_base64": base64.b64encode(der).decode(),
+               "fingerprint_matches_key": True, "region": region}]
+    got = {r["source_key"]: r for r in verify_digests(period_digests(con, lake_root, PERIOD.label), public, "r")}
+    assert got[keys[0]]["verification"] == "valid"
+    assert (got[keys[1]]["verification"], got[keys[1]]["detail"]) == (
+        "not_verifiable", "the S3 object carries no x-amz-meta-signature metadata")

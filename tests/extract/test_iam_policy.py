@@ -90,7 +90,8 @@ def test_every_call_of_a_full_extraction_is_allowed_and_every_permission_is_used
     ctx = make_ctx(tmp_path / "raw")
     with aws_calls.recording():
         outcomes = [extractor(cfg, name).extract(ctx) for name in cfg.sources]
-    # (moto answers 500 to ListMonitoringSchedules: the call is made, and recorded, all the same)
+    # (moto answers 500 to ListMonitoringSchedules and cloudtrail ListPublicKeys: the calls are made, and recorded,
+    # all the same, so the policy is still checked against them below)
     assert all(without_moto_gaps(o.errors) == [] for o in outcomes), [o.errors for o in outcomes]
 
     used = {iam_action(s, o) for s, o in aws_calls.operations() if (s, o) not in NO_PERMISSION_NEEDED}

@@ -36,7 +36,6 @@ from auditreport.runner import extract
 from .fault_proxy import FaultPlan, FaultProxy, Rule
 from live_seed import (
     ACCOUNTS,
-    MOTO_UNIMPLEMENTED,
     ORG,
     REGIONS,
     ROLE_PATTERN,
@@ -237,10 +236,13 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         assert {p for p, k in by_protocol if k in ("500", "503", "reset")} == {"rest-xml", "json", "query"}
 
         statuses = {s.name: (s.status, s.detail) for s in first.sources if s.name in AWS_SOURCES}
-        # sagemaker is partial only because moto answers 500 to ListMonitoringSchedules (live_seed.MOTO_UNIMPLEMENTED)
+        # sagemaker and trails are partial only because moto answers 500 to ListMonitoringSchedules and cloudtrail
+        # ListPublicKeys (live_seed.MOTO_UNIMPLEMENTED), whatever the proxy does
         assert statuses == {**{name: ("ok", "") for name in AWS_SOURCES},
-                            "sagemaker": ("partial", statuses["sagemaker"][1])}, statuses
-        assert MOTO_UNIMPLEMENTED in statuses["sagemaker"][1], statuses
+                            "sagemaker": ("partial", statuses["sagemaker"][1]),
+                            "trails": ("partial", statuses["trails"][1])}, statuses
+        assert "ListMonitoringSchedules: 500" in statuses["sagemaker"][1], statuses
+        assert "ListPublicKeys: 500" in statuses["trails"][1], statuses
         assert only_moto_gaps(first.incomplete_reasons), first.incomplete_reasons
         ct = first.sources[0]
         assert (ct.objects_read, ct.objects_loaded, ct.objects_quarantined) == (len(logs), len(logs), 0)
@@ -305,8 +307,9 @@ def test_permanent_faults_are_named_exit_2_and_the_next_run_loads_them_once(esta
         body = json.loads((out / "findings.json").read_text())
         sources = {s["name"]: s for s in body["sources"]}
         assert {n: sources[n]["status"] for n in AWS_SOURCES} == {
-            "cloudtrail": "partial", "trails": "ok", "sagemaker": "partial", "cloudwatch": "ok", "iam": "ok",
-            "s3": "ok"}
+            "cloudtrail": "partial", "trails": "partial", "sagemaker": "partial", "cloudwatch": "ok", "iam": "ok",
+            "s3": "ok"}  # trails: moto does not implement cloudtrail ListPublicKeys (HTTP 500), nothing the proxy did
+        assert "ListPublicKeys: 500" in sources["trails"]["detail"], sources["trails"]["detail"]
         for s in body["sources"]:  # every input accounted for
             assert s["objects_read"] == s["objects_loaded"] + s["objects_quarantined"] + s["objects_skipped"], s
         assert sources["cloudtrail"]["objects_quarantined"] == 2  # the two logs; the digest counts under its own

@@ -68,3 +68,27 @@ def test_status_and_selectors_are_matched_to_their_trail(tmp_path, con, lake_roo
     assert local["rw"] == "WriteOnly"
     # a trail whose home region was not read takes the status captured beside its listing
     assert got[(B, "org-trail")]["is_logging"] is True
+
+
+def test_cloudwatch_logs_delivery_is_read_from_the_trail_and_its_status(tmp_path, con, lake_root):
+    root = tmp_path / "trails"
+    capture(root)
+    sent = {**_trail(A, "sent", "eu-west-1", True),
+            "CloudWatchLogsLogGroupArn": f"arn:aws:logs:eu-west-1:{A}:log-group:/aws/cloudtrail/sent:*",
+            "CloudWatchLogsRoleArn": f"arn:aws:iam::{A}:role/cloudtrail-to-cloudwatch"}
+    put(root, A, "eu-west-1", "cloudtrail", "DescribeTrails", {"trailList": [sent, _trail(A, "plain", "eu-west-1", True)]})
+    put(root, A, "eu-west-1", "cloudtrail", "GetTrailStatus", {"IsLogging": True,
+        "LatestCloudWatchLogsDeliveryTime": "2026-10-31T23:56:10+00:00",
+        "LatestCloudWatchLogsDeliveryError": "AccessDeniedException"}, ident="sent")  # fmt: skip
+    put(root, A, "eu-west-1", "cloudtrail", "GetTrailStatus", {"IsLogging": True}, ident="plain")
+    load(TrailsLoader(), root, con, lake_root)
+    got = {r["trail_name"]: r for r in rows(con, """
+        SELECT trail_name, cloud_watch_logs_log_group_arn, cloud_watch_logs_role_arn,
+               latest_cloud_watch_logs_delivery_time, latest_cloud_watch_logs_delivery_error FROM cloudtrail_trails""")}
+    assert got["sent"]["cloud_watch_logs_log_group_arn"] == sent["CloudWatchLogsLogGroupArn"]
+    assert got["sent"]["cloud_watch_logs_role_arn"] == f"arn:aws:iam::{A}:role/cloudtrail-to-cloudwatch"
+    assert str(got["sent"]["latest_cloud_watch_logs_delivery_time"]) == "2026-10-31 23:56:10"
+    assert got["sent"]["latest_cloud_watch_logs_delivery_error"] == "AccessDeniedException"
+    assert got["plain"] == {"trail_name": "plain", "cloud_watch_logs_log_group_arn": None,
+                            "cloud_watch_logs_role_arn": None, "latest_cloud_watch_logs_delivery_time": None,
+                            "latest_cloud_watch_logs_delivery_error": None}

@@ -53,7 +53,8 @@ from pathlib import Path
 from botocore.exceptions import IncompleteReadError
 
 from ..errors import SourceError
-from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, ObjectStream, RawEvidence, RawObject
+from ..raw import (CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, DIGEST_SIGNATURE_SUFFIX, ObjectStream, RawEvidence,
+                   RawObject, digest_signature_body, write_json)
 from ..source_settings import Aws, S3TrailSettings, parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
@@ -216,7 +217,7 @@ class _Pipeline:
                     elif ready:
                         item = ready.popleft()
                         pending[pool.submit(download_object, self.s3, bucket, item.key, root / item.rel,
-                                            self.retries)] = item
+                                            self.retries, keep_signature=item.kind == "digest")] = item
                     else:
                         break
                 if not pending:
@@ -317,9 +318,11 @@ class _Lister:
 
 
 def download_object(s3, bucket: str, key: str, dest: Path, retries: int = 0,
-                    sleep=time.sleep) -> tuple[int, str | None]:
+                    sleep=time.sleep, keep_signature: bool = False) -> tuple[int, str | None]:
     """Stream one object to ``dest`` through a temporary file in the same directory, then rename it into place.
-    Returns (bytes written, ETag of what was downloaded).
+    Returns (bytes written, ETag of what was downloaded). With ``keep_signature`` (a digest), the signature CloudTrail
+    stored as the object's metadata (x-amz-meta-signature, -signature-algorithm), which the file itself does not hold,
+    is written beside it, from the same GetObject answer: ``<dest>`` + ``DIGEST_SIGNATURE_SUFFIX``.
 
     GetObject itself is retried by botocore. A body that breaks off while it streams (a reset, a dropped
     connection, fewer bytes than ``Content-Length``, a checksum that does not match) is not, so the whole download
@@ -337,7 +340,10 @@ def download_object(s3, bucket: str, key: str, dest: Path, retries: int = 0,
                 raise
             sleep(random.uniform(0, min(_RETRY_MAX_SECONDS, _RETRY_BASE_SECONDS * 2 ** (attempt - 1))))
             continue
-        return size, normalise_etag(resp.get("ETag"))
+        etag = normalise_etag(resp.get("ETag"))
+        if keep_signature:
+            write_json(Path(f"{dest}{DIGEST_SIGNATURE_SUFFIX}"), digest_signature_body(resp.get("Metadata"), etag))
+        return size, etag
 
 
 def _stream_to(resp: dict, dest: Path) -> int:

@@ -196,9 +196,14 @@ class SnapshotLoader(ABC):
         (Several sources may share one root, each with its own service folder.)"""
         return [d for d in sorted(Path(root).glob(f"*/*/{self.service}")) if d.is_dir() and d.parent.parent.name.isdigit()]
 
+    def derive(self, read: SnapshotRead, ctx: LoadContext) -> None:
+        """Rows computed from what was read and from the lake as loaded so far (sources load in registry order),
+        added to ``read`` before the tables are written. Most sources have none."""
+
     def load(self, raw: RawEvidence, ctx: LoadContext) -> LoadResult:
         read = self.read(raw.root, ctx.run_id)
         account_for_unread(read, Path(raw.root), self.own_folders(raw.root), ctx.run_id)
+        self.derive(read, ctx)
         for table in lake.tables_of(self.source):
             write_table_rows(ctx.con, ctx.lake_root, table, read.rows.get(table, []), ctx.period.label)
         write_quarantine(ctx.con, ctx.lake_root, f"snapshot-{self.source}", read.quarantine)

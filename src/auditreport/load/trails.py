@@ -1,9 +1,15 @@
-"""Trail settings -> ``cloudtrail_trails``: one row per trail, from its home region."""
+"""Trail settings -> ``cloudtrail_trails``: one row per trail, from its home region; CloudTrail's public keys ->
+``cloudtrail_public_keys``; and, with the digests the ``cloudtrail`` source loaded for the period (it loads first),
+each digest's signature verified -> ``cloudtrail_digest_signatures`` (:mod:`.cloudtrail_signatures`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..lake.connection import pattern_sql
+from ..period import Period
+from .base import Coverage, LoadContext, LoadResult, table_count
+from .cloudtrail_signatures import decode_key, key_fingerprint, verify_digests
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, as_dict, as_list, parse_time
 
 
@@ -44,14 +50,54 @@ def read_trails(root: Path, run_id: str) -> SnapshotRead:
                 "log_file_validation_enabled": t.get("LogFileValidationEnabled"),
                 "s3_bucket_name": t.get("S3BucketName"), "s3_key_prefix": t.get("S3KeyPrefix"),
                 "kms_key_id": t.get("KmsKeyId"), "cloud_watch_logs_log_group_arn": t.get("CloudWatchLogsLogGroupArn"),
+                "cloud_watch_logs_role_arn": t.get("CloudWatchLogsRoleArn"),
                 "is_logging": st.get("IsLogging") if st else None,
                 "latest_delivery_time": parse_time(st.get("LatestDeliveryTime")) if st else None,
                 "latest_delivery_error": st.get("LatestDeliveryError") if st else None,
+                "latest_cloud_watch_logs_delivery_time":
+                    parse_time(st.get("LatestCloudWatchLogsDeliveryTime")) if st else None,
+                "latest_cloud_watch_logs_delivery_error": st.get("LatestCloudWatchLogsDeliveryError") if st else None,
                 "event_selectors": sel.get("EventSelectors") if sel else None,
                 "advanced_event_selectors": sel.get("AdvancedEventSelectors") if sel else None,
                 "captured_at": cap, "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
             })  # fmt: skip
+    read_public_keys(rd, cap, run_id)
     return rd.result
+
+
+def read_public_keys(rd: SnapshotReader, cap, run_id: str) -> None:
+    """``<account>/<region>/cloudtrail/ListPublicKeys.json``: {"PublicKeyList": [{"Value": base64 DER, "Fingerprint",
+    "ValidityStartTime", "ValidityEndTime"}]}, one row per key."""
+    for acct, region, _, path in rd.operation_files("cloudtrail", "ListPublicKeys"):
+        body = rd.read_json(path)
+        if body is None:
+            continue
+        with rd.each(path):
+            for i, k in enumerate(as_list(body.get("PublicKeyList", []))):
+                k = as_dict(k)
+                if not isinstance(k.get("Value"), (str, type(None))):
+                    raise TypeError("PublicKeyList[].Value is not base64 text")
+                der = decode_key(k.get("Value"))
+                rd.result.add("cloudtrail_public_keys", {
+                    "account_id": acct, "region": region, "fingerprint": k.get("Fingerprint"),
+                    "validity_start_time": parse_time(k.get("ValidityStartTime")),
+                    "validity_end_time": parse_time(k.get("ValidityEndTime")), "value_base64": k.get("Value"),
+                    "fingerprint_matches_key": der is not None and key_fingerprint(der) == str(k.get("Fingerprint")).lower(),
+                    "captured_at": cap, "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
+                })  # fmt: skip
+
+
+def period_digests(con, lake_root: Path, period_label: str) -> list[dict]:
+    """The ``cloudtrail_digests`` rows the ``cloudtrail`` source wrote for this period (none when it is not
+    configured or found no digest)."""
+    folder = Path(lake_root) / "cloudtrail_digests"
+    if not folder.is_dir() or not any(folder.rglob(f"period-{period_label}-*.parquet")):
+        return []
+    cur = con.execute(f"SELECT * FROM read_parquet({pattern_sql(folder, f'**/period-{period_label}-*.parquet')}, "
+                      "hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}, union_by_name = true) "
+                      "ORDER BY source_key")
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 def _any(d: dict, acct: str, name: str):
@@ -67,3 +113,16 @@ class TrailsLoader(SnapshotLoader):
 
     def read(self, root: Path, run_id: str) -> SnapshotRead:
         return read_trails(root, run_id)
+
+    def derive(self, read: SnapshotRead, ctx: LoadContext) -> None:
+        """Each digest of the period verified with the public keys just read."""
+        digests = period_digests(ctx.con, ctx.lake_root, ctx.period.label)
+        keys = read.rows.get("cloudtrail_public_keys", [])
+        for row in verify_digests(digests, keys, ctx.run_id):
+            read.add("cloudtrail_digest_signatures", row)
+
+    def coverage(self, con, period: Period, loaded: LoadResult) -> Coverage:
+        """The records this source's own files hold: the verified digests came from the cloudtrail source."""
+        cov = super().coverage(con, period, loaded)
+        cov.records_loaded -= table_count(con, "cloudtrail_digest_signatures")
+        return cov

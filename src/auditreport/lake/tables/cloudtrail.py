@@ -69,6 +69,18 @@ TABLES = [
             ("previous_digest_signature", "VARCHAR"),
             ("log_files", "JSON"),  # [{s3Bucket, s3Object, hashValue, hashAlgorithm, oldestEventTime, newestEventTime}]
             ("log_file_count", "INTEGER"),
+            ("trail_name", "VARCHAR"),  # from the digest's file name
+            ("digest_end_time_raw", "VARCHAR"),  # digestEndTime as written: part of the string CloudTrail signs
+            ("digest_sha256", "VARCHAR"),  # hex SHA-256 of the uncompressed digest file (its successor's previous hash)
+            ("digest_public_key_fingerprint", "VARCHAR"),
+            ("digest_signature_algorithm", "VARCHAR"),
+            ("previous_digest_s3_bucket", "VARCHAR"),
+            ("previous_digest_hash_value", "VARCHAR"),
+            ("previous_digest_hash_algorithm", "VARCHAR"),
+            # from the digest's signature sidecar (S3 object metadata x-amz-meta-signature / -signature-algorithm)
+            ("signature", "VARCHAR"),  # hex; null when none was recorded
+            ("signature_algorithm", "VARCHAR"),
+            ("signature_missing", "VARCHAR"),  # why signature is null (no sidecar, no metadata, damaged sidecar)
         ],
         time_column="digest_end_time",
         partitioned=True,
