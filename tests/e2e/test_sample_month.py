@@ -135,3 +135,12 @@ def test_every_input_is_accounted_for_and_no_record_is_loaded_twice(sample_run):
 
     result, out = sample_run
     assert_lake_invariants(result, out)
+
+
+def test_findings_json_meets_its_published_schema(sample_run):
+    from format_schemas import findings_errors
+
+    _, out = sample_run
+    findings = json.loads((out / "findings.json").read_text())
+    assert findings["$schema"] == "findings.schema.json" and (out / "findings.schema.json").is_file()
+    assert findings_errors(findings) == []

@@ -48,3 +48,32 @@ def test_a_check_is_described_by_its_catalogue_entry():
     assert (entry["title"], entry["severity"], entry["kind"]) == (check.title, check.severity, check.kind)
     assert entry["frameworks"] == check.frameworks and entry["remediation"] == check.remediation
     assert len(entry["sql_sha256"]) == 64
+
+
+def test_findings_json_names_and_meets_its_published_schema(report_dir, findings: dict):
+    from format_schemas import findings_errors
+
+    from auditreport.report.findings import SCHEMA_FILE, findings_schema_text
+
+    assert findings["$schema"] == SCHEMA_FILE == "findings.schema.json"
+    assert (report_dir / SCHEMA_FILE).read_text(encoding="utf-8") == findings_schema_text()  # resolves beside it
+    assert findings_errors(findings) == []
+
+
+def test_the_schema_refuses_what_findings_json_never_holds(findings: dict):
+    import copy
+
+    from format_schemas import findings_errors
+
+    def broken(change) -> list[str]:
+        doc = copy.deepcopy(findings)
+        change(doc)
+        return findings_errors(doc)
+
+    assert any("'passed' is not one of" in e for e in broken(lambda d: d["checks"][0].update(status="passed")))
+    assert any("'urgent' is not one of" in e for e in broken(lambda d: d["checks"][0].update(severity="urgent")))
+    assert any("'reason' is a required property" in e for e in broken(lambda d: d["checks"][0]["rows"][0].pop("reason")))
+    assert any("'checks' is a required property" in e for e in broken(lambda d: d.pop("checks")))
+    assert broken(lambda d: d["period"].update(start="2026-10-01 00:00"))  # not ISO 8601 UTC with Z
+    no_data = next(i for i, c in enumerate(findings["checks"]) if c["status"] == "no_data")
+    assert broken(lambda d: d["checks"][no_data].update(message=""))  # no_data must say why

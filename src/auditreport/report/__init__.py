@@ -1,7 +1,8 @@
-"""Reports: report.html and report.pdf from one template set, findings.json, and evidence/<check_id>.csv.
+"""Reports: report.html and report.pdf from one template set, findings.json (with its JSON Schema beside it),
+and evidence/<check_id>.csv.
 
     write_reports(result, out_dir, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
-        "findings_json": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
+        "findings_json": ..., "findings_schema": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
 
 The frameworks and shared views come from ``result.catalogue``.
 
@@ -18,7 +19,7 @@ from ..checks.frameworks import Framework
 from ..results import RunResult
 from ._io import atomic_write_text
 from .evidence import write_evidence
-from .findings import write_findings
+from .findings import findings_document, write_findings_document, write_findings_schema
 from .html import render_html
 from .pdf import write_pdf
 from .trend import compare, keep
@@ -58,7 +59,9 @@ def write_reports(
     outputs: dict[str, Path] = {}
     evidence = write_evidence(result, out_dir)
     trend = compare(result, history_dir)
-    outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at, trend)
+    doc = findings_document(result, generated_at, trend)
+    outputs["findings_json"] = write_findings_document(doc, out_dir / "findings.json")
+    outputs["findings_schema"] = write_findings_schema(out_dir)
     if keep_history and history_dir is not None:
         outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
 
