@@ -77,3 +77,23 @@ def test_the_schema_refuses_what_findings_json_never_holds(findings: dict):
     assert broken(lambda d: d["period"].update(start="2026-10-01 00:00"))  # not ISO 8601 UTC with Z
     no_data = next(i for i, c in enumerate(findings["checks"]) if c["status"] == "no_data")
     assert broken(lambda d: d["checks"][no_data].update(message=""))  # no_data must say why
+
+
+def test_a_user_check_returning_other_types_keeps_every_format_valid():
+    """A check of the user's own may return a NULL resource or reason, or evidence columns of other types."""
+    from format_schemas import findings_errors, ocsf_errors, oscal_errors
+
+    from auditreport.report.ocsf import ocsf_events
+    from auditreport.report.oscal import assessment_results
+    from auditreport.report.sarif import sarif_document
+
+    result = make_result()
+    burst = next(c for c in result.checks if c.check.id == BURST)
+    burst.rows[0].update(resource=None, reason=None, source_key=42, record_index="7")
+    doc = findings_document(result, NOW)
+    assert findings_errors(doc) == []
+    found = next(r for r in sarif_document(doc)["runs"][0]["results"] if r["ruleId"] == BURST)
+    assert found["locations"][0]["logicalLocations"][0]["name"] == "(no resource)"
+    assert "physicalLocation" not in found["locations"][0] and found["message"]["text"].endswith("failed for None.")
+    assert ocsf_errors(ocsf_events(doc)) == []
+    assert oscal_errors(assessment_results(doc).oscal_serialize_json(wrapped=True)) == []

@@ -90,3 +90,4 @@ def test_artifact_uri_encodes_what_a_uri_cannot_hold():
     assert artifact_uri("AWSLogs/1/x.json.gz") == "AWSLogs/1/x.json.gz"
     assert artifact_uri("sagemaker/DescribeModel/a:b c.json") == "sagemaker/DescribeModel/a%3Ab%20c.json"
     assert artifact_uri("s3://bucket/k ey#1") == "s3://bucket/k%20ey%231"
+

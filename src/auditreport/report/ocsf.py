@@ -43,7 +43,11 @@ def _resources(check: dict) -> list[dict]:
         for key in ("source_key", "record_index", "source_keys"):
             if row.get(key) is not None:
                 data[key] = row[key]
-        item = {"uid": resource if isinstance(resource, str) else json.dumps(resource), "data": data}
+        item: dict = {"data": data}
+        if resource is None:  # OCSF wants a uid or a name
+            item["name"] = "(no resource)"
+        else:
+            item["uid"] = resource if isinstance(resource, str) else json.dumps(resource, ensure_ascii=False)
         if isinstance(row.get("account_id"), str):
             item["owner"] = {"account": {"uid": row["account_id"], "type": "AWS Account", "type_id": 10}}
         out.append(item)
