@@ -80,7 +80,8 @@ def test_junit_xml_escapes_the_markup_and_still_parses(out: Path):
     assert f"{HOSTILE}: {HOSTILE} was denied 14 calls." in failure.text
     error = next(c for c in root.iter("testcase") if c.get("name") == PRODUCTION).find("error")
     assert error.text == f"Binder Error: {SCRIPT}"
-    assert next(c for c in root.iter("testcase") if c.get("name") == "cloudwatch").find("error").text.endswith(CDATA_END)
+    source = next(c for c in root.iter("testcase") if c.get("name") == "cloudwatch")
+    assert source.find("error").text.endswith(CDATA_END)
     assert junit_errors(raw) == []
 
 

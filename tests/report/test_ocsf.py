@@ -37,7 +37,8 @@ def test_the_validator_is_not_vacuous(report_dir: Path):
 def test_one_compliance_finding_per_check_result(events, findings: dict):
     assert list(events) == [c["id"] for c in findings["checks"]]
     for event in events.values():
-        assert (event["class_uid"], event["category_uid"], event["activity_id"], event["type_uid"]) == (2003, 2, 1, 200301)
+        ids = (event["class_uid"], event["category_uid"], event["activity_id"], event["type_uid"])
+        assert ids == (2003, 2, 1, 200301)
         assert (event["class_name"], event["category_name"]) == ("Compliance Finding", "Findings")
 
 

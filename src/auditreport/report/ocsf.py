@@ -71,7 +71,8 @@ def ocsf_event(doc: dict, check: dict, frameworks: dict | None = None) -> dict:
         compliance["status_details"] = [f"{check['status']}: {check['message']}"]
     counts = check["row_counts"]
     message = {"fail": f"{counts['fail']} failing row(s) of {len(check['rows'])}: {check['title']}",
-               "pass": f"passed: {check['title']}", "info": f"{len(check['rows'])} row(s) for information: {check['title']}",
+               "pass": f"passed: {check['title']}",
+               "info": f"{len(check['rows'])} row(s) for information: {check['title']}",
                "error": f"the check could not run: {check['message']}",
                "no_data": f"no evidence to check (not a pass): {check['message']}"}[check["status"]]  # fmt: skip
     created = epoch_ms(doc["generated_at"])

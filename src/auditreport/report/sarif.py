@@ -61,7 +61,8 @@ def _rule(check: dict) -> dict:
             "severity": check["severity"],
             "security-severity": SECURITY_SEVERITY.get(check["severity"], "5.5"),
             "frameworks": frameworks,
-            "tags": ["compliance", check["domain"]] + [f"{fw}:{req}" for fw, reqs in frameworks.items() for req in reqs],
+            "tags": ["compliance", check["domain"]]
+            + [f"{fw}:{req}" for fw, reqs in frameworks.items() for req in reqs],
             "kind": check["kind"],
             "origin": check["origin"],
         },
@@ -84,7 +85,8 @@ def _locations(row: dict) -> tuple[list[dict], list[dict]]:
     if isinstance(keys, list):
         for n, k in enumerate((k for k in keys if isinstance(k, str) and k), start=1):
             related.append({"id": n, "physicalLocation": {"artifactLocation": {"uri": artifact_uri(k)}},
-                            "message": {"text": f"evidence object {n} of this finding"}, "properties": {"source_key": k}})
+                            "message": {"text": f"evidence object {n} of this finding"},
+                            "properties": {"source_key": k}})  # fmt: skip
     return [location], related
 
 
