@@ -69,8 +69,9 @@ def test_the_evidence_object_and_record_are_locations():
     run = sarif_document(findings_document(result, NOW))["runs"][0]
     found = next(r for r in run["results"] if r["ruleId"] == BURST)
     location = found["locations"][0]
-    assert location["physicalLocation"]["artifactLocation"]["uri"] == (
-        "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/17/a%20b%23c.json.gz")
+    assert location["physicalLocation"]["artifactLocation"] == {
+        "uri": "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/17/a%20b%23c.json.gz", "uriBaseId": "SOURCE_ROOT"}
+    assert "SOURCE_ROOT" in run["originalUriBaseIds"]
     assert location["properties"] == {"source_key": key, "record_index": 7}
     assert [r["physicalLocation"]["artifactLocation"]["uri"] for r in found["relatedLocations"]] == [
         "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/17/a%20b%23c.json.gz", "s3://trail%20bucket/x%20y.json.gz"]

@@ -8,7 +8,8 @@ findings.json says:
   ``security-severity`` (the number code-scanning dashboards sort by), ``frameworks`` and ``tags``;
 - one result per failing row: ``level`` from the check's severity, ``message`` the row's reason, a logical location
   naming the resource, and the evidence it came from where the row names it: ``source_key`` as a physical location
-  (with ``record_index`` in the location's properties), ``source_keys`` as related locations;
+  relative to ``SOURCE_ROOT`` (described in ``originalUriBaseIds``; an ``s3://`` key is absolute), with
+  ``record_index`` in the location's properties, and ``source_keys`` as related locations;
 - a tool execution notification for every check in ``error`` or ``no_data`` and every source ``unavailable`` or
   ``partial``, so a check that could not run is never silently missing; ``executionSuccessful`` is false when the
   report is incomplete.
@@ -31,6 +32,7 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 # GitHub code scanning's scale (0.0-10.0, as CVSS): critical > 9.0, high 7.0-8.9, medium 4.0-6.9, low 0.1-3.9
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)(.*)$", re.S)
+SOURCE_ROOT = "SOURCE_ROOT"  # the uriBaseId of an evidence key that is a path below its source's root
 
 
 def artifact_uri(key: str) -> str:
@@ -40,6 +42,12 @@ def artifact_uri(key: str) -> str:
     if m:
         return m.group(1) + quote(m.group(2), safe="/")
     return quote(key, safe="/")
+
+
+def artifact_location(key: str) -> dict:
+    """A key below a source's root is relative to :data:`SOURCE_ROOT`; an ``s3://`` URI stands alone."""
+    uri = artifact_uri(key)
+    return {"uri": uri} if _SCHEME.match(key) else {"uri": uri, "uriBaseId": SOURCE_ROOT}
 
 
 def _text(value, fallback: str) -> str:
@@ -77,14 +85,14 @@ def _locations(row: dict) -> tuple[list[dict], list[dict]]:
                                             "kind": "resource"}]}  # fmt: skip
     key = row.get("source_key")
     if isinstance(key, str) and key:
-        location["physicalLocation"] = {"artifactLocation": {"uri": artifact_uri(key)}}
+        location["physicalLocation"] = {"artifactLocation": artifact_location(key)}
         index = row.get("record_index")
         location["properties"] = {"source_key": key, **({"record_index": index} if isinstance(index, int) else {})}
     related = []
     keys = row.get("source_keys")
     if isinstance(keys, list):
         for n, k in enumerate((k for k in keys if isinstance(k, str) and k), start=1):
-            related.append({"id": n, "physicalLocation": {"artifactLocation": {"uri": artifact_uri(k)}},
+            related.append({"id": n, "physicalLocation": {"artifactLocation": artifact_location(k)},
                             "message": {"text": f"evidence object {n} of this finding"},
                             "properties": {"source_key": k}})  # fmt: skip
     return [location], related
@@ -155,6 +163,9 @@ def sarif_document(doc: dict) -> dict:
                                 "semanticVersion": doc["tool"]["version"],
                                 "rules": [_rule(c) for c in checks]}},
             "automationDetails": {"id": f"auditreport/{doc['period']['label']}/{doc['run_id']}"},
+            "originalUriBaseIds": {SOURCE_ROOT: {"description": {"text": (
+                "The root of the source an evidence key belongs to: the CloudTrail folder or s3://bucket/prefix "
+                "above AWSLogs/, or the AWS API snapshot folder (see the sources in findings.json).")}}},
             "invocations": [invocation],
             "results": [r for c in checks for r in _results(c, rule_index[c["id"]])],
             "columnKind": "unicodeCodePoints",
