@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from report_support import NOW
 from sample_run import (
     BURST,
@@ -98,3 +100,19 @@ def test_a_user_check_returning_other_types_keeps_every_format_valid():
     assert "physicalLocation" not in found["locations"][0] and found["message"]["text"].endswith("failed for None.")
     assert ocsf_errors(ocsf_events(doc)) == []
     assert oscal_errors(assessment_results(doc).oscal_serialize_json(wrapped=True)) == []
+
+
+def test_findings_json_with_a_trend_meets_the_schema_too(tmp_path):
+    """A second run compared with the first (history_dir): the trend section is held to the schema as well."""
+    from format_schemas import findings_errors
+
+    from auditreport.report import write_reports
+
+    first = make_result()
+    first.run_id = "2026-09-first"
+    history = tmp_path / "history"
+    write_reports(first, tmp_path / "first", generated_at=NOW, pdf=False, history_dir=history, keep_history=True)
+    out = write_reports(make_result(), tmp_path / "second", generated_at=NOW, pdf=False, history_dir=history)
+    doc = json.loads(out["findings_json"].read_text(encoding="utf-8"))
+    assert doc["trend"]["previous_run"]["run_id"] == "2026-09-first" and doc["trend"]["counts"]["persisting"] == 15
+    assert findings_errors(doc) == []

@@ -85,6 +85,9 @@ def test_a_finding_keeps_its_fingerprint_from_one_run_to_the_next():
     second = sarif_document(findings_document(later, datetime(2026, 12, 1, tzinfo=timezone.utc)))
     prints = [[r["partialFingerprints"] for r in log["runs"][0]["results"]] for log in (first, second)]
     assert prints[0] == prints[1] and len({json.dumps(p) for p in prints[0]}) == len(prints[0])
+    doc = findings_document(make_result(), NOW)
+    failing = [fp for c in doc["checks"] for r, fp in zip(c["rows"], c["row_fingerprints"]) if r["status"] == "fail"]
+    assert [p["auditreportFinding/v1"] for p in prints[0]] == failing  # the identity findings.json and the trend use
 
 
 def test_artifact_uri_encodes_what_a_uri_cannot_hold():

@@ -1,5 +1,6 @@
 """Stable identifiers for the interchange formats (OCSF, OSCAL): the same check of the same organisation and period
-gets the same UUID in every run, so a consumer can follow a finding from one run, or one month, to the next."""
+gets the same UUID in every run, so a re-run of a month replaces its results in a consumer rather than duplicating
+them. A failing row's identity across months is its fingerprint in findings.json (:mod:`.trend`)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ Built from the findings document; OCSF schema version :data:`OCSF_VERSION`. Each
 - ``severity_id`` from the check's severity, ``finding_info`` with a stable ``uid`` (the same for the same check,
   organisation and period in every run), title and description, ``remediation``;
 - ``resources``: the failing rows' resources for a failing check, every row's for the others, each with the row's
-  status, reason, row number and the evidence it names (``source_key``, ``record_index``) in ``data``;
+  status, reason, row number, fingerprint (its identity across runs, from findings.json) and the evidence it names
+  (``source_key``, ``record_index``) in ``data``;
 - ``unmapped.auditreport``: the run id, the check's status and row counts and its evidence CSV.
 
 The finding's own ``status_id`` is 1 (New) for every event: auditreport reports a month, it does not track the
@@ -40,6 +41,9 @@ def _resources(check: dict) -> list[dict]:
     for number, row in rows:
         resource = row.get("resource")
         data = {"status": row.get("status"), "reason": row.get("reason"), "row": number}
+        prints = check.get("row_fingerprints") or []
+        if len(prints) >= number:
+            data["fingerprint"] = prints[number - 1]  # the finding's identity across runs, as findings.json gives it
         for key in ("source_key", "record_index", "source_keys"):
             if row.get(key) is not None:
                 data[key] = row[key]

@@ -9,7 +9,8 @@ findings.json says:
 - one result per failing row: ``level`` from the check's severity, ``message`` the row's reason, a logical location
   naming the resource, and the evidence it came from where the row names it: ``source_key`` as a physical location
   relative to ``SOURCE_ROOT`` (described in ``originalUriBaseIds``; an ``s3://`` key is absolute), with
-  ``record_index`` in the location's properties, and ``source_keys`` as related locations;
+  ``record_index`` in the location's properties, and ``source_keys`` as related locations; the row's fingerprint
+  from findings.json (its identity across runs) as ``partialFingerprints``;
 - a tool execution notification for every check in ``error`` or ``no_data`` and every source ``unavailable`` or
   ``partial``, so a check that could not run is never silently missing; ``executionSuccessful`` is false when the
   report is incomplete.
@@ -98,9 +99,13 @@ def _locations(row: dict) -> tuple[list[dict], list[dict]]:
     return [location], related
 
 
-def _fingerprint(check_id: str, row: dict) -> str:
-    """The same finding in next month's run has the same fingerprint (check and resource, not the row's times)."""
-    return hashlib.sha256(f"{check_id}\0{_text(row.get('resource'), '')}".encode("utf-8")).hexdigest()
+def _fingerprint(check: dict, number: int, row: dict) -> str:
+    """The finding's identity across runs: the row fingerprint findings.json gives it (check, resource, account,
+    region, event id; never times or text), which the report's trend uses too."""
+    prints = check.get("row_fingerprints") or []
+    if len(prints) >= number:
+        return prints[number - 1]
+    return hashlib.sha256(f"{check['id']}\0{_text(row.get('resource'), '')}".encode("utf-8")).hexdigest()[:24]
 
 
 def _results(check: dict, rule_index: int) -> list[dict]:
@@ -116,7 +121,7 @@ def _results(check: dict, rule_index: int) -> list[dict]:
             "level": LEVELS.get(check["severity"], "warning"),
             "message": {"text": _text(row.get("reason"), f"{check['title']}: failed for {row.get('resource')}.")},
             "locations": locations,
-            "partialFingerprints": {"auditreportFinding/v1": _fingerprint(check["id"], row)},
+            "partialFingerprints": {"auditreportFinding/v1": _fingerprint(check, number, row)},
             "properties": {"row": number, "evidence_file": check["evidence_file"]},
         }
         if related:
