@@ -269,9 +269,10 @@ def _print_summary(result) -> None:
         click.echo(f"  FAIL {c.check.severity:<8} {c.check.id} ({c.counts['fail']} row(s))")
     if not result.complete:
         click.echo("  INCOMPLETE: " + "; ".join(result.incomplete_reasons[:5]), err=True)
-    for key in ("report_pdf", "report_html", "findings_json"):
+    for key in ("report_pdf", "report_html", "findings_json", "findings_sarif", "junit_xml", "findings_ocsf",
+                "assessment_results_oscal"):
         if key in result.outputs:
-            click.echo(f"  {key.replace('_', '.').replace('report.', 'report.')}: {result.outputs[key]}")
+            click.echo(f"  {Path(result.outputs[key]).name}: {result.outputs[key]}")
 
 
 if __name__ == "__main__":  # pragma: no cover

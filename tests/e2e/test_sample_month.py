@@ -135,3 +135,41 @@ def test_every_input_is_accounted_for_and_no_record_is_loaded_twice(sample_run):
 
     result, out = sample_run
     assert_lake_invariants(result, out)
+
+
+def test_findings_json_meets_its_published_schema(sample_run):
+    from format_schemas import findings_errors
+
+    _, out = sample_run
+    findings = json.loads((out / "findings.json").read_text())
+    assert findings["$schema"] == "findings.schema.json" and (out / "findings.schema.json").is_file()
+    assert findings_errors(findings) == []
+
+
+def test_every_interchange_format_meets_its_schema_and_is_in_the_manifest(sample_run):
+    """findings.sarif, junit.xml, findings.ocsf.json and assessment-results.oscal.json of the sample month: each
+    valid against its published schema, each saying what findings.json says, each hashed in manifest.json."""
+    import xml.etree.ElementTree as ET
+
+    from format_schemas import junit_errors, ocsf_errors, oscal_errors, sarif_errors
+
+    result, out = sample_run
+    failing_rows = sum(c.counts["fail"] for c in result.checks)
+    assert failing_rows == len(PLANTED)
+    sarif = json.loads((out / "findings.sarif").read_text())
+    assert sarif_errors(sarif) == [] and len(sarif["runs"][0]["results"]) == failing_rows
+    assert len(sarif["runs"][0]["tool"]["driver"]["rules"]) == len(result.checks)
+    junit = (out / "junit.xml").read_bytes()
+    assert junit_errors(junit) == []
+    root = ET.fromstring(junit)
+    assert int(root.get("failures")) == sum(c.status == "fail" for c in result.checks) and root.get("errors") == "0"
+    events = json.loads((out / "findings.ocsf.json").read_text())
+    assert ocsf_errors(events) == [] and len(events) == len(result.checks)
+    oscal = (out / "assessment-results.oscal.json").read_text()
+    assert oscal_errors(oscal) == []
+    assert len(json.loads(oscal)["assessment-results"]["results"][0]["observations"]) == len(result.checks)
+    manifest = json.loads((out / "manifest.json").read_text())["outputs"]
+    for key, name in [("findings_schema", "findings.schema.json"), ("findings_sarif", "findings.sarif"),
+                      ("junit_xml", "junit.xml"), ("findings_ocsf", "findings.ocsf.json"),
+                      ("assessment_results_oscal", "assessment-results.oscal.json")]:
+        assert manifest[key]["path"] == name and len(manifest[key]["sha256"]) == 64, key

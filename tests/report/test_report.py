@@ -14,7 +14,8 @@ from auditreport.report import report_frameworks, write_reports
 
 def test_every_output_is_written_and_returned(report_dir: Path):
     outputs = dict(line.split("=", 1) for line in (report_dir / "_outputs.txt").read_text().splitlines())
-    for name in ("report_html", "report_pdf", "findings_json", "evidence_dir", f"evidence:{UNAPPROVED}"):
+    for name in ("report_html", "report_pdf", "findings_json", "findings_schema", "findings_sarif", "junit_xml",
+                 "findings_ocsf", "assessment_results_oscal", "evidence_dir", f"evidence:{UNAPPROVED}"):
         assert name in outputs and Path(outputs[name]).exists(), name
     assert not (report_dir / "evidence" / "old_check.csv").exists(), "stale evidence from an earlier run survived"
     assert not list(report_dir.glob(".*tmp*")), "temporary files left behind"

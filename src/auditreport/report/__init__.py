@@ -1,7 +1,10 @@
-"""Reports: report.html and report.pdf from one template set, findings.json, and evidence/<check_id>.csv.
+"""Reports: report.html and report.pdf from one template set, findings.json (with its JSON Schema beside it),
+evidence/<check_id>.csv, and the interchange formats built from the same findings document: findings.sarif
+(SARIF 2.1.0), junit.xml, findings.ocsf.json (OCSF Compliance Findings) and assessment-results.oscal.json (OSCAL).
 
     write_reports(result, out_dir, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
-        "findings_json": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
+        "findings_json": ..., "findings_schema": ..., "findings_sarif": ..., "junit_xml": ...,
+        "findings_ocsf": ..., "assessment_results_oscal": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
 
 The frameworks and shared views come from ``result.catalogue``.
 
@@ -18,18 +21,33 @@ from ..checks.frameworks import Framework
 from ..results import RunResult
 from ._io import atomic_write_text
 from .evidence import write_evidence
-from .findings import write_findings
+from .findings import findings_document, write_findings_document, write_findings_schema
 from .html import render_html
 from .pdf import write_pdf
 from .trend import compare, keep
 
-__all__ = ["render_html", "report_frameworks", "write_reports"]
+__all__ = ["render_html", "report_frameworks", "write_interchange_formats", "write_reports"]
 
 
 def report_frameworks(result: RunResult) -> dict[str, Framework]:
     """The frameworks the report inverts the checks' mappings into: the run's catalogue's (none without one: the
     report then lists framework and requirement ids only)."""
     return result.catalogue.frameworks if result.catalogue is not None else {}
+
+
+def write_interchange_formats(doc: dict, out_dir: Path, frameworks: dict[str, Framework]) -> dict[str, Path]:
+    """SARIF, JUnit XML, OCSF and OSCAL from the findings document; output name -> path."""
+    from .junit import write_junit
+    from .ocsf import write_ocsf
+    from .oscal import write_oscal
+    from .sarif import write_sarif
+
+    return {
+        "findings_sarif": write_sarif(doc, out_dir / "findings.sarif"),
+        "junit_xml": write_junit(doc, out_dir / "junit.xml"),
+        "findings_ocsf": write_ocsf(doc, out_dir / "findings.ocsf.json", frameworks),
+        "assessment_results_oscal": write_oscal(doc, out_dir / "assessment-results.oscal.json", frameworks),
+    }
 
 
 def write_reports(
@@ -58,9 +76,12 @@ def write_reports(
     outputs: dict[str, Path] = {}
     evidence = write_evidence(result, out_dir)
     trend = compare(result, history_dir)
-    outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at, trend)
+    doc = findings_document(result, generated_at, trend)  # every machine-readable format is built from this one
+    outputs["findings_json"] = write_findings_document(doc, out_dir / "findings.json")
+    outputs["findings_schema"] = write_findings_schema(out_dir)
     if keep_history and history_dir is not None:
         outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
+    outputs.update(write_interchange_formats(doc, out_dir, report_frameworks(result)))
 
     html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
                        trend=trend)  # fmt: skip

@@ -1,6 +1,7 @@
 """``findings.json``: the whole result, machine-readable, every row of every check.
 
-Schema (``schema_version`` 1): run metadata, ``complete`` with ``incomplete_reasons``, ``summary`` counts, the
+Schema (``schema_version`` 1, published as ``schemas/findings.schema.json``, JSON Schema draft 2020-12, shipped with
+the package and copied beside findings.json, which names it in ``$schema``): run metadata, ``complete`` with ``incomplete_reasons``, ``summary`` counts, the
 ``sources`` with their status, and ``checks`` in report order, each with ``rows`` in report order (failing first)
 so that ``rows[n - 1]`` is row ``#n`` of the PDF and of ``evidence/<check_id>.csv``.
 """
@@ -12,6 +13,8 @@ import json
 from datetime import datetime
 from pathlib import Path
 
+from importlib.resources import files
+
 from ..checks.model import CheckResult
 from ..results import RunResult
 from ._io import atomic_write_text
@@ -20,6 +23,12 @@ from .trend import Trend, row_fingerprints
 from .values import iso_z, json_safe
 
 SCHEMA_VERSION = 1
+SCHEMA_FILE = "findings.schema.json"  # beside findings.json, which names it in "$schema"
+
+
+def findings_schema_text() -> str:
+    """The published JSON Schema of findings.json, as shipped with the package."""
+    return files("auditreport.report").joinpath("schemas", SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def _check(cr: CheckResult) -> dict:
@@ -69,6 +78,7 @@ def _source(s) -> dict:
 def findings_document(result: RunResult, generated_at: datetime, trend: Trend | None = None) -> dict:
     p = result.period
     return {
+        "$schema": SCHEMA_FILE,
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "auditreport", "version": result.tool_version},
         "run_id": result.run_id,
@@ -98,6 +108,16 @@ def findings_document(result: RunResult, generated_at: datetime, trend: Trend | 
 
 
 def write_findings(result: RunResult, path: Path, generated_at: datetime, trend: Trend | None = None) -> Path:
-    doc = findings_document(result, generated_at, trend)
+    return write_findings_document(findings_document(result, generated_at, trend), path)
+
+
+def write_findings_document(doc: dict, path: Path) -> Path:
     atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
+    return path
+
+
+def write_findings_schema(out_dir: Path) -> Path:
+    """Copy the schema beside findings.json, so that its ``$schema`` resolves in the output folder itself."""
+    path = Path(out_dir) / SCHEMA_FILE
+    atomic_write_text(path, findings_schema_text())
     return path
