@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 
 from .errors import ConfigError
 from .period import Period
+from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
 
@@ -57,6 +58,8 @@ class Config(_Strict):
     frameworks_dir: Path | None = Field(default=None, strict=False)  # TOML has no path type: a string becomes a path
     # a folder of checks of your own (<id>.sql with <id>.yaml cases, or <domain>/<id>.sql), run beside the built-in ones
     checks_dir: Path | None = Field(default=None, strict=False)
+    # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
+    signing: SigningSettings | None = None
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -174,6 +177,11 @@ def load_config(path: Path | str | None = None) -> Config:
             setattr(cfg, key, (base / folder).resolve())
             if not getattr(cfg, key).is_dir():
                 raise ConfigError(f"{path}: {key}: {getattr(cfg, key)} is not a directory")
+    if cfg.signing is not None:  # a key that cannot be read stops the run before any work, naming the file
+        from .signing import load_signer
+
+        cfg.signing.resolve(base)
+        load_signer(cfg.signing, str(path))
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

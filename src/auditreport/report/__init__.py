@@ -5,6 +5,9 @@
 
 The frameworks and shared views come from ``result.catalogue``.
 
+Before the HTML and PDF are rendered, ``result.integrity`` gets the run's two digests (inputs, and findings.json as
+just written), which the report prints and manifest.json then records (:mod:`auditreport.integrity`).
+
 The HTML and PDF cap each evidence table at ``evidence_row_cap`` rows (failing rows first) and name the CSV that holds
 them all; findings.json and the CSVs hold every row.
 """
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from ..checks.frameworks import Framework
 from ..results import RunResult
+from ..integrity import file_sha256, inputs_digest
 from ._io import atomic_write_text
 from .evidence import write_evidence
 from .findings import write_findings
@@ -40,10 +44,12 @@ def write_reports(
     input_row_cap: int = 500,
     generated_at: datetime | None = None,
     pdf: bool = True,
+    signing=None,
 ) -> dict[str, Path]:
     """Write every report output into ``out_dir``; return output name -> path.
 
-    The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render.
+    The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render. ``signing``: None, or
+    (signer, SigningSettings) to sign report.pdf.
     """
     if evidence_row_cap < 1:
         raise ValueError("evidence_row_cap must be at least 1")
@@ -54,13 +60,16 @@ def write_reports(
     outputs: dict[str, Path] = {}
     evidence = write_evidence(result, out_dir)
     outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at)
+    result.integrity.update(inputs_sha256=inputs_digest(result.inputs),
+                            findings_sha256=file_sha256(outputs["findings_json"]),
+                            report_pdf_signed=bool(pdf and signing is not None))  # fmt: skip
 
     html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     html_path = out_dir / "report.html"
     atomic_write_text(html_path, html)
     outputs["report_html"] = html_path
     if pdf:
-        outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf")
+        outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf", signing)
     outputs["evidence_dir"] = out_dir / "evidence"
     for check_id, path in evidence.items():
         outputs[f"evidence:{check_id}"] = path
