@@ -219,3 +219,29 @@ def _with_run_metadata_of(doc: dict, other: dict) -> str:
         for k in SOURCE_KEYS_RUN:
             s[k] = os_[k]
     return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def test_a_manifest_rewritten_with_a_malformed_entry_fails_without_a_crash(unsigned_run, tmp_path):
+    """Resealed, so only the content is wrong: an input without its hash, an output without its path."""
+    from auditreport.integrity import SEAL_PLACEHOLDER, seal
+
+    folder = copy_outputs(unsigned_run, tmp_path / "out")
+    body = json.loads((folder / "manifest.json").read_text())
+    del body["inputs"][0]["sha256"]
+    body["outputs"]["findings_json"]["path"] = None
+    body["manifest_sha256"] = SEAL_PLACEHOLDER
+    (folder / "manifest.json").write_bytes(seal(json.dumps(body, indent=1).encode()))
+    code, out, err = verify(folder)
+    assert code == 1, out + err
+    assert "FAIL  manifest.json: output 'findings_json' has no path or SHA-256 as text" in out
+    assert "FAIL  manifest.json: an input lacks its source, key or sha256 as text" in out
+
+
+def test_a_signing_key_that_cannot_be_read_stops_the_run_before_any_work(tmp_path):
+    config = tmp_path / "auditreport.toml"
+    config.write_text('[signing]\nkey = "nowhere.pem"\ncertificate = "nowhere-cert.pem"\n')
+    result = CliRunner().invoke(main, ["run", "--config", str(config), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert result.stderr == (f"auditreport: error: {config}: signing.key: cannot read {tmp_path / 'nowhere.pem'}: "
+                             "No such file or directory\n")  # fmt: skip
+    assert not (tmp_path / "out").exists()

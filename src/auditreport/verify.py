@@ -125,8 +125,16 @@ def _manifest(folder: Path, checks: list[Check]) -> dict | None:
 
 def _outputs(folder: Path, manifest: dict, checks: list[Check], workers: int | None) -> dict[str, str]:
     """Hash every output the manifest lists with a SHA-256; return output name -> path relative to ``folder``."""
-    listed = [(name, o["path"], o["sha256"]) for name, o in (manifest.get("outputs") or {}).items()
-              if isinstance(o, dict) and o.get("sha256")]  # fmt: skip
+    outputs = manifest.get("outputs")
+    listed = []
+    for name, o in (outputs.items() if isinstance(outputs, dict) else []):
+        if isinstance(o, dict) and "sha256" in o:
+            if isinstance(o.get("path"), str) and isinstance(o["sha256"], str):
+                listed.append((name, o["path"], o["sha256"]))
+            else:
+                checks.append(Check(FAIL, "manifest.json", f"output {name!r} has no path or SHA-256 as text"))
+    if not isinstance(outputs, dict) or not listed:
+        checks.append(Check(FAIL, "manifest.json", "lists no output with a SHA-256"))
 
     def digest(rel: str) -> str | OSError:
         try:
@@ -155,7 +163,11 @@ def _digests(folder: Path, manifest: dict, integrity: dict, outputs: dict[str, s
     if not inputs_want:
         checks.append(Check(FAIL, "manifest.json", "records no inputs digest (integrity.inputs_sha256)"))
     else:
-        got = inputs_digest(manifest.get("inputs") or [])
+        try:
+            got = inputs_digest(manifest.get("inputs") or [])
+        except (KeyError, TypeError, AttributeError):
+            checks.append(Check(FAIL, "manifest.json", "an input lacks its source, key or sha256 as text"))
+            return
         checks.append(Check(OK, "manifest.json", f"inputs digest {_short(got)} recomputed from its "
                                                  f"{len(manifest.get('inputs') or []):,} inputs") if got == inputs_want
                       else Check(FAIL, "manifest.json", f"inputs digest differs: recorded {_short(inputs_want)}, "
