@@ -245,3 +245,20 @@ def test_a_signing_key_that_cannot_be_read_stops_the_run_before_any_work(tmp_pat
     assert result.stderr == (f"auditreport: error: {config}: signing.key: cannot read {tmp_path / 'nowhere.pem'}: "
                              "No such file or directory\n")  # fmt: skip
     assert not (tmp_path / "out").exists()
+
+
+def test_a_changed_signed_pdf_with_a_rewritten_manifest_is_caught_by_its_signature(signed_run, keys, tmp_path):
+    """Whoever rewrites the manifest and its seal defeats the hashes; not the signature."""
+    from auditreport.integrity import SEAL_PLACEHOLDER, file_sha256, seal
+
+    folder = copy_outputs(signed_run, tmp_path / "out")
+    pdf = folder / "report.pdf"
+    flip(pdf, pdf.read_bytes().index(b"/Producer (") + len(b"/Producer ("))
+    body = json.loads((folder / "manifest.json").read_text())
+    body["outputs"]["report_pdf"]["sha256"] = file_sha256(pdf)
+    body["manifest_sha256"] = SEAL_PLACEHOLDER
+    (folder / "manifest.json").write_bytes(seal(json.dumps(body, indent=1).encode()))
+    code, out, err = verify(folder, "--trust", keys / "cert.pem")
+    assert code == 1, out + err
+    assert "ok    report.pdf: SHA-256 " in out
+    assert err.startswith("auditreport: verify failed: report.pdf: signature broken: the signed bytes changed since ")
