@@ -252,3 +252,14 @@ def test_policy_params_are_the_policy_values():
     cfg = load_config(SAMPLE_CONFIG)
     assert cfg.policy_params() == cfg.policy.model_dump()
     assert cfg.policy_params()["approver_roles"] == ["arn:aws:iam::*:role/ml-approver"]
+
+
+def test_approval_policy_defaults_and_one_line_errors(tmp_path):
+    cfg = load_config(_write(tmp_path, ""))
+    assert cfg.policy.min_approvers == 1  # existing configurations keep their meaning: one approval suffices
+    assert cfg.policy.approval_reference_pattern == "[A-Z][A-Z0-9]+-[0-9]+"
+    assert load_config(SAMPLE_CONFIG).policy.min_approvers == 2
+    assert _error(_write(tmp_path, "[policy]\nmin_approvers = 0\n")).startswith("policy.min_approvers:")
+    assert _error(_write(tmp_path, '[policy]\nmin_approvers = "2"\n')).startswith("policy.min_approvers:")
+    msg = _error(_write(tmp_path, '[policy]\napproval_reference_pattern = "CHG-(["\n'))
+    assert msg.startswith("policy.approval_reference_pattern: not a regular expression") and "\n" not in msg

@@ -9,7 +9,7 @@ frameworks:
   eu_ai_act: [Art.17]
   iso42001: [A.6.2.5]
   nist_ai_rmf: [MANAGE 1.1, MEASURE 2.8]
-requires: [mlflow_model_versions]
+requires: [mlflow_model_versions_as_of]
 params: [period_end, production_aliases, production_stages, approval_tags]
 description: >
   Evaluates every MLflow model version that is in production in the registry snapshot that shows the state at the
@@ -24,22 +24,16 @@ remediation: >
   after the review, or move the production alias back to an approved version. Let only the deployment pipeline
   move production aliases, and have it refuse versions without an approval tag.
 ---*/
-with chosen as (
-    select coalesce(
-        (select max(snapshot_at) from mlflow_model_versions where snapshot_at <= $period_end),
-        (select min(snapshot_at) from mlflow_model_versions where snapshot_at > $period_end)
-    ) as snapshot_at
-),
-versions as (
+with versions as (
     select v.*,
-        (select list(a order by a) from unnest(coalesce(json_extract_string(v.aliases, '$[*]'), [])) t(a)
+        (select list(a order by a) from unnest(v.alias_list) t(a)
           where lower(a) in (select lower(p) from unnest($production_aliases::VARCHAR[]) q(p))) as prod_aliases,
         lower(v.current_stage) in (select lower(s) from unnest($production_stages::VARCHAR[]) q(s)) as prod_stage,
         (select list(format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"')) order by t)
            from unnest($approval_tags::VARCHAR[]) x(t)
           where nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null) as approval_tags_set
-    from mlflow_model_versions v
-    join chosen c on v.snapshot_at = c.snapshot_at
+    from mlflow_model_versions_as_of v
+    where $period_end >= v.state_from and $period_end < v.state_until
 ),
 production as (
     select *,

@@ -27,14 +27,7 @@ remediation: >
   only from an approver role that model authors cannot assume.
 ---*/
 with events as (
-    select *,
-        case when user_type = 'AssumedRole' and session_name is not null then lower(session_name)
-             when user_type = 'IAMUser' and principal_arn is not null then lower(regexp_extract(principal_arn, '[^/]+$'))
-             else coalesce(principal_arn, principal_id, actor_arn) end as person,
-        case when user_type = 'AssumedRole' and session_name is not null
-             then format('{} (role {})', session_name, coalesce(actor_arn, principal_arn))
-             else coalesce(principal_arn, actor_arn, principal_id, 'an unidentified principal') end as identity
-    from sagemaker_model_package_events
+    select * from sagemaker_model_package_events
 ),
 approvals as (
     select *

@@ -14,6 +14,7 @@ from pathlib import Path
 from .formats import T, iso_api, ms
 from .ids import rand_hex
 from .org import MLFLOW_URI
+from .planted_approvals import version_description, with_provenance
 from .writer import q, write_api
 
 MLFLOW_SNAPSHOTS = [T("2026-10-01T01:00:00"), T("2026-10-08T01:00:00"), T("2026-10-15T01:00:00"),
@@ -37,7 +38,7 @@ MLFLOW_MODELS = {
                           (T("2026-09-14T10:41:03"), "approved_by", "dave")]),
             7: dict(created=T("2026-10-05T09:55:12"), user="alice",
                     tags=[(T("2026-10-05T09:55:12"), "validation_status", "passed"),
-                          (T("2026-10-13T13:50:12"), "approved_by", "dave")]),
+                          (T("2026-10-13T13:50:12"), "approved_by", "dave, carol")]),
             8: dict(created=T("2026-10-27T11:00:18"), user="carol",
                     tags=[(T("2026-10-27T11:00:18"), "validation_status", "passed")]),
         },
@@ -70,7 +71,7 @@ MLFLOW_MODELS = {
                      tags=[(T("2026-08-11T08:00:00"), "approved_by", "dave")],
                      stages=[(T("2026-08-11T08:05:00"), "Production"), (T("2026-10-28T10:30:55"), "Archived")]),
             12: dict(created=T("2026-10-06T14:40:10"), user="alice",
-                     tags=[(T("2026-10-27T09:12:40"), "approved_by", "dave")],
+                     tags=[(T("2026-10-27T09:12:40"), "approved_by", "dave, alice")],
                      stages=[(T("2026-10-06T15:00:41"), "Staging"), (T("2026-10-28T10:30:55"), "Production")]),
         },
         aliases={}),
@@ -107,6 +108,8 @@ class MlflowSnapshots:
         if tags:
             mv["tags"] = [{"key": k, "value": v} for k, v in tags.items()]
         mv["run_link"] = ""
+        if version_description(model, number):
+            mv["description"] = version_description(model, number)
         return mv, max(changes)
 
     def run(self, model: str, number: int, spec: dict) -> dict:
@@ -118,7 +121,7 @@ class MlflowSnapshots:
         name = f"{model}-train-{start:%Y%m%d-%H%M}"
         metric = {"churn-classifier": "val_auc", "credit-risk": "val_gini", "demand-forecast": "val_mape"}[model]
         value = round(rng.uniform(0.78, 0.93) if metric != "val_mape" else rng.uniform(0.07, 0.12), 4)
-        return {"run": {
+        return with_provenance(model, number, {"run": {
             "info": {"run_uuid": rid, "experiment_id": exp, "run_name": name, "user_id": spec["user"],
                      "status": "FINISHED", "start_time": ms(start), "end_time": ms(end),
                      "artifact_uri": f"s3://northwind-mlflow-artifacts/{exp}/{rid}/artifacts",
@@ -133,7 +136,7 @@ class MlflowSnapshots:
                          {"key": "mlflow.source.type", "value": "NOTEBOOK"},
                          {"key": "mlflow.source.name", "value": f"/home/sagemaker-user/{model}/train.ipynb"},
                          {"key": "mlflow.source.git.commit", "value": rand_hex(rng, 40)}]},
-            "inputs": {}}}
+            "inputs": {}}})
 
     def write(self):
         for at in MLFLOW_SNAPSHOTS:

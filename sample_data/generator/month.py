@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from .planted import Planted
+from .planted_approvals import ApprovalStories
 
 
-class Month(Planted):
+class Month(Planted, ApprovalStories):
     """All of October's CloudTrail records (and a day either side), collected in ``events``."""
 
     def build(self) -> Month:
@@ -23,4 +24,5 @@ class Month(Planted):
         self.root_activity()
         self.tampering()
         self.odd_records()
+        self.approval_stories()
         return self

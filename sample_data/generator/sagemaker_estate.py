@@ -37,7 +37,10 @@ PACKAGES = [
          image="xgboost", status="PendingManualApproval"),
     dict(group="fraud-scoring", version=1, created=T("2026-07-14T08:44:02"), image="sklearn", status="Approved"),
     dict(group="fraud-scoring", version=2, created=T("2026-09-18T11:05:37"), image="sklearn",
-         status="PendingManualApproval"),
+         status="PendingManualApproval",  # approved before the logs; the withdrawal: planted_approvals writes it
+         approvals=[(T("2026-10-24T16:02:11"), "PendingManualApproval", "ml-approver", "dave",
+                     "Approval withdrawn: precision drop on card-not-present since 10-20; "
+                     "revalidate under MLOPS-1466")]),
     dict(group="fraud-scoring", version=3, created=T("2026-10-22T13:31:55"), creator=("ml-engineer", "carol"),
          image="sklearn", status="Approved",
          approvals=[(T("2026-10-23T08:47:12"), "Approved", "ml-approver", "carol", "Looks good, approving")]),

@@ -7,6 +7,7 @@ Relative paths in a config file are relative to that file's directory.
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from pathlib import Path
 
@@ -46,6 +47,20 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    # a regular expression (RE2, searched anywhere in the text) that an approval's description or MLflow approval tags
+    # must contain: the ticket or change reference that makes the approval traceable
+    approval_reference_pattern: str = Field("[A-Z][A-Z0-9]+-[0-9]+", min_length=1)
+    # distinct people (not counting the model's author) who must have approved what serves in production
+    min_approvers: int = Field(1, ge=1)
+
+    @field_validator("approval_reference_pattern")
+    @classmethod
+    def _a_regex(cls, v: str) -> str:
+        try:
+            re.compile(v)
+        except re.error as e:
+            raise ValueError(f"not a regular expression: {e}") from None
+        return v
 
 
 class Config(_Strict):
@@ -58,6 +73,10 @@ class Config(_Strict):
     frameworks_dir: Path | None = Field(default=None, strict=False)  # TOML has no path type: a string becomes a path
     # a folder of checks of your own (<id>.sql with <id>.yaml cases, or <domain>/<id>.sql), run beside the built-in ones
     checks_dir: Path | None = Field(default=None, strict=False)
+    # earlier runs' findings (findings.json files, or whole earlier output folders): the report says which findings are
+    # new, resolved or persisting since the previous run; with keep_history each run adds its own findings there
+    history_dir: Path | None = Field(default=None, strict=False)
+    keep_history: bool = True
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
     # not part of the file: where it came from
@@ -82,7 +101,7 @@ class Config(_Strict):
                 raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
         return out
 
-    @field_validator("frameworks_dir", "checks_dir", mode="before")
+    @field_validator("frameworks_dir", "checks_dir", "history_dir", mode="before")
     @classmethod
     def _a_path(cls, v):
         if v is not None and not isinstance(v, (str, Path)):
@@ -171,11 +190,11 @@ def load_config(path: Path | str | None = None) -> Config:
     for src in cfg.sources.values():
         if isinstance(src, FilesSettings) and not src.path.is_absolute():
             src.path = (base / src.path).resolve()
-    for key in ("frameworks_dir", "checks_dir"):  # relative to the configuration file, like the sources' paths
+    for key in ("frameworks_dir", "checks_dir", "history_dir"):  # relative to the configuration file, like the sources' paths
         folder = getattr(cfg, key)
         if folder is not None:
             setattr(cfg, key, (base / folder).resolve())
-            if not getattr(cfg, key).is_dir():
+            if not getattr(cfg, key).is_dir() and not (key == "history_dir" and not getattr(cfg, key).exists()):
                 raise ConfigError(f"{path}: {key}: {getattr(cfg, key)} is not a directory")
     if cfg.signing is not None:  # a key that cannot be read stops the run before any work, naming the file
         from .signing import load_signer

@@ -162,6 +162,8 @@ class Run:
             self.result.finished_at = datetime.now(timezone.utc)
             self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
             self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
+                                                     history_dir=self.config.history_dir,
+                                                     keep_history=self.config.keep_history,
                                                      signing=signing))  # fmt: skip
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 

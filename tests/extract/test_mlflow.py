@@ -209,3 +209,31 @@ def test_a_tracking_uri_that_is_not_http_is_a_source_error_and_nothing_is_writte
         extractor(mlflow_config(uri), "mlflow").extract(make_ctx(tmp_path / "raw"))
     assert str(e.value) == f"source 'mlflow': {uri}: tracking_uri must be an http:// or https:// address"
     assert not (tmp_path / "raw").exists()
+
+
+def test_runs_of_versions_are_captured_with_inputs_and_tags_and_a_missing_run_as_the_servers_404(mlflow, tmp_path):
+    run = mlflow.create_run("alice")
+    mlflow.call("POST", "runs/set-tag", {"run_id": run, "key": "mlflow.source.git.commit", "value": "9c1e7b2"})
+    mlflow.call("POST", "runs/set-tag", {"run_id": run, "key": "mlflow.source.type", "value": "JOB"})
+    mlflow.call("POST", "runs/log-inputs", {"run_id": run, "datasets": [{
+        "tags": [{"key": "mlflow.data.context", "value": "training"}],
+        "dataset": {"name": "transactions", "digest": "5a1f", "source_type": "s3",
+                    "source": json.dumps({"uri": "s3://data/tx/2026-09"})}}]})
+    mlflow.create_model("fraud-detector")
+    v1 = mlflow.create_version("fraud-detector", "s3://ml-artifacts/fraud/1", run)
+    v2 = mlflow.create_version("fraud-detector", "s3://ml-artifacts/fraud/2")  # registered without a run
+    ghost = "0" * 32  # a run id the server never had: what a version points to once its run is purged
+    v3 = mlflow.create_version("fraud-detector", "s3://ml-artifacts/fraud/3", ghost)
+    out = extractor(mlflow_config(mlflow.url), "mlflow").extract(make_ctx(tmp_path / "raw"))
+    [snap] = snapshots(out.root)
+    versions = {v["version"]: v for v in read_json(snap / "model-versions-search.json")["model_versions"]}
+    assert not versions[v2].get("run_id") and versions[v1]["run_id"] == run and versions[v3]["run_id"] == ghost
+    assert {p.stem for p in (snap / "runs-get").iterdir()} == {run, ghost}
+    got = read_json(snap / "runs-get" / f"{run}.json")["run"]
+    tags = {t["key"]: t["value"] for t in got["data"]["tags"]}
+    assert tags["mlflow.source.git.commit"] == "9c1e7b2" and tags["mlflow.source.type"] == "JOB"
+    [inp] = got["inputs"]["dataset_inputs"]
+    assert inp["dataset"]["name"] == "transactions" and inp["dataset"]["digest"] == "5a1f"
+    assert inp["dataset"]["source_type"] == "s3"
+    assert inp["tags"] == [{"key": "mlflow.data.context", "value": "training"}]
+    assert read_json(snap / "runs-get" / f"{ghost}.json")["error_code"] == "RESOURCE_DOES_NOT_EXIST"

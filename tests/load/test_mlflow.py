@@ -87,3 +87,59 @@ def test_coverage_spans_the_first_to_the_last_snapshot(tmp_path, con, lake_root)
                  "mlflow_runs"))
     assert cov.records_loaded == total == 2 + 4 + 4 + 2 + 2
     assert [q["reason"] for q in cov.quarantine] == ["unexpected_snapshot"]
+
+
+def _runs_snapshot(root) -> None:
+    """One snapshot whose versions point to a run with dataset inputs, a run that is gone (the server's 404 body, as
+    the extractor writes it) and no run at all."""
+    snap = root / "snapshots" / "20261020T010000Z"
+    write_json(snap / "registered-models-search.json", {"registered_models": [{"name": "fraud"}]})
+    write_json(snap / "model-versions-search.json", {"model_versions": [
+        {"name": "fraud", "version": "1", "run_id": "r1", "current_stage": "Production"},
+        {"name": "fraud", "version": "2", "run_id": "gone", "current_stage": "None"},
+        {"name": "fraud", "version": "3", "current_stage": "None"},
+    ]})
+    write_json(snap / "runs-get" / "r1.json", {"run": {
+        "info": {"run_id": "r1", "user_id": "alice", "status": "FINISHED", "lifecycle_stage": "active"},
+        "data": {"tags": [{"key": "mlflow.source.git.commit", "value": "3f2a9c1"}]},
+        "inputs": {"dataset_inputs": [
+            {"tags": [{"key": "mlflow.data.context", "value": "training"}],
+             "dataset": {"name": "transactions", "digest": "a1b2c3", "source_type": "s3",
+                         "source": "{\"uri\": \"s3://data/tx/2026-09\"}", "schema": "{}"}},
+            {"tags": [], "dataset": {"name": "holdout", "digest": "d4e5", "source_type": "local", "source": "{}"}},
+        ]}}})
+    write_json(snap / "runs-get" / "gone.json",
+               {"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Run with id=gone not found"})
+
+
+def test_runs_carry_their_dataset_inputs_and_a_run_that_is_gone_is_a_row(tmp_path, con, lake_root):
+    _runs_snapshot(tmp_path / "mlflow")
+    result = load(MlflowLoader(), tmp_path / "mlflow", con, lake_root)
+    assert result.records_quarantined == 0
+    runs = {r["run_id"]: r for r in rows(con, "SELECT * FROM mlflow_runs")}
+    assert set(runs) == {"r1", "gone"}
+    r1, gone = runs["r1"], runs["gone"]
+    assert r1["error_code"] is None and r1["lifecycle_stage"] == "active"
+    assert json.loads(r1["tags"]) == {"mlflow.source.git.commit": "3f2a9c1"}
+    assert json.loads(r1["dataset_inputs"]) == [
+        {"name": "transactions", "digest": "a1b2c3", "source_type": "s3", "context": "training"},
+        {"name": "holdout", "digest": "d4e5", "source_type": "local", "context": None}]
+    assert (gone["error_code"], gone["error_message"]) == ("RESOURCE_DOES_NOT_EXIST", "Run with id=gone not found")
+    assert gone["dataset_inputs"] is None and gone["source_key"] == "snapshots/20261020T010000Z/runs-get/gone.json"
+    inputs = rows(con, "SELECT * FROM mlflow_run_inputs ORDER BY record_index")
+    assert [(i["run_id"], i["record_index"], i["dataset_name"], i["source_type"], i["context"]) for i in inputs] == [
+        ("r1", 0, "transactions", "s3", "training"), ("r1", 1, "holdout", "local", None)]
+    assert inputs[0]["source"] == '{"uri": "s3://data/tx/2026-09"}' and inputs[0]["digest"] == "a1b2c3"
+    # the version without a run keeps run_id null: recorded, not skipped
+    versions = {r["version"]: r["run_id"] for r in rows(con, "SELECT version, run_id FROM mlflow_model_versions")}
+    assert versions == {1: "r1", 2: "gone", 3: None}
+
+
+def test_a_run_file_of_the_wrong_shape_is_quarantined_with_its_snapshot(tmp_path, con, lake_root):
+    _runs_snapshot(tmp_path / "mlflow")
+    write_json(tmp_path / "mlflow" / "snapshots" / "20261020T010000Z" / "runs-get" / "r1.json",
+               {"run": {"info": {"run_id": "r1"}, "inputs": {"dataset_inputs": {"name": "not a list"}}}})
+    load(MlflowLoader(), tmp_path / "mlflow", con, lake_root)
+    quarantined = {(q["object_key"], q["reason"]) for q in rows(con, "SELECT * FROM quarantine")}
+    assert ("snapshots/20261020T010000Z/runs-get/r1.json", "unexpected_shape") in quarantined
+    assert con.execute("SELECT count(*) FROM mlflow_runs").fetchone()[0] == 0

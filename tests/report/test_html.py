@@ -121,6 +121,14 @@ def test_html_lists_findings_in_report_order(html: str):
     assert positions == sorted(positions)
 
 
+def test_cover_leads_with_the_outcome_and_states_completeness_beside_it(html: str):
+    cover = text(section(html, "cover", "contents"))
+    headline = re.search(r"(\d+) of (\d+) checks failed", cover)
+    assert headline and cover.index(headline.group(0)) < cover.index("Evidence incomplete")
+    summary = text(section(html, "summary", "frameworks"))
+    assert "Top findings" in summary and "Frameworks" not in summary  # mappings live per check and in section 2
+
+
 def test_html_cover_and_incomplete_banner(html: str):
     shown = text(html)
     assert "<title>ML Platform Compliance Report: Example Corp ML Platform, 2026-10</title>" in html

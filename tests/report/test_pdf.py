@@ -26,7 +26,9 @@ def test_pdf_exists_with_metadata(report_dir: Path):
 
 def test_pdf_text_has_banner_titles_caps_and_page_numbers(pdf_text: str):
     text = squash(pdf_text)
-    assert "INCOMPLETE" in text
+    assert "Evidence incomplete" in text
+    assert re.search(r"\d+ of \d+ checks failed", text)  # the cover leads with the outcome
+    assert re.search(r"\d+ OF \d+ FAILED · INCOMPLETE", text)  # the running head of every page after the cover
     for cr in make_result().checks:
         assert squash(cr.check.title) in text, cr.check.title
     assert f"15 more rows in evidence/{UNAPPROVED}.csv" in text

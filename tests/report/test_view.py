@@ -101,10 +101,12 @@ def test_shared_views_are_those_the_run_s_checks_read():
     result = make_result()
     views = {v.id: v for v in shared_views(result)}
     # cloudtrail_event_copies is read through cloudtrail_events_unique: shown with it, read by the same checks
-    assert set(views) == {"cloudtrail_event_copies", "cloudtrail_events_unique", "sagemaker_model_packages_current"}
+    assert set(views) == {"cloudtrail_event_copies", "cloudtrail_events_unique", "sagemaker_model_packages_current",
+                          "mlflow_model_versions_as_of"}
     assert views["cloudtrail_events_unique"].read_by == sorted([BURST, ROOT])
     assert views["cloudtrail_event_copies"].read_by == sorted([BURST, ROOT])
     assert views["sagemaker_model_packages_current"].read_by == [UNAPPROVED]
+    assert views["mlflow_model_versions_as_of"].read_by == [PRODUCTION]
     assert views["cloudtrail_events_unique"].path == "queries/_views/cloudtrail_events_unique.sql"
     assert shared_views(replace(result, catalogue=None)) == []
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from .. import lake
 from ..period import Period
 from ..raw import MLFLOW_SNAPSHOT_FORMAT, MLFLOW_SNAPSHOTS
 from .base import Coverage, LoadResult, quarantine_rows, table_count
 from .mlflow_history import diff_snapshots
-from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, parse_time
+from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, as_dict, as_list, parse_time
 
 
 def _tags(items) -> dict:
@@ -79,22 +80,7 @@ def _read_snapshot(rd: SnapshotReader, snap: Path, snapshot_at: datetime, run_id
                 "snapshot_at": snapshot_at, "model_name": name, "alias": alias, "version": int(version),
                 "source_key": rd.key(snap), "ingest_run_id": run_id,
             })  # fmt: skip
-    runs = {}
-    runs_dir = snap / "runs-get"
-    for f in sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []:
-        body = rd.read_json(f)
-        run = (body or {}).get("run") if isinstance(body, dict) else None
-        if not run:
-            continue
-        info, data = run.get("info", {}), run.get("data", {})
-        runs[info.get("run_id")] = info
-        rd.result.add("mlflow_runs", {
-            "snapshot_at": snapshot_at, "run_id": info.get("run_id"), "experiment_id": info.get("experiment_id"),
-            "user_id": info.get("user_id"), "status": info.get("status"),
-            "start_time": parse_time(info.get("start_time")), "end_time": parse_time(info.get("end_time")),
-            "tags": _tags(data.get("tags")), "params": _tags(data.get("params")),
-            "source_key": rd.key(f), "ingest_run_id": run_id,
-        })  # fmt: skip
+    runs = _read_runs(rd, snap, snapshot_at, run_id)
     versions = {}
     for i, v in enumerate(_pages(rd, snap, "model-versions-search", "model_versions")):
         name, version = v.get("name"), int(v.get("version"))
@@ -111,6 +97,49 @@ def _read_snapshot(rd: SnapshotReader, snap: Path, snapshot_at: datetime, run_id
         versions[(name, version)] = row
         rd.result.add("mlflow_model_versions", row)
     return snapshot_at, versions, aliases_by_model
+
+
+def _read_runs(rd: SnapshotReader, snap: Path, snapshot_at: datetime, run_id: str) -> dict:
+    """One ``mlflow_runs`` row per runs-get file: the run, or the server's error body for a run that is gone (a fact:
+    the version's training cannot be traced); one ``mlflow_run_inputs`` row per dataset input of a run. Returns the
+    found runs' info by run id."""
+    runs = {}
+    runs_dir = snap / "runs-get"
+    for f in sorted(runs_dir.glob("*.json")) if runs_dir.is_dir() else []:
+        body = rd.read_json(f)
+        if body is None:
+            continue
+        with rd.each(f):
+            row = {"snapshot_at": snapshot_at, "source_key": rd.key(f), "ingest_run_id": run_id}
+            if "run" not in body and body.get("error_code"):  # the server's 404 body, written by the extractor
+                rd.result.add("mlflow_runs", {
+                    **row, "run_id": unquote(f.stem), "error_code": str(body["error_code"]),
+                    "error_message": body.get("message"),
+                })  # fmt: skip
+                continue
+            run = as_dict(body.get("run"))
+            info, data = as_dict(run.get("info", {})), as_dict(run.get("data") or {})
+            inputs = as_list(as_dict(run.get("inputs") or {}).get("dataset_inputs") or [])
+            datasets = []
+            for i, item in enumerate(inputs):
+                ds, tags = as_dict(as_dict(item).get("dataset")), _tags(as_list(item.get("tags") or []))
+                datasets.append({"name": ds.get("name"), "digest": ds.get("digest"),
+                                 "source_type": ds.get("source_type"), "context": tags.get("mlflow.data.context")})
+                rd.result.add("mlflow_run_inputs", {
+                    **row, "run_id": info.get("run_id"), "record_index": i, "dataset_name": ds.get("name"),
+                    "digest": ds.get("digest"), "source_type": ds.get("source_type"), "source": ds.get("source"),
+                    "context": tags.get("mlflow.data.context"), "tags": tags,
+                })  # fmt: skip
+            runs[info.get("run_id")] = info
+            rd.result.add("mlflow_runs", {
+                **row, "run_id": info.get("run_id"), "experiment_id": info.get("experiment_id"),
+                "user_id": info.get("user_id"), "status": info.get("status"),
+                "lifecycle_stage": info.get("lifecycle_stage"),
+                "start_time": parse_time(info.get("start_time")), "end_time": parse_time(info.get("end_time")),
+                "tags": _tags(as_list(data.get("tags") or [])), "params": _tags(as_list(data.get("params") or [])),
+                "dataset_inputs": datasets,
+            })  # fmt: skip
+    return runs
 
 
 def _pages(rd: SnapshotReader, snap: Path, name: str, key: str) -> list[dict]:

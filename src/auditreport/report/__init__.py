@@ -25,6 +25,7 @@ from .evidence import write_evidence
 from .findings import write_findings
 from .html import render_html
 from .pdf import write_pdf
+from .trend import compare, keep
 
 __all__ = ["render_html", "report_frameworks", "write_reports"]
 
@@ -44,12 +45,15 @@ def write_reports(
     input_row_cap: int = 500,
     generated_at: datetime | None = None,
     pdf: bool = True,
+    history_dir: Path | None = None,
+    keep_history: bool = False,
     signing=None,
 ) -> dict[str, Path]:
     """Write every report output into ``out_dir``; return output name -> path.
 
-    The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render. ``signing``: None, or
-    (signer, SigningSettings) to sign report.pdf.
+    The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render. ``history_dir`` holds
+    earlier runs' findings to compare with (:mod:`.trend`); ``keep_history`` adds this run's findings to it.
+    ``signing``: None, or (signer, SigningSettings) to sign report.pdf.
     """
     if evidence_row_cap < 1:
         raise ValueError("evidence_row_cap must be at least 1")
@@ -59,12 +63,16 @@ def write_reports(
 
     outputs: dict[str, Path] = {}
     evidence = write_evidence(result, out_dir)
-    outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at)
+    trend = compare(result, history_dir)
+    outputs["findings_json"] = write_findings(result, out_dir / "findings.json", generated_at, trend)
+    if keep_history and history_dir is not None:
+        outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
     result.integrity.update(inputs_sha256=inputs_digest(result.inputs),
                             findings_sha256=file_sha256(outputs["findings_json"]),
                             report_pdf_signed=bool(pdf and signing is not None))  # fmt: skip
 
-    html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
+    html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
+                       trend=trend)  # fmt: skip
     html_path = out_dir / "report.html"
     atomic_write_text(html_path, html)
     outputs["report_html"] = html_path

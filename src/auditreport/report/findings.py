@@ -16,6 +16,7 @@ from ..checks.model import CheckResult
 from ..results import RunResult
 from ._io import atomic_write_text
 from .order import columns_of, evidence_filename, ordered_rows, report_order
+from .trend import Trend, row_fingerprints
 from .values import iso_z, json_safe
 
 SCHEMA_VERSION = 1
@@ -42,6 +43,7 @@ def _check(cr: CheckResult) -> dict:
         "evidence_file": f"evidence/{evidence_filename(c.id)}" if cr.rows else None,
         "columns": columns_of(cr),
         "rows": [json_safe(row) for row in ordered_rows(cr)],
+        "row_fingerprints": row_fingerprints(cr),  # one per row, same order: the finding's identity across runs
     }
 
 
@@ -64,7 +66,7 @@ def _source(s) -> dict:
     }
 
 
-def findings_document(result: RunResult, generated_at: datetime) -> dict:
+def findings_document(result: RunResult, generated_at: datetime, trend: Trend | None = None) -> dict:
     p = result.period
     return {
         "schema_version": SCHEMA_VERSION,
@@ -91,10 +93,11 @@ def findings_document(result: RunResult, generated_at: datetime) -> dict:
         "policy": json_safe(result.policy),
         "sources": [_source(s) for s in result.sources],
         "checks": [_check(cr) for cr in report_order(result.checks)],
+        "trend": trend.as_dict() if trend is not None else None,
     }
 
 
-def write_findings(result: RunResult, path: Path, generated_at: datetime) -> Path:
-    doc = findings_document(result, generated_at)
+def write_findings(result: RunResult, path: Path, generated_at: datetime, trend: Trend | None = None) -> Path:
+    doc = findings_document(result, generated_at, trend)
     atomic_write_text(path, json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n")
     return path

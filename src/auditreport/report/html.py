@@ -90,10 +90,13 @@ def render_html(
     quarantine_row_cap: int = 50,
     input_row_cap: int = 500,
     template_dir: Path | None = None,
+    trend=None,
 ) -> str:
     tdir = template_dir or templates_dir()
     env = environment(tdir)
     context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
+    context["trend"] = trend
+    context["trend_by_check"] = trend.by_check() if trend is not None else {}
     # Our own stylesheet, inlined verbatim (not parsed as a template).
     context["css"] = Markup((tdir / "report.css").read_text(encoding="utf-8"))
     return env.get_template("report.html.j2").render(**context)

@@ -19,6 +19,7 @@ from .order import (
     report_order,
     severity_rank,
 )
+from .outcome import TOP_FINDINGS, lead_reason, outcome
 from .values import display_text, human_utc
 
 CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
@@ -357,6 +358,8 @@ def build_context(
         "incomplete_reasons": [display_text(r, TEXT_LIMIT) for r in result.incomplete_reasons],
         "status_counts": result.status_counts(),
         "failing_by_severity": result.failing_by_severity(),
+        "outcome": outcome(result.status_counts(), result.failing_by_severity(), len(findings), result.complete),
+        "top_findings": [(f, lead_reason(f)) for f in failing[:TOP_FINDINGS]],
         "severities": SEVERITIES,
         "total_checks": len(findings),
         "findings": findings,

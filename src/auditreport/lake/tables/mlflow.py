@@ -77,17 +77,39 @@ TABLES = [
     Table(
         name="mlflow_runs",
         source="mlflow",
-        description="The MLflow runs that registered model versions point to.",
+        description="The MLflow runs that registered model versions point to, per snapshot (runs/get). A run the "
+        "server no longer has is a row too, with the server's error_code (RESOURCE_DOES_NOT_EXIST) and no run data.",
         columns=[
             ("snapshot_at", "TIMESTAMP"),
             ("run_id", "VARCHAR"),
             ("experiment_id", "VARCHAR"),
             ("user_id", "VARCHAR"),
             ("status", "VARCHAR"),
+            ("lifecycle_stage", "VARCHAR"),  # active | deleted (a deleted run is still returned by runs/get)
             ("start_time", "TIMESTAMP"),
             ("end_time", "TIMESTAMP"),
+            ("tags", "JSON"),  # {"key": "value"}: mlflow.source.git.commit, mlflow.source.name, mlflow.source.type, ...
+            ("params", "JSON"),  # {"key": "value"}
+            ("dataset_inputs", "JSON"),  # [{"name", "digest", "source_type", "context"}]: mlflow_run_inputs, in short
+            ("error_code", "VARCHAR"),  # null when the run was found; RESOURCE_DOES_NOT_EXIST when it is gone
+            ("error_message", "VARCHAR"),
+        ],
+        row_key=("snapshot_at", "source_key", "record_index"),
+    ),
+    Table(
+        name="mlflow_run_inputs",
+        source="mlflow",
+        description="The dataset inputs a run logged (mlflow.log_input), one row per input per snapshot: the "
+        "dataset's name, digest, source type and source, and its context tag (training, evaluation, ...).",
+        columns=[
+            ("snapshot_at", "TIMESTAMP"),
+            ("run_id", "VARCHAR"),
+            ("dataset_name", "VARCHAR"),
+            ("digest", "VARCHAR"),
+            ("source_type", "VARCHAR"),
+            ("source", "VARCHAR"),  # as MLflow stores it: a JSON text such as {"uri": "s3://..."}
+            ("context", "VARCHAR"),  # the input's mlflow.data.context tag
             ("tags", "JSON"),
-            ("params", "JSON"),
         ],
         row_key=("snapshot_at", "source_key", "record_index"),
     ),
