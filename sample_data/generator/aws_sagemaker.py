@@ -7,13 +7,14 @@ import hashlib
 from datetime import timedelta
 
 from .formats import T, iso_api
+from .aws_sagemaker_lineage import SageMakerLineageSnapshot, package_extras
 from .ids import role_id
 from .sagemaker_estate import (CONFIGS, DEPLOYMENTS, ENDPOINTS, EXEC_ROLE, IMAGES, MODELS, PACKAGES, PKG, SM_ACCOUNT,
                                SM_ARN, SM_REGION)
 
 
-class SageMakerSnapshot:
-    """Mixin of ``AwsSnapshot``: the SageMaker responses."""
+class SageMakerSnapshot(SageMakerLineageSnapshot):
+    """Mixin of ``AwsSnapshot``: the SageMaker responses (training jobs and monitoring: ``aws_sagemaker_lineage``)."""
 
     @staticmethod
     def user_context(role: str, who: str) -> dict:
@@ -47,6 +48,7 @@ class SageMakerSnapshot:
                 "MetadataProperties": {"GeneratedBy": "mlflow+sagemaker-python-sdk"},
                 "LastModifiedTime": iso_api(last_mod.replace(microsecond=rng.randint(0, 999) * 1000)),
                 "CustomerMetadataProperties": {"mlflow_model": p["group"]},
+                **package_extras(p),
             }
             if p["creator"]:
                 body["CreatedBy"] = self.user_context(*p["creator"])
@@ -104,3 +106,4 @@ class SageMakerSnapshot:
                     "EndpointStatus": "InService", "CreationTime": iso_api(e["created"]),
                     "LastModifiedTime": iso_api(e["modified"])}
             self.put(acct, region, "sagemaker", "DescribeEndpoint", body, name)
+        self.sagemaker_lineage()

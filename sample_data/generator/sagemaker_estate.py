@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from .formats import T
 from .ids import rand_hex, role_arn
 from .org import EU, PROD
+from .sagemaker_lineage import artifact_url
 
 SM_ACCOUNT, SM_REGION = PROD, EU
 SM_ARN = f"arn:aws:sagemaker:{SM_REGION}:{SM_ACCOUNT}"
@@ -64,7 +65,7 @@ for _p in PACKAGES:
     _p["arn"] = f"{SM_ARN}:model-package/{_p['group']}/{_p['version']}"
     _p.setdefault("creator", None)
     _p.setdefault("approvals", [])
-    _p["data"] = f"s3://northwind-ml-artifacts/{_p['group']}/v{_p['version']}/model.tar.gz"
+    _p["data"] = artifact_url(_p)
 
 PKG = {(p["group"], p["version"]): p for p in PACKAGES}
 

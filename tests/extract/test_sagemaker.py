@@ -15,7 +15,8 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
-from live_seed import ACCOUNTS, REGIONS, extractor, make_ctx, multi_account_config, read_json, seed_sagemaker
+from live_seed import (ACCOUNTS, REGIONS, extractor, make_ctx, multi_account_config, read_json, seed_sagemaker,
+                       without_moto_gaps)
 from servers import moto_client
 
 def test_sagemaker_registry_endpoints_and_the_deployment_chain(moto, tmp_path):
@@ -24,7 +25,9 @@ def test_sagemaker_registry_endpoints_and_the_deployment_chain(moto, tmp_path):
         for r in REGIONS:
             seeded[(a, r)] = seed_sagemaker(moto_client(moto.url, "sagemaker", r, a), a, r)
     out = extractor(multi_account_config(moto.url, {"sagemaker": {"kind": "aws"}}), "sagemaker").extract(make_ctx(tmp_path / "raw"))
-    assert out.errors == []
+    # moto answers 500 to ListMonitoringSchedules: one error line a scope, and nothing else
+    assert without_moto_gaps(out.errors) == []
+    assert len(out.errors) == len(ACCOUNTS) * len(REGIONS)
     for (a, r), arns in seeded.items():
         d = out.root / a / r / "sagemaker"
         packages = {p.name: read_json(p) for p in (d / "DescribeModelPackage").iterdir()}

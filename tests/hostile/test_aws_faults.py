@@ -36,6 +36,7 @@ from auditreport.runner import extract
 from .fault_proxy import FaultPlan, FaultProxy, Rule
 from live_seed import (
     ACCOUNTS,
+    MOTO_UNIMPLEMENTED,
     ORG,
     REGIONS,
     ROLE_PATTERN,
@@ -43,6 +44,7 @@ from live_seed import (
     TRAIL_PREFIX,
     cloudtrail_record,
     gz_json,
+    only_moto_gaps,
     seed_buckets,
     seed_iam,
     seed_logs,
@@ -235,8 +237,11 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         assert {p for p, k in by_protocol if k in ("500", "503", "reset")} == {"rest-xml", "json", "query"}
 
         statuses = {s.name: (s.status, s.detail) for s in first.sources if s.name in AWS_SOURCES}
-        assert statuses == {name: ("ok", "") for name in AWS_SOURCES}, statuses
-        assert first.exit_code() == 0, first.incomplete_reasons
+        # sagemaker is partial only because moto answers 500 to ListMonitoringSchedules (live_seed.MOTO_UNIMPLEMENTED)
+        assert statuses == {**{name: ("ok", "") for name in AWS_SOURCES},
+                            "sagemaker": ("partial", statuses["sagemaker"][1])}, statuses
+        assert MOTO_UNIMPLEMENTED in statuses["sagemaker"][1], statuses
+        assert only_moto_gaps(first.incomplete_reasons), first.incomplete_reasons
         ct = first.sources[0]
         assert (ct.objects_read, ct.objects_loaded, ct.objects_quarantined) == (len(logs), len(logs), 0)
         assert_loaded_exactly_once(out, logs)
@@ -248,7 +253,7 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         assert proxy.total_injected > sum(injected.values())
     ct = again.sources[0]
     assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("ok", 0, len(logs)), ct
-    assert again.exit_code() == 0, again.incomplete_reasons
+    assert only_moto_gaps(again.incomplete_reasons), again.incomplete_reasons  # complete but for moto's gap
     assert_loaded_exactly_once(out, logs)
     assert not list((out / "raw" / "cloudtrail").rglob(".*.tmp")), "a partial download was left behind"
 
@@ -329,7 +334,7 @@ def test_permanent_faults_are_named_exit_2_and_the_next_run_loads_them_once(esta
         again = extract(config(proxy.url), PERIOD, out)
     ct = again.sources[0]
     assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("ok", 2 + PER_DAY, len(logs) - 2 - PER_DAY), ct
-    assert again.exit_code() == 0, again.incomplete_reasons
+    assert only_moto_gaps(again.incomplete_reasons), again.incomplete_reasons  # complete but for moto's gap
     assert_loaded_exactly_once(out, logs)
     assert_lake_invariants_of_extract(again, out)
 

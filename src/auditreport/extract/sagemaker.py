@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .aws_session import AWS_ERRORS, error_code
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, error_body, paginate
+from .sagemaker_lineage import capture_monitoring, capture_training_jobs, package_training_jobs
 
 _SM_NOT_FOUND = {"ValidationException", "ResourceNotFound", "ResourceNotFoundException"}
 
@@ -11,7 +12,8 @@ _SM_NOT_FOUND = {"ValidationException", "ResourceNotFound", "ResourceNotFoundExc
 class SageMakerExtractor(AwsSnapshotExtractor):
     """Model package groups -> every package (versioned, and unversioned ones outside groups) ->
     DescribeModelPackage; endpoints -> DescribeEndpoint -> DescribeEndpointConfig -> DescribeModel of each variant,
-    which gives the mapping endpoint -> config -> model -> model package."""
+    which gives the mapping endpoint -> config -> model -> model package; the training jobs behind the packages and
+    those created around the period, and the monitoring schedules (``sagemaker_lineage``)."""
 
     name = "sagemaker"
     service = "sagemaker"
@@ -28,6 +30,7 @@ class SageMakerExtractor(AwsSnapshotExtractor):
         for p in paginate(sm, "list_model_packages", ModelPackageType="Unversioned"):
             summaries += p.get("ModelPackageSummaryList", [])
         seen: set[str] = set()
+        jobs: list[str] = []
         for s in summaries:
             arn = s["ModelPackageArn"]
             if arn in seen:
@@ -40,6 +43,8 @@ class SageMakerExtractor(AwsSnapshotExtractor):
             version = s.get("ModelPackageVersion") or body.get("ModelPackageVersion")
             ident = f"{group}/{version}" if group and version is not None else s.get("ModelPackageName", arn)
             run.write(account, region, "sagemaker", "DescribeModelPackage", body, ident=ident)
+            jobs += package_training_jobs(body)
+        capture_training_jobs(run, sm, account, region, jobs)
 
         configs: set[str] = set()
         models: set[str] = set()
@@ -63,6 +68,7 @@ class SageMakerExtractor(AwsSnapshotExtractor):
                         models.add(model_name)
                         model = self._describe(sm.describe_model, ModelName=model_name)
                         run.write(account, region, "sagemaker", "DescribeModel", model, ident=model_name)
+        capture_monitoring(run, sm, account, region, notes)
 
     @staticmethod
     def _describe(call, **params) -> dict:

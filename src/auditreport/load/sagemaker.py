@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, error_code, parse_time
+from .sagemaker_lineage import endpoint_config_row, read_monitoring, read_training_jobs
+from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, as_dict, error_code, parse_time
 
 
 def _package_arn(name: str | None, account: str, region: str) -> str | None:
@@ -32,6 +33,8 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
                 "last_modified_time": parse_time(p.get("LastModifiedTime")), "created_by": p.get("CreatedBy"),
                 "last_modified_by": p.get("LastModifiedBy"), "model_data_url": containers[0].get("ModelDataUrl"),
                 "image": containers[0].get("Image"), "customer_metadata": p.get("CustomerMetadataProperties"),
+                "model_metrics": p.get("ModelMetrics"),
+                "generated_by": as_dict(p.get("MetadataProperties") or {}).get("GeneratedBy"),
                 "captured_at": cap, "source_key": rd.key(path), "ingest_run_id": run_id,
             })  # fmt: skip
     models: dict[tuple, list[dict]] = {}
@@ -57,8 +60,9 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
     for acct, region, _, path in rd.operation_files("sagemaker", "DescribeEndpointConfig"):
         c = rd.read_json(path)
         with rd.each(path):
-            if c is not None and not error_code(c):
+            if c is not None and not error_code(c):  # a config deleted while an endpoint names it: no row
                 configs[(acct, region, c.get("EndpointConfigName"))] = c
+                rd.result.add("sagemaker_endpoint_configs", endpoint_config_row(rd, acct, region, c, cap, path))
     for acct, region, _, path in rd.operation_files("sagemaker", "DescribeEndpoint"):
         e = rd.read_json(path)
         with rd.each(path):
@@ -87,6 +91,8 @@ def read_sagemaker(root: Path, run_id: str) -> SnapshotRead:
                     "endpoint_last_modified_time": parse_time(e.get("LastModifiedTime")), "captured_at": cap,
                     "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
                 })  # fmt: skip
+    read_training_jobs(rd, cap)
+    read_monitoring(rd, cap)
     return rd.result
 
 
