@@ -212,6 +212,17 @@ def seed_logs(logs) -> dict[str, list[int]]:
     return stamps
 
 
+def seed_eks(eks) -> None:
+    """Two clusters: one serving models with api and audit logs on and a private endpoint, one with logging off."""
+    vpc = {"subnetIds": ["subnet-0a1b2c3d"], "endpointPublicAccess": False, "endpointPrivateAccess": True}
+    role = "arn:aws:iam::123456789012:role/eks-cluster"
+    eks.create_cluster(name="ml-serving", version="1.30", roleArn=role, resourcesVpcConfig=vpc, logging={
+        "clusterLogging": [{"types": ["api", "audit"], "enabled": True},
+                           {"types": ["authenticator", "controllerManager", "scheduler"], "enabled": False}]})
+    eks.create_cluster(name="sandbox", version="1.29", roleArn=role, resourcesVpcConfig={"subnetIds": ["subnet-1"]},
+                       logging={"clusterLogging": [{"types": ["api", "audit", "authenticator"], "enabled": False}]})
+
+
 def seed_iam(iam, account: str) -> None:
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                      "Principal": {"Service": "sagemaker.amazonaws.com"}}]}
@@ -257,6 +268,7 @@ def seed_everything(url: str) -> dict:
         for r in REGIONS:
             out[(a, r, "packages")] = seed_sagemaker(moto_client(url, "sagemaker", r, a), a, r)
             out[(a, r, "log_stamps")] = seed_logs(moto_client(url, "logs", r, a))
+            seed_eks(moto_client(url, "eks", r, a))
         seed_trails({r: moto_client(url, "cloudtrail", r, a) for r in REGIONS}, a)
         seed_iam(moto_client(url, "iam", "us-east-1", a), a)
     out["buckets"] = seed_buckets(s3[ACCOUNTS[1]])

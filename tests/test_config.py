@@ -116,7 +116,7 @@ def test_unknown_policy_key_and_bad_policy_value(tmp_path):
 def test_unknown_source(tmp_path):
     msg = _error(_write(tmp_path, '[sources.guardduty]\nkind = "files"\npath = "x"\n'))
     assert msg.startswith("sources: unknown source 'guardduty' (known: cloudtrail, trails, sagemaker, cloudwatch, "
-                          "iam, s3, mlflow)")  # fmt: skip
+                          "iam, s3, eks, mlflow)")  # fmt: skip
 
 
 def test_wrong_kind_for_a_source_lists_the_allowed_kinds(tmp_path):

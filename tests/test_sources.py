@@ -12,10 +12,10 @@ from auditreport.source_settings import (CloudWatchSettings, FilesSettings, Mlfl
                                          S3TrailSettings, SourceSettings)  # fmt: skip
 from auditreport.sources import SOURCE_NAMES, SOURCES, Kind, Source, _import
 
-NAMES = ["cloudtrail", "trails", "sagemaker", "cloudwatch", "iam", "s3", "mlflow"]
+NAMES = ["cloudtrail", "trails", "sagemaker", "cloudwatch", "iam", "s3", "eks", "mlflow"]
 
 
-def test_the_registry_holds_the_seven_sources_in_order():
+def test_the_registry_holds_the_eight_sources_in_order():
     assert SOURCE_NAMES == list(SOURCES) == NAMES
     assert all(s.name == name for name, s in SOURCES.items())
 
@@ -141,6 +141,19 @@ def test_settings_for_an_empty_cloudwatch_prefix_means_every_group():
     cfg = Config.model_validate({"policy": {"ml_log_group_prefixes": ["", "/ml/"]}, "sources": {"cloudwatch": {
         "kind": "aws"}}})
     assert SOURCES["cloudwatch"].settings_for(cfg).log_group_prefixes == [""]
+
+
+def test_settings_for_reads_the_eks_log_groups_and_the_audit_events_of_the_policy_clusters():
+    cfg = Config.model_validate({
+        "policy": {"ml_log_group_prefixes": ["/ml/"], "eks_clusters": ["ml-serving", "batch"]},
+        "sources": {"cloudwatch": {"kind": "aws", "event_log_groups": ["/ml/gw", "/aws/eks/batch/cluster"]},
+                    "eks": {"kind": "aws"}}})
+    got = SOURCES["cloudwatch"].settings_for(cfg)
+    assert got.log_group_prefixes == ["/ml/", "/aws/eks/"]
+    assert got.event_log_groups == ["/ml/gw", "/aws/eks/batch/cluster", "/aws/eks/ml-serving/cluster"]
+    # without the eks source, nothing of EKS is read
+    del cfg.sources["eks"]
+    assert SOURCES["cloudwatch"].settings_for(cfg).event_log_groups == ["/ml/gw", "/aws/eks/batch/cluster"]
 
 
 def test_settings_for_leaves_a_files_cloudwatch_source_as_it_is(tmp_path):

@@ -11,6 +11,7 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+from .aws_eks import EksSnapshot
 from .aws_iam import IamSnapshot
 from .aws_logs import LogsSnapshot
 from .aws_sagemaker import SageMakerSnapshot
@@ -21,7 +22,7 @@ from .org import (ACCOUNTS, CAPTURED_AT, DATASETS_BUCKET, DEV, HOME_REGION, PROD
 from .writer import q, write_api
 
 
-class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot):
+class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot, EksSnapshot):
     """The AWS API responses of both accounts, written below ``out`` in the canonical layout."""
 
     def __init__(self, seed: int, out: Path):
@@ -39,6 +40,7 @@ class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot):
         self.trails()
         self.sagemaker()
         self.logs()
+        self.eks()
         for account in ACCOUNTS:
             self.iam(account)
         self.s3()

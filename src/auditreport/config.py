@@ -47,6 +47,18 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    # EKS: the clusters whose control plane must send audit logs ([] = every cluster captured); the cloudwatch source
+    # also reads the events of their audit log groups (/aws/eks/<cluster>/cluster)
+    eks_clusters: list[str] = []
+    serving_namespaces: list[str] = []  # Kubernetes namespaces that serve models ([] = every namespace)
+    # GLOB patterns of the Kubernetes usernames or IAM ARNs (user.extra.arn) that may change serving workloads
+    eks_deploy_identities: list[str] = []
+    # top-level keys every structured ML log event must carry (a message that is not a JSON object has none)
+    required_log_fields: list[str] = ["timestamp", "request_id", "model_version"]
+    # GLOB patterns of the ML log groups whose events must be structured ([] = every ML log group)
+    structured_log_groups: list[str] = []
+    # regular expressions (RE2, as DuckDB's regexp functions) of personal data of your own, besides the built-in kinds
+    pii_patterns: list[str] = []
     # a regular expression (RE2, searched anywhere in the text) that an approval's description or MLflow approval tags
     # must contain: the ticket or change reference that makes the approval traceable
     approval_reference_pattern: str = Field("[A-Z][A-Z0-9]+-[0-9]+", min_length=1)

@@ -96,7 +96,18 @@ def _cloudwatch_prefixes(own, config: Any):
     if isinstance(own, CloudWatchSettings):
         prefixes = _unique(list(config.policy.ml_log_group_prefixes) + list(own.log_group_prefixes or []))
         own.log_group_prefixes = [""] if "" in prefixes else prefixes
+        _eks_audit_log_groups(own, config)
     return own
+
+
+def _eks_audit_log_groups(own: CloudWatchSettings, config: Any) -> None:
+    """With the eks source configured, the EKS log groups are described (their retention is judged) and the audit
+    events of the policy's clusters are read: EKS writes them to /aws/eks/<cluster>/cluster."""
+    if "eks" not in config.sources:
+        return
+    if own.log_group_prefixes != [""]:
+        own.log_group_prefixes = _unique(own.log_group_prefixes + ["/aws/eks/"])
+    own.event_log_groups = _unique(list(own.event_log_groups) + [f"/aws/eks/{c}/cluster" for c in config.policy.eks_clusters])
 
 
 def _trail_bucket(own, config: Any):
@@ -134,6 +145,8 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
     Source("s3", "S3 bucket settings: versioning, object lock, lifecycle, public access block",
            {"files": FILES, "aws": _aws("extract.s3:S3SettingsExtractor", S3BucketSettings)},
            loader="load.s3:S3SettingsLoader", derive=_trail_bucket),
+    Source("eks", "EKS clusters: control-plane logging, version and endpoint access",
+           {"files": FILES, "aws": _aws("extract.eks:EksExtractor")}, loader="load.eks:EksLoader"),
     Source("mlflow", "MLflow Model Registry snapshots over its REST API",
            {"files": FILES, "rest": Kind(MlflowRestSettings, "extract.mlflow:MlflowRestExtractor")},
            loader="load.mlflow:MlflowLoader"),

@@ -24,7 +24,7 @@ from live_seed import (ACCOUNTS, ORG, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL
 REPO = Path(__file__).resolve().parents[2]
 POLICY = REPO / "docs" / "iam-policy.json"
 EXTRACT_SRC = REPO / "src" / "auditreport" / "extract"
-SERVICES = ["s3", "cloudtrail", "sagemaker", "logs", "iam", "sts"]
+SERVICES = ["s3", "cloudtrail", "sagemaker", "logs", "iam", "sts", "eks"]
 
 # API operations whose IAM action is not "<prefix>:<Operation>"
 IAM_ACTION = {
@@ -85,6 +85,7 @@ def test_every_call_of_a_full_extraction_is_allowed_and_every_permission_is_used
         "cloudwatch": {"kind": "aws", "log_group_prefixes": ["/ml/"], "event_log_groups": ["/ml/training"]},
         "iam": {"kind": "aws"},
         "s3": {"kind": "aws", "buckets": seeded["buckets"]},
+        "eks": {"kind": "aws"},
     }, accounts=ACCOUNTS, regions=REGIONS, role_arn=ROLE_PATTERN, external_id="x-1")
     ctx = make_ctx(tmp_path / "raw")
     with aws_calls.recording():

@@ -1,7 +1,7 @@
 """auditreport.lake.tables.*: every lake table declared once, in the module of the source that fills it.
 
 Each module is named here (MODULES) and every per-module promise is checked for each of them:
-auditreport.lake.tables.bookkeeping, .cloudtrail, .cloudwatch, .iam, .mlflow, .s3, .sagemaker, .trails.
+auditreport.lake.tables.bookkeeping, .cloudtrail, .cloudwatch, .eks, .iam, .mlflow, .s3, .sagemaker, .trails.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from auditreport.lake import tables as tables_pkg
 from auditreport.lake.schema import PROVENANCE, Table
 from auditreport.sources import SOURCES
 
-MODULES = ["bookkeeping", "cloudtrail", "cloudwatch", "iam", "mlflow", "s3", "sagemaker", "trails"]
+MODULES = ["bookkeeping", "cloudtrail", "cloudwatch", "eks", "iam", "mlflow", "s3", "sagemaker", "trails"]
 BOOKKEEPING = {"ingest_objects", "quarantine"}
 SCALAR_TYPES = {"VARCHAR", "INTEGER", "BIGINT", "BOOLEAN", "TIMESTAMP", "DOUBLE", "JSON"}
 # columns that hold documents (dicts or lists) wherever they appear

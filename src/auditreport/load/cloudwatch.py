@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..period import Period
 from .base import Coverage, LoadResult, period_span, quarantine_rows, table_count
+from .log_events import log_event_content
 from .snapshot import SnapshotLoader, SnapshotRead, SnapshotReader, as_dict, parse_time
 
 
@@ -47,6 +48,7 @@ def read_cloudwatch(root: Path, run_id: str) -> SnapshotRead:
                     "message": ev.get("message"), "source_key": rd.key(path), "record_index": i, "ingest_run_id": run_id,
                     "year": ts.year, "month": ts.month,
                 })  # fmt: skip
+                log_event_content(rd, rd.key(path), i, rd.result.rows["cloudwatch_log_events"][-1])
     return rd.result
 
 
