@@ -234,7 +234,7 @@ def test_model_dump_keeps_each_sources_own_fields(tmp_path):
     }})  # fmt: skip
     dumped = cfg.model_dump()["sources"]
     assert dumped["cloudtrail"]["uri"] == "s3://trail/p" and dumped["cloudtrail"]["organization_id"] == "o-abcd1234ef"
-    assert dumped["s3"] == {"kind": "aws", "buckets": ["d"], "bucket_accounts": ["444455556666"]}
+    assert dumped["s3"] == {"kind": "aws", "buckets": ["d"], "bucket_accounts": ["444455556666"], "log_uris": []}
     assert dumped["cloudwatch"] == {"kind": "aws", "log_group_prefixes": None, "event_log_groups": ["/ml/x"]}
     assert dumped["mlflow"] == {"kind": "rest", "tracking_uri": "http://m", "timeout_seconds": 30}
     assert dumped["iam"] == {"kind": "files", "path": tmp_path}

@@ -167,6 +167,7 @@ def test_settings_for_adds_the_trail_bucket_and_its_account_to_the_s3_source():
     got = SOURCES["s3"].settings_for(cfg)
     assert got.buckets == ["datasets", "trail-bucket"]  # deduplicated
     assert got.bucket_accounts == ["444455556666", "111122223333"]
+    assert got.log_uris == ["s3://trail-bucket/prefix/"]  # where its AWSLogs/ is listed for the oldest log objects
 
 
 def test_settings_for_adds_the_trail_bucket_without_an_account_when_none_is_named():

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .aws_eks import EksSnapshot
 from .aws_iam import IamSnapshot
+from .aws_log_buckets import LogBucketsSnapshot
 from .aws_logs import LogsSnapshot
 from .aws_sagemaker import SageMakerSnapshot
 from .formats import T, iso_api, iso_z
@@ -22,7 +23,7 @@ from .org import (ACCOUNTS, CAPTURED_AT, DATASETS_BUCKET, DEV, HOME_REGION, PROD
 from .writer import q, write_api
 
 
-class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot, EksSnapshot):
+class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot, EksSnapshot, LogBucketsSnapshot):
     """The AWS API responses of both accounts, written below ``out`` in the canonical layout."""
 
     def __init__(self, seed: int, out: Path):
@@ -44,6 +45,7 @@ class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot, EksSnapshot):
         for account in ACCOUNTS:
             self.iam(account)
         self.s3()
+        self.log_buckets()
 
     # --- cloudtrail ---------------------------------------------------------------------------------------------------
 
@@ -82,7 +84,12 @@ class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot, EksSnapshot):
                     {"Name": "S3 data events on the ML datasets bucket",
                      "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
                                         {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
-                                        {"Field": "resources.ARN", "StartsWith": [f"arn:aws:s3:::{DATASETS_BUCKET}/"]}]}]}
+                                        {"Field": "resources.ARN", "StartsWith": [f"arn:aws:s3:::{DATASETS_BUCKET}/"]}]},
+                    {"Name": "S3 reads of the trail's own log files",  # trail_log_object_reads
+                     "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                        {"Field": "resources.type", "Equals": ["AWS::S3::Object"]},
+                                        {"Field": "readOnly", "Equals": ["true"]},
+                                        {"Field": "resources.ARN", "StartsWith": [f"arn:aws:s3:::{tr['bucket']}/"]}]}]}
             else:
                 selectors = {"TrailARN": arn, "EventSelectors": [
                     {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [],
@@ -117,8 +124,8 @@ class AwsSnapshot(SageMakerSnapshot, LogsSnapshot, IamSnapshot, EksSnapshot):
                                       "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7}}]}),
             (DEV, "northwind-dev-trail"): dict(
                 versioning={"Status": "Suspended", "MFADelete": "Disabled"}, lock=no_lock,
-                lifecycle={"Error": {"Code": "NoSuchLifecycleConfiguration",
-                                     "Message": "The lifecycle configuration does not exist"}}),
+                lifecycle={"Rules": [{"ID": "cost-saving-eu-west-1", "Status": "Enabled", "Expiration": {"Days": 90},
+                                      "Filter": {"Prefix": f"AWSLogs/{DEV}/CloudTrail/eu-west-1/"}}]}),  # P-LIFECYCLE
         }
         for (account, bucket), s in buckets.items():
             self.put(account, "global", "s3", "GetBucketVersioning", s["versioning"], bucket)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from . import planted_access
 from .planted import Planted
 from .planted_approvals import ApprovalStories
+from .planted_log_access import LogAccess
 
 
-class Month(Planted, ApprovalStories):
+class Month(Planted, ApprovalStories, LogAccess):
     """All of October's CloudTrail records (and a day either side), collected in ``events``."""
 
     def build(self) -> Month:
@@ -27,4 +28,5 @@ class Month(Planted, ApprovalStories):
         self.odd_records()
         self.approval_stories()
         planted_access.build(self)
+        self.log_access()
         return self

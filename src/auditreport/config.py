@@ -64,6 +64,9 @@ class Policy(_Strict):
     production_accounts: list[str] = []  # accounts where training and deployment go through the pipeline; [] = all
     pipeline_roles: list[str] = []  # GLOB patterns of the role ARNs that may train there
     deploy_roles: list[str] = []  # GLOB patterns of the role ARNs that may create, update and delete endpoints there
+    # GLOB patterns of the principal ARNs (roles: the role ARN) that may read and manage the trail and log buckets'
+    # objects, besides CloudTrail's own service principal
+    audit_readers: list[str] = []
     # EKS: the clusters whose control plane must send audit logs ([] = every cluster captured); the cloudwatch source
     # also reads the events of their audit log groups (/aws/eks/<cluster>/cluster)
     eks_clusters: list[str] = []

@@ -71,6 +71,9 @@ class CloudWatchSettings(AwsApiSettings):
 class S3BucketSettings(AwsApiSettings):
     buckets: list[str] = []  # buckets whose settings are read (the trail bucket of sources.cloudtrail is added)
     bucket_accounts: list[str] = []  # accounts that own buckets, besides [aws].accounts (log-archive accounts)
+    # s3://bucket/prefix where a trail writes AWSLogs/ below a key prefix (the cloudtrail source's uri is added);
+    # every bucket read is listed for AWSLogs/ at its root too
+    log_uris: list[str] = []
 
 
 class MlflowRestSettings(SourceSettings):

@@ -111,10 +111,12 @@ def _eks_audit_log_groups(own: CloudWatchSettings, config: Any) -> None:
 
 
 def _trail_bucket(own, config: Any):
-    """The trail bucket's settings are evidence too: read it, with the account that owns it."""
+    """The trail bucket's settings are evidence too: read it, with the account that owns it (and where its logs sit
+    below a key prefix)."""
     trail = config.sources.get("cloudtrail")
     if isinstance(own, S3BucketSettings) and isinstance(trail, S3TrailSettings):
         own.buckets = _unique(own.buckets + [trail.bucket])
+        own.log_uris = _unique(own.log_uris + [trail.uri])
         if trail.bucket_account:
             own.bucket_accounts = _unique(own.bucket_accounts + [trail.bucket_account])
     return own
@@ -142,7 +144,7 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
            loader="load.cloudwatch:CloudWatchLoader", derive=_cloudwatch_prefixes),
     Source("iam", "IAM users, roles, groups and their policies",
            {"files": FILES, "aws": _aws("extract.iam:IamExtractor")}, loader="load.iam:IamLoader"),
-    Source("s3", "S3 bucket settings: versioning, object lock, lifecycle, public access block",
+    Source("s3", "S3 bucket settings: versioning, object lock, lifecycle, public access block, policy; oldest log objects",
            {"files": FILES, "aws": _aws("extract.s3:S3SettingsExtractor", S3BucketSettings)},
            loader="load.s3:S3SettingsLoader", derive=_trail_bucket),
     Source("eks", "EKS clusters: control-plane logging, version and endpoint access",

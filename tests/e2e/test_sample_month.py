@@ -103,7 +103,7 @@ def test_outputs_and_the_lake_open_for_an_investigator(sample_run):
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     assert {"cloudtrail_events", "sagemaker_deployments", "mlflow_registry_changes"} <= views
     n = con.execute("SELECT count(*) FROM cloudtrail_events WHERE year = 2026 AND month = 10").fetchone()[0]
-    assert n == 20591  # sample_data/README.md: 20,591 records in October
+    assert n == 20607  # sample_data/README.md: 20,607 records in October
     assert con.execute("SELECT count(*) FROM findings WHERE status = 'fail'").fetchone()[0] == len(PLANTED)
     r = subprocess.run([sys.executable, "-m", "auditreport.cli", "sql", "--out", str(out), "--format", "json",
                         "SELECT check_id, count(*) AS n FROM findings WHERE status = 'fail' GROUP BY ALL ORDER BY 1"],

@@ -14,7 +14,7 @@ import pytest
 from auditreport.config import SAMPLE_CONFIG
 from lake_invariants import assert_lake_invariants
 
-SAMPLE_EVENTS = 20591  # sample_data/README.md: records of October in the sample month
+SAMPLE_EVENTS = 20607  # sample_data/README.md: records of October in the sample month
 
 
 @pytest.mark.parametrize("kill_after", [0.6, 1.2])

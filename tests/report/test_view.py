@@ -102,7 +102,8 @@ def test_shared_views_are_those_the_run_s_checks_read():
     views = {v.id: v for v in shared_views(result)}
     # cloudtrail_event_copies is read through cloudtrail_events_unique: shown with it, read by the same checks
     assert set(views) == {"cloudtrail_event_copies", "cloudtrail_events_unique", "sagemaker_model_packages_current",
-                          "mlflow_model_versions_as_of"}
+                          "mlflow_model_versions_as_of", "trail_buckets"}
+    assert views["trail_buckets"].read_by == [VERSIONING]
     assert views["cloudtrail_events_unique"].read_by == sorted([BURST, ROOT])
     assert views["cloudtrail_event_copies"].read_by == sorted([BURST, ROOT])
     assert views["sagemaker_model_packages_current"].read_by == [UNAPPROVED]

@@ -1,23 +1,28 @@
-"""S3 bucket settings: versioning, object lock, lifecycle, public access block (source ``s3``)."""
+"""S3 bucket settings: versioning, object lock, lifecycle, public access block, bucket policy, and the oldest
+CloudTrail log object under each trail prefix of the bucket (source ``s3``)."""
 
 from __future__ import annotations
 
 from ..errors import SourceError
 from ..raw import GLOBAL_REGION
+from ..source_settings import parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, error_code, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, error_body, paginate
+from .s3_log_listing import oldest_log_objects
 
 # "not configured" answers: evidence of a missing setting, stored as an Error body
 _S3_NOT_CONFIGURED = {
     "GetObjectLockConfiguration": {"ObjectLockConfigurationNotFoundError"},
     "GetBucketLifecycleConfiguration": {"NoSuchLifecycleConfiguration"},
     "GetPublicAccessBlock": {"NoSuchPublicAccessBlockConfiguration"},
+    "GetBucketPolicy": {"NoSuchBucketPolicy"},
 }
 
 
 class S3SettingsExtractor(AwsSnapshotExtractor):
-    """Versioning, object lock, lifecycle and public access block of the configured buckets (the source record adds
-    the trail bucket when ``sources.cloudtrail`` reads one). Each bucket is read with the credentials of the account that owns it,
+    """Versioning, object lock, lifecycle, public access block and policy of the configured buckets (the source
+    record adds the trail bucket when ``sources.cloudtrail`` reads one), and the oldest
+    CloudTrail log object per account and region below ``AWSLogs/`` (``ListObjectsV2``, see ``s3_log_listing``). Each bucket is read with the credentials of the account that owns it,
     found with ListBuckets in each account; a bucket no account owns is an error line."""
 
     name = "s3"
@@ -31,6 +36,15 @@ class S3SettingsExtractor(AwsSnapshotExtractor):
 
     def buckets(self, run: SnapshotRun) -> list[str]:
         return list(dict.fromkeys(run.settings.buckets))
+
+    def key_prefixes(self, run: SnapshotRun, bucket: str) -> list[str]:
+        """Where ``AWSLogs/`` may sit in ``bucket``: its root, and the prefix of each ``log_uris`` entry naming it."""
+        prefixes = [""]
+        for uri in run.settings.log_uris:
+            b, prefix = parse_s3_uri(uri)
+            if b == bucket:
+                prefixes.append(prefix)
+        return list(dict.fromkeys(prefixes))
 
     def prepare(self, run: SnapshotRun) -> None:
         wanted = self.buckets(run)
@@ -62,6 +76,7 @@ class S3SettingsExtractor(AwsSnapshotExtractor):
             ("GetObjectLockConfiguration", s3.get_object_lock_configuration),
             ("GetBucketLifecycleConfiguration", s3.get_bucket_lifecycle_configuration),
             ("GetPublicAccessBlock", s3.get_public_access_block),
+            ("GetBucketPolicy", s3.get_bucket_policy),
         )
         bodies = {}
         for operation, call in calls:
@@ -71,7 +86,8 @@ class S3SettingsExtractor(AwsSnapshotExtractor):
                 if error_code(e) not in _S3_NOT_CONFIGURED.get(operation, ()):
                     raise
                 bodies[operation] = error_body(e)
-        for operation, body in bodies.items():  # all four or none: half a bucket reads like "not configured"
+        bodies["ListObjectsV2"] = oldest_log_objects(s3, bucket, self.key_prefixes(run, bucket))
+        for operation, body in bodies.items():  # all or none: half a bucket reads like "not configured"
             run.write(account, GLOBAL_REGION, "s3", operation, body, ident=bucket)
 
     def finish(self, run: SnapshotRun) -> list[str]:
