@@ -100,3 +100,15 @@ def test_write_manifest_of_an_unfinished_run(result):
     result.outputs = {}
     body = json.loads(write_manifest(result, result.out_dir)["manifest"].read_text())
     assert body["finished_at"] is None and body["outputs"] == {}
+
+
+def test_write_manifest_seals_itself_and_records_the_digests(result):
+    from auditreport.integrity import inputs_digest, unseal
+
+    result.integrity.update(findings_sha256="e" * 64, report_pdf_signed=False)
+    data = write_manifest(result, result.out_dir)["manifest"].read_bytes()
+    body = json.loads(data)
+    assert list(body)[0] == "manifest_sha256"
+    assert unseal(data) == (body["manifest_sha256"], body["manifest_sha256"])
+    assert body["integrity"] == {"inputs_sha256": inputs_digest(result.inputs), "findings_sha256": "e" * 64,
+                                 "report_pdf_signed": False}  # fmt: skip

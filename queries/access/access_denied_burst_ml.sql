@@ -73,7 +73,7 @@ burst_events as (
         list(distinct d.session_name order by d.session_name) filter (where d.session_name is not null) as session_names,
         string_agg(distinct d.recipient_account_id, ', ' order by d.recipient_account_id) as account_id,
         string_agg(distinct d.aws_region, ', ' order by d.aws_region) as region,
-        arg_min(d.event_id, d.event_time) as first_event_id,
+        first(d.event_id order by d.event_time, d.event_id) as first_event_id,
         list(d.event_id order by d.event_time, d.event_id) as event_ids,
         list(distinct d.source_key order by d.source_key) filter (where d.source_key is not null) as source_keys
     from bursts b

@@ -43,8 +43,9 @@ config_packages as (
 first_approval as (  -- of every loaded approval, not only the period's: an approval may precede the period
     select model_package_arn,
         min(event_time) as approved_at,
-        arg_min(event_id, event_time) as approval_event_id,
-        arg_min(actor_arn, event_time) as approver_arn
+        -- one event, the same whatever the scan order: the earliest, ties broken by event id
+        first(event_id order by event_time, event_id) as approval_event_id,
+        first(actor_arn order by event_time, event_id) as approver_arn
     from sagemaker_approval_events
     where model_package_arn is not null
     group by model_package_arn

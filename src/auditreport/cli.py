@@ -259,6 +259,30 @@ def sql(out_dir, fmt, debug, query):
         shell(con, fmt, click.echo)
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A certificate (PEM or DER) the PDF's signer must chain to; may be given more than once.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The run's configuration: with [signing] in it, report.pdf must be signed.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def verify(folder, trust, config_path, debug):
+    """Check a finished run's output FOLDER: the manifest's seal, the SHA-256 of every output it lists, the inputs
+    and findings digests, and report.pdf's signature. Exit 0 when everything holds, 1 when something does not."""
+    from .verify import verify as verify_folder
+
+    expect_signature = load_config(config_path).signing is not None if config_path else False
+    outcome = verify_folder(folder, list(trust), expect_signature=expect_signature)
+    for check in outcome.checks:
+        click.echo(one_line(check.line()))
+    first = outcome.first_failure
+    if first is None:
+        click.echo(f"verified: {folder} holds what its run wrote")
+        sys.exit(0)
+    click.echo(one_line(f"auditreport: verify failed: {first.file}: {first.what}"), err=True)
+    sys.exit(1)
+
+
 def _print_summary(result) -> None:
     counts = result.status_counts()
     click.echo(f"auditreport {result.tool_version} run {result.run_id} for {result.organisation}, {result.period}")

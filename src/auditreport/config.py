@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 from .errors import ConfigError
 from .iam_actions import expand_actions
 from .period import Period
+from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
 
@@ -124,6 +125,8 @@ class Config(_Strict):
     # new, resolved or persisting since the previous run; with keep_history each run adds its own findings there
     history_dir: Path | None = Field(default=None, strict=False)
     keep_history: bool = True
+    # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
+    signing: SigningSettings | None = None
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -241,6 +244,11 @@ def load_config(path: Path | str | None = None) -> Config:
             setattr(cfg, key, (base / folder).resolve())
             if not getattr(cfg, key).is_dir() and not (key == "history_dir" and not getattr(cfg, key).exists()):
                 raise ConfigError(f"{path}: {key}: {getattr(cfg, key)} is not a directory")
+    if cfg.signing is not None:  # a key that cannot be read stops the run before any work, naming the file
+        from .signing import load_signer
+
+        cfg.signing.resolve(base)
+        load_signer(cfg.signing, str(path))
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

@@ -1,14 +1,16 @@
 """``manifest.json``: what the run was and read — tool version, run id, config hash, period, every input with its
-SHA-256 and record count, timings, outputs. Enough to re-run and to prove the evidence did not change."""
+SHA-256 and record count, timings, outputs with their SHA-256, the run's two digests (``integrity``). Enough to re-run
+and to prove the evidence did not change. Its first key, ``manifest_sha256``, seals the file itself
+(:mod:`auditreport.integrity`); ``auditreport verify`` checks all of it."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 from pathlib import Path
 
 import msgspec
 
+from .integrity import SEAL_KEY, SEAL_PLACEHOLDER, file_sha256, inputs_digest, seal
 from .raw import staged
 from .results import RunResult
 
@@ -23,10 +25,12 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         p = Path(p)
         if p.is_file() and p.suffix != ".duckdb":  # the database changes when opened; hash the rest
             outputs[k] = {"path": str(p.relative_to(out_dir)) if p.is_relative_to(out_dir) else str(p),
-                          "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}  # fmt: skip
+                          "sha256": file_sha256(p)}  # fmt: skip
         else:
             outputs[k] = {"path": str(p)}
+    integrity = {"inputs_sha256": inputs_digest(result.inputs), **result.integrity}
     body = {
+        SEAL_KEY: SEAL_PLACEHOLDER,  # first: filled in with the SHA-256 of the file as written (integrity.seal)
         "schema_version": 1,
         "tool": {"name": "auditreport", "version": result.tool_version},
         "run_id": result.run_id,
@@ -46,9 +50,10 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         "table_counts": result.table_counts,
         "inputs": result.inputs,  # msgspec encodes the dataclasses itself, in C
         "outputs": outputs,
+        "integrity": integrity,
     }  # fmt: skip
     path = Path(out_dir) / name
     with staged(path) as tmp:
         # msgspec encodes in C: a run over 100,000 objects lists 100,000 inputs (json's indenting encoder is Python)
-        tmp.write_bytes(msgspec.json.format(msgspec.json.encode(body, enc_hook=str), indent=1))
+        tmp.write_bytes(seal(msgspec.json.format(msgspec.json.encode(body, enc_hook=str), indent=1)))
     return {name.removesuffix(".json").replace("-", "_"): path}

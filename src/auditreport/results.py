@@ -74,6 +74,8 @@ class RunResult:
     outputs: dict[str, Path] = field(default_factory=dict)  # report_pdf, report_html, findings_json, ...
     policy: dict = field(default_factory=dict)
     catalogue: Catalogue | None = None  # what the checks came from: their frameworks and shared views, for the report
+    # inputs_sha256, findings_sha256, report_pdf_signature: set by the report before it renders (integrity.py)
+    integrity: dict = field(default_factory=dict)
 
     @property
     def incomplete_reasons(self) -> list[str]:

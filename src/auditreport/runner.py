@@ -153,7 +153,7 @@ class Run:
                 self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable))
 
     # --- report --------------------------------------------------------------------------------------------
-    def report(self, evidence_row_cap: int = 25) -> None:
+    def report(self, evidence_row_cap: int = 25, signing=None) -> None:
         from .audit_database import write_audit_database
         from .manifest import write_manifest
         from .report import write_reports
@@ -163,7 +163,8 @@ class Run:
             self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
             self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
                                                      history_dir=self.config.history_dir,
-                                                     keep_history=self.config.keep_history))  # fmt: skip
+                                                     keep_history=self.config.keep_history,
+                                                     signing=signing))  # fmt: skip
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 
     def close(self) -> None:
@@ -174,12 +175,17 @@ class Run:
 
 def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_row_cap: int = 25) -> RunResult:
     """The monthly job: extract every configured source, load the lake, run every check, write the reports."""
+    signing = None
+    if config.signing is not None:  # loaded first: a key that cannot be read stops the run before any work
+        from .signing import load_signer
+
+        signing = (load_signer(config.signing, str(config.config_path or "configuration")), config.signing)
     r = Run(config, period, out_dir, progress)
     with output_lock(r.out_dir, r.run_id):
         try:
             r.extract_and_load()
             r.check()
-            r.report(evidence_row_cap)
+            r.report(evidence_row_cap, signing)
         finally:
             r.close()
     return r.result

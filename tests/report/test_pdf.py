@@ -41,3 +41,14 @@ def test_pdf_text_has_banner_titles_caps_and_page_numbers(pdf_text: str):
 def test_rendering_fetches_no_url():
     with pytest.raises(ValueError, match="does not fetch external resources"):
         _no_fetch("https://example.com/x.css")
+
+
+def test_pdf_prints_the_integrity_appendix_and_carries_the_digests(report_dir: Path, pdf_text: str):
+    import hashlib
+
+    findings = hashlib.sha256((report_dir / "findings.json").read_bytes()).hexdigest()
+    text = squash(pdf_text)
+    assert "Appendix D: integrity" in text and findings in text.replace(" ", "")
+    assert shutil.which("pdfinfo"), "pdfinfo is missing: run scripts/ensure-system-deps.sh --test"
+    info = subprocess.run(["pdfinfo", str(report_dir / "report.pdf")], check=True, capture_output=True, text=True).stdout
+    assert f"findings-sha256 {findings}" in info  # the keywords: what verify compares with the manifest

@@ -34,3 +34,16 @@ def test_frameworks_come_from_the_catalogue():
     result = make_result()
     assert report_frameworks(result) is catalogue().frameworks
     assert report_frameworks(replace(result, catalogue=None)) == {}
+
+
+def test_the_digests_are_computed_before_rendering_and_printed(report_dir: Path, html: str):
+    """findings.json is written first; its SHA-256 and the inputs digest are what the report then prints."""
+    import hashlib
+
+    from auditreport.integrity import inputs_digest
+
+    findings = hashlib.sha256((report_dir / "findings.json").read_bytes()).hexdigest()
+    inputs = inputs_digest(make_result().inputs)
+    assert f'id="findings-sha256">{findings}<' in html and f'id="inputs-sha256">{inputs}<' in html
+    assert f"findings-sha256 {findings}" in html  # the keywords, which the PDF carries
+    assert "Appendix D: integrity" in html and "report.pdf is not signed" in html

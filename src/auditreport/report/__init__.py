@@ -8,6 +8,9 @@ evidence/<check_id>.csv, and the interchange formats built from the same finding
 
 The frameworks and shared views come from ``result.catalogue``.
 
+Before the HTML and PDF are rendered, ``result.integrity`` gets the run's two digests (inputs, and findings.json as
+just written), which the report prints and manifest.json then records (:mod:`auditreport.integrity`).
+
 The HTML and PDF cap each evidence table at ``evidence_row_cap`` rows (failing rows first) and name the CSV that holds
 them all; findings.json and the CSVs hold every row.
 """
@@ -19,6 +22,7 @@ from pathlib import Path
 
 from ..checks.frameworks import Framework
 from ..results import RunResult
+from ..integrity import file_sha256, inputs_digest
 from ._io import atomic_write_text
 from .evidence import write_evidence
 from .findings import findings_document, write_findings_document, write_findings_schema
@@ -61,11 +65,13 @@ def write_reports(
     pdf: bool = True,
     history_dir: Path | None = None,
     keep_history: bool = False,
+    signing=None,
 ) -> dict[str, Path]:
     """Write every report output into ``out_dir``; return output name -> path.
 
     The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render. ``history_dir`` holds
     earlier runs' findings to compare with (:mod:`.trend`); ``keep_history`` adds this run's findings to it.
+    ``signing``: None, or (signer, SigningSettings) to sign report.pdf.
     """
     if evidence_row_cap < 1:
         raise ValueError("evidence_row_cap must be at least 1")
@@ -82,6 +88,9 @@ def write_reports(
     if keep_history and history_dir is not None:
         outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
     outputs.update(write_interchange_formats(doc, out_dir, report_frameworks(result)))
+    result.integrity.update(inputs_sha256=inputs_digest(result.inputs),
+                            findings_sha256=file_sha256(outputs["findings_json"]),
+                            report_pdf_signed=bool(pdf and signing is not None))  # fmt: skip
 
     html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
                        trend=trend)  # fmt: skip
@@ -89,7 +98,7 @@ def write_reports(
     atomic_write_text(html_path, html)
     outputs["report_html"] = html_path
     if pdf:
-        outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf")
+        outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf", signing)
     outputs["evidence_dir"] = out_dir / "evidence"
     for check_id, path in evidence.items():
         outputs[f"evidence:{check_id}"] = path

@@ -1,4 +1,5 @@
-"""The PDF: WeasyPrint over the very HTML string of report.html, with PDF metadata from its <head>."""
+"""The PDF: WeasyPrint over the very HTML string of report.html, with PDF metadata from its <head>; signed (PAdES, by
+:mod:`auditreport.signing`) when the configuration has ``[signing]``."""
 
 from __future__ import annotations
 
@@ -20,6 +21,12 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf()
 
 
-def write_pdf(html: str, path: Path) -> Path:
-    atomic_write_bytes(path, html_to_pdf(html))
+def write_pdf(html: str, path: Path, signing=None) -> Path:
+    """``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written."""
+    pdf = html_to_pdf(html)
+    if signing is not None:
+        from ..signing import sign_pdf_bytes
+
+        pdf = sign_pdf_bytes(pdf, *signing)
+    atomic_write_bytes(path, pdf)
     return path

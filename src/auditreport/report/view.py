@@ -339,6 +339,7 @@ def build_context(
     toc.append(("appendix-sql", "A", "Appendix A: check SQL", 1, None))
     toc.append(("appendix-inputs", "B", "Appendix B: input files", 1, None))
     toc.append(("appendix-lake", "C", "Appendix C: policy parameters and the lake", 1, None))
+    toc.append(("appendix-integrity", "D", "Appendix D: integrity", 1, None))
 
     return {
         "title": f"ML Platform Compliance Report: {result.organisation}, {result.period.label}",
@@ -381,4 +382,6 @@ def build_context(
         "timings": list(result.timings.items()),
         "evidence_row_cap": evidence_row_cap,
         "toc": toc,
+        # the run's digests (write_reports sets them before rendering); empty strings when rendered on its own
+        "integrity": {"inputs_sha256": "", "findings_sha256": "", "report_pdf_signed": False, **result.integrity},
     }
