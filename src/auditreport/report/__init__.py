@@ -4,7 +4,7 @@ evidence/<check_id>.csv, and the interchange formats built from the same finding
 
     write_reports(result, out_dir, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
         "findings_json": ..., "findings_schema": ..., "findings_sarif": ..., "junit_xml": ...,
-        "findings_ocsf": ..., "assessment_results_oscal": ..., "evidence_dir": ..., "evidence:<check_id>": ...}
+        "findings_ocsf": ..., "assessment_results_oscal": ..., "evidence_dir": ..., "evidence:<check_id>": ..., "evidence_parquet:<check_id>": ...}
 
 The frameworks and shared views come from ``result.catalogue``.
 
@@ -101,5 +101,6 @@ def write_reports(
         outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf", signing)
     outputs["evidence_dir"] = out_dir / "evidence"
     for check_id, path in evidence.items():
-        outputs[f"evidence:{check_id}"] = path
+        kind, _, cid = check_id.rpartition(":")  # "parquet:<id>" is the Parquet twin of evidence:<id>'s CSV
+        outputs[f"evidence_{kind}:{cid}" if kind else f"evidence:{cid}"] = path
     return outputs
