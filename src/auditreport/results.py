@@ -76,6 +76,7 @@ class RunResult:
     catalogue: Catalogue | None = None  # what the checks came from: their frameworks and shared views, for the report
     # inputs_sha256, findings_sha256, report_pdf_signature: set by the report before it renders (integrity.py)
     integrity: dict = field(default_factory=dict)
+    figures: dict = field(default_factory=dict)  # what the report draws, from the lake after the checks (report/figures.py)
 
     @property
     def incomplete_reasons(self) -> list[str]:

@@ -151,6 +151,9 @@ class Run:
             self.catalogue.create_views(self.con, materialize=True)
             for check in self.catalogue.checks:
                 self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable))
+            from .report.figures import collect
+
+            self.result.figures = collect(self.con, self.period)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:

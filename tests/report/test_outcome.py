@@ -41,3 +41,9 @@ def test_lead_reason_is_the_first_failing_rows_reason_shortened():
     text = lead_reason(f)
     assert text.startswith("Model x was deployed.") and text.endswith("…") and len(text) <= LEAD_REASON_LIMIT + 1
     assert lead_reason(SimpleNamespace(rows=[row("pass", "fine")])) is None
+
+
+def test_a_reason_made_of_one_long_token_is_cut_inside_it():
+    row = SimpleNamespace(status="fail", reason="Digest " + "AWSLogs/111122223333/CloudTrail-Digest/" * 8 + " ends")
+    text = lead_reason(SimpleNamespace(rows=[row]))
+    assert text.startswith("Digest AWSLogs/111122223333/") and len(text) == LEAD_REASON_LIMIT + 1

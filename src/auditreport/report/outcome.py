@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..checks.model import SEVERITIES
 
-TOP_FINDINGS = 8  # failing checks named in the one-page summary; the rest are counted and linked
+TOP_FINDINGS = 6  # failing checks named in the one-page summary; the rest are counted and linked
 LEAD_REASON_LIMIT = 160  # characters of a failing check's first reason in the summary
 
 
@@ -45,6 +45,9 @@ def lead_reason(finding) -> str | None:
         if row.status == "fail" and row.reason:
             text = " ".join(str(row.reason).split())
             if len(text) > LEAD_REASON_LIMIT:
-                text = text[:LEAD_REASON_LIMIT].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+                cut = text[:LEAD_REASON_LIMIT].rsplit(" ", 1)[0]
+                if len(cut) < LEAD_REASON_LIMIT * 2 // 3:  # a long key or ARN: cut inside it rather than lose it
+                    cut = text[:LEAD_REASON_LIMIT]
+                text = cut.rstrip(" ,;:") + "…"
             return text  # already display text (RowView)
     return None

@@ -19,6 +19,7 @@ from .order import (
     report_order,
     severity_rank,
 )
+from .figures import charts
 from .outcome import TOP_FINDINGS, lead_reason, outcome
 from .values import display_text, human_utc
 
@@ -360,6 +361,7 @@ def build_context(
         "failing_by_severity": result.failing_by_severity(),
         "outcome": outcome(result.status_counts(), result.failing_by_severity(), len(findings), result.complete),
         "top_findings": [(f, lead_reason(f)) for f in failing[:TOP_FINDINGS]],
+        "charts": charts(result),
         "severities": SEVERITIES,
         "total_checks": len(findings),
         "findings": findings,

@@ -1,0 +1,51 @@
+"""What the report draws, taken from the lake once the checks have run (the report itself queries nothing).
+
+``cloudtrail_days``: CloudTrail records per day of the period per account and region (the account and region of
+the log file's key, else of the record), so that a reader sees at a glance when and where the trail was quiet;
+the delivery gaps the ``cloudtrail_delivery_gaps`` check found are drawn over it from that check's rows.
+"""
+
+from __future__ import annotations
+
+from .. import lake
+
+
+def collect(con, period) -> dict:
+    """The figures' data for ``period`` from the lake on ``con``; a table that is not in the lake gives no figure."""
+    figures: dict = {}
+    if "cloudtrail_events" in lake.TABLES:
+        rows = con.execute(
+            """
+            select coalesce(source_account_id, recipient_account_id, '?') as account,
+                   coalesce(source_region, aws_region, '?') as region,
+                   cast(event_time as date) as day, count(*) as n
+            from cloudtrail_events
+            where event_time >= ? and event_time < ?
+            group by all order by account, region, day
+            """,
+            [period.start, period.end],
+        ).fetchall()
+        figures["cloudtrail_days"] = [(a, r, d.isoformat(), n) for a, r, d, n in rows]
+    return figures
+
+
+def delivery_gaps(result) -> list[tuple]:
+    """(``account/region``, gap start, gap end) of the failing rows of the delivery-gaps check, if it ran."""
+    out = []
+    for cr in result.checks:
+        if cr.check.id == "cloudtrail_delivery_gaps":
+            out += [(str(r.get("resource")), r["gap_start"], r["gap_end"]) for r in cr.failing_rows
+                    if r.get("gap_start") is not None and r.get("gap_end") is not None]  # fmt: skip
+    return out
+
+
+def charts(result) -> dict:
+    """The report's pictures (inline SVG), by name; a picture with nothing to draw is None."""
+    from .charts import activity_heatmap, severity_bars
+    from ..checks.model import SEVERITIES
+
+    return {
+        "severity": severity_bars(result.failing_by_severity(), SEVERITIES),
+        "activity": activity_heatmap(result.figures.get("cloudtrail_days", []), result.period.start,
+                                     result.period.end, delivery_gaps(result)),  # fmt: skip
+    }

@@ -1,0 +1,36 @@
+"""charts.py: the pictures are SVG the HTML and the PDF both carry, each with a text title that says what it shows;
+values from the evidence stay text."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime
+
+from auditreport.checks.model import SEVERITIES
+from auditreport.report.charts import activity_heatmap, severity_bars
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_severity_bars_are_as_long_as_the_counts_and_titled_with_them():
+    svg = ET.fromstring(str(severity_bars({"critical": 4, "high": 2, "medium": 0, "low": 0, "info": 1}, SEVERITIES)))
+    assert svg.find(f"{SVG}title").text == "Failing checks by severity: 4 critical, 2 high, 0 medium, 0 low, 1 info"
+    widths = [float(r.get("width")) for r in svg.iter(f"{SVG}rect")]
+    assert widths[0] == 2 * widths[1] and widths[2] == widths[3] == 0 and 0 < widths[4] < widths[1]
+
+
+def test_heatmap_marks_empty_days_and_gap_days_and_escapes_labels():
+    start, end = datetime(2026, 10, 1), datetime(2026, 11, 1)
+    rows = [("111122223333", "eu-west-1", "2026-10-01", 50), ("111122223333", "eu-west-1", "2026-10-03", 5),
+            ("<b>x</b>", "us-east-1", "2026-10-02", 1)]  # fmt: skip
+    gaps = [("111122223333/eu-west-1", datetime(2026, 10, 2, 23), datetime(2026, 10, 3, 1))]
+    svg = ET.fromstring(str(activity_heatmap(rows, start, end, gaps)))  # parses: the label is escaped
+    tips = [t.text for t in svg.iter(f"{SVG}title")]
+    assert "111122223333 eu-west-1 2026-10-02: 0 records" in tips  # an empty day is drawn, outlined
+    assert "111122223333 eu-west-1 2026-10-03: 5 records" in tips
+    assert tips[0].endswith("for 2 account and region pairs; 2 account-region days touched by a delivery gap")
+    assert [t for t in tips[1:] if t.endswith("a delivery gap")] == ["111122223333 eu-west-1 2026-10-02: a delivery gap",
+                                                                 "111122223333 eu-west-1 2026-10-03: a delivery gap"]
+    assert any(t.startswith("<b>x</b> us-east-1") for t in tips)
+    assert len([t for t in tips if t.endswith(" records")]) == 2 * 31  # every day of October, both rows
+    assert activity_heatmap([], start, end, []) is None
