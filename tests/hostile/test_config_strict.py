@@ -47,7 +47,7 @@ def test_the_sample_configuration_still_loads_with_its_values():
     cfg = load_config(SAMPLE_CONFIG)
     assert cfg.policy.min_log_retention_days == 365 and cfg.policy.access_denied_threshold == 10
     assert cfg.policy.approver_roles == ["arn:aws:iam::*:role/ml-approver"]
-    assert set(cfg.sources) == {"cloudtrail", "trails", "sagemaker", "cloudwatch", "iam", "s3", "mlflow"}
+    assert set(cfg.sources) == {"cloudtrail", "trails", "sagemaker", "cloudwatch", "iam", "s3", "eks", "mlflow"}
     assert cfg.sources["cloudtrail"].path == (SAMPLE_CONFIG.parent / "cloudtrail").resolve()
 
 
