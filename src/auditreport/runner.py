@@ -149,8 +149,9 @@ class Run:
             # the shared views, made here: ``extract`` alone does not need them, and the materialized ones cost a
             # pass over the month's events
             self.catalogue.create_views(self.con, materialize=True)
+            empty: dict[str, str] = {}  # per lake table, asked once for the whole catalogue
             for check in self.catalogue.checks:
-                self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable))
+                self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable, empty))
             from .report.figures import collect
 
             self.result.figures = collect(self.con, self.period)

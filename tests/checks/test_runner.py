@@ -136,3 +136,16 @@ def test_missing_contract_column_is_an_error(con):
 def test_bad_row_status_is_an_error(con):
     r = run_check(con, make_check("select trail_name as resource, 'ok' as status, 'r' as reason from cloudtrail_trails"), OCT, {})
     assert r.status == "error" and "'ok' is not one of pass, fail, info" in r.message
+
+
+def test_a_run_asks_once_per_table_whether_it_holds_rows(con):
+    empty: dict[str, str] = {}
+    events = make_check("select 'x' as resource, 'pass' as status, 'r' as reason from cloudtrail_events",
+                        requires=("cloudtrail_events",))  # fmt: skip
+    first = run_check(con, events, OCT, {}, None, empty)
+    assert first.status == "no_data" and empty == {"cloudtrail_events": "table cloudtrail_events holds no rows for 2026-10"}
+    con.execute("INSERT INTO cloudtrail_events (event_id, event_time) VALUES ('e', '2026-10-02')")
+    assert run_check(con, events, OCT, {}, None, empty).status == "no_data"  # the run's answer, asked once
+    assert run_check(con, events, OCT, {}, None, {}).status == "pass"  # a new run asks again
+    trails = make_check("select trail_name as resource, 'pass' as status, 'r' as reason from cloudtrail_trails")
+    assert run_check(con, trails, OCT, {}, None, empty).status == "pass" and empty["cloudtrail_trails"] == ""

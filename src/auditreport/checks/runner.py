@@ -33,22 +33,30 @@ def _one_line(e: BaseException, check: Check | None = None) -> str:
     return f"{check.path}:{line}: {text}" if line else text
 
 
-def missing_data(con, check: Check, unavailable: dict[str, str], period: Period | None) -> str:
-    """Why the check cannot be evaluated (empty string: it can)."""
+def missing_data(con, check: Check, unavailable: dict[str, str], period: Period | None,
+                 empty: dict[str, str] | None = None) -> str:  # fmt: skip
+    """Why the check cannot be evaluated (empty string: it can). ``empty`` caches, per lake table, why it holds no
+    rows ("" when it holds some): a run asks once per table, not once per check that reads it."""
     reasons = [unavailable[t] for t in check.lake_tables if t in unavailable]
     if reasons:
         return "; ".join(dict.fromkeys(reasons))
+    empty = {} if empty is None else empty
     for name in check.lake_tables:
-        tcol = lake.TABLES[name].time_column
-        if tcol and period is not None:
-            row = con.execute(
-                f'SELECT 1 FROM "{name}" WHERE "{tcol}" >= ? AND "{tcol}" < ? LIMIT 1', [period.start, period.end]
-            ).fetchone()
-            if row is None:
-                return f"table {name} holds no rows for {period.label}"
-        elif con.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is None:
-            return f"table {name} holds no rows"
+        if name not in empty:
+            empty[name] = _why_empty(con, name, period)
+        if empty[name]:
+            return empty[name]
     return ""
+
+
+def _why_empty(con, name: str, period: Period | None) -> str:
+    tcol = lake.TABLES[name].time_column
+    if tcol and period is not None:
+        row = con.execute(
+            f'SELECT 1 FROM "{name}" WHERE "{tcol}" >= ? AND "{tcol}" < ? LIMIT 1', [period.start, period.end]
+        ).fetchone()
+        return f"table {name} holds no rows for {period.label}" if row is None else ""
+    return f"table {name} holds no rows" if con.execute(f'SELECT 1 FROM "{name}" LIMIT 1').fetchone() is None else ""
 
 
 def bind_params(check: Check, params: dict, period: Period | None) -> dict:
@@ -76,7 +84,8 @@ def check_status(rows: list[dict]) -> str:
 
 
 def run_check(
-    con, check: Check, period: Period | None, params: dict, unavailable: dict[str, str] | None = None
+    con, check: Check, period: Period | None, params: dict, unavailable: dict[str, str] | None = None,
+    empty: dict[str, str] | None = None,
 ) -> CheckResult:
     """Run ``check`` for ``period`` on ``con``, where every lake table and shared view exists (possibly empty).
 
@@ -90,7 +99,7 @@ def run_check(
     if check.load_error:  # a check of the user's own that could not be loaded: it alone is an error
         return done("error", check.load_error)
     try:
-        why = missing_data(con, check, unavailable or {}, period)
+        why = missing_data(con, check, unavailable or {}, period, empty)
         if why:
             return done("no_data", why)
         cur = con.execute(check.sql, bind_params(check, params, period))
