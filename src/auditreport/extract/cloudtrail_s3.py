@@ -38,11 +38,7 @@ lines come in key order, whatever order the listings and downloads ended in.
 
 from __future__ import annotations
 
-import os
-import random
 import re
-import time
-import uuid
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -50,26 +46,18 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from botocore.exceptions import IncompleteReadError
-
 from ..errors import SourceError
-from ..raw import (CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, DIGEST_SIGNATURE_SUFFIX, ObjectStream, RawEvidence,
-                   RawObject, digest_signature_body, write_json)
+from ..raw import CLOUDTRAIL_FOLDER_KINDS, CLOUDTRAIL_KEY, ObjectStream, RawEvidence, RawObject
 from ..source_settings import Aws, S3TrailSettings, parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
+from .s3_download import download_object, normalise_etag, remove_partial_downloads
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _ORG = re.compile(r"^o-[a-z0-9]{10,32}$")
 _MAX_ERROR_LINES = 20
-_RETRY_BASE_SECONDS = 0.25  # first pause before a download starts again; doubles each time, with full jitter
-_RETRY_MAX_SECONDS = 10.0
 _BACKLOG = 4  # listed objects waiting for a download, in units of the tasks in flight, before listing pauses
 KINDS = CLOUDTRAIL_FOLDER_KINDS
-
-
-def normalise_etag(etag: str | None) -> str | None:
-    return etag.strip('"') if etag else etag
 
 
 @dataclass
@@ -315,68 +303,6 @@ class _Lister:
             raise SourceError(self.source, f"s3://{self.bucket}/{prefix}: "
                               + error_line(e, self.account, self.region, "ListObjectsV2")) from None
         return names
-
-
-def download_object(s3, bucket: str, key: str, dest: Path, retries: int = 0,
-                    sleep=time.sleep, keep_signature: bool = False) -> tuple[int, str | None]:
-    """Stream one object to ``dest`` through a temporary file in the same directory, then rename it into place.
-    Returns (bytes written, ETag of what was downloaded). With ``keep_signature`` (a digest), the signature CloudTrail
-    stored as the object's metadata (x-amz-meta-signature, -signature-algorithm), which the file itself does not hold,
-    is written beside it, from the same GetObject answer: ``<dest>`` + ``DIGEST_SIGNATURE_SUFFIX``.
-
-    GetObject itself is retried by botocore. A body that breaks off while it streams (a reset, a dropped
-    connection, fewer bytes than ``Content-Length``, a checksum that does not match) is not, so the whole download
-    starts again, up to ``retries`` more times, each after a jittered exponential pause. The last error is raised;
-    nothing is ever left under ``dest`` but a complete body."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    attempt = 0
-    while True:
-        resp = s3.get_object(Bucket=bucket, Key=key)  # its errors were retried by botocore already: raise them
-        try:
-            size = _stream_to(resp, dest)
-        except AWS_ERRORS:
-            attempt += 1
-            if attempt > retries:
-                raise
-            sleep(random.uniform(0, min(_RETRY_MAX_SECONDS, _RETRY_BASE_SECONDS * 2 ** (attempt - 1))))
-            continue
-        etag = normalise_etag(resp.get("ETag"))
-        if keep_signature:
-            write_json(Path(f"{dest}{DIGEST_SIGNATURE_SUFFIX}"), digest_signature_body(resp.get("Metadata"), etag))
-        return size, etag
-
-
-def _stream_to(resp: dict, dest: Path) -> int:
-    """Write a GetObject body to a temporary name, check its length, rename it to ``dest``. Bytes written."""
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:12]}.tmp")
-    size = 0
-    body = resp["Body"]
-    try:
-        with open(tmp, "wb") as f:
-            for chunk in body.iter_chunks(1 << 20):
-                f.write(chunk)
-                size += len(chunk)
-        expected = resp.get("ContentLength")
-        if expected is not None and size != expected:  # botocore checks too; a rename must never trust a guess
-            raise IncompleteReadError(actual_bytes=size, expected_bytes=expected)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        body.close()
-        raise
-    return size
-
-
-def remove_partial_downloads(root: Path) -> int:
-    """Delete the ``.*.tmp`` files a killed run left behind. Returns how many."""
-    n = 0
-    for p in root.rglob(".*.tmp"):
-        try:
-            p.unlink()
-            n += 1
-        except OSError:
-            pass
-    return n
 
 
 def _missing_accounts(listed: list[_Listed], accounts, ctx: ExtractContext, uri: str, org: str | None) -> list[str]:
