@@ -283,6 +283,24 @@ def verify(folder, trust, config_path, debug):
     sys.exit(1)
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration file (TOML). Default: the bundled sample configuration.")
+@click.option("--period", help="The period whose evidence must be there. Default: the config's period, else last month.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def preflight(config_path, period, debug):
+    """Can the credentials reach every configured source? One cheap read call per source, account and region; the
+    trail bucket's day folders for the period; the MLflow REST API. One line per source and a summary; exit 0 when
+    every source answered, 2 when one is denied, unreachable or holds no evidence for the period. Writes nothing."""
+    from .preflight import preflight as run_preflight
+
+    config, period = _load(config_path, period)
+    result = run_preflight(config, period)
+    for line in result.lines():
+        click.echo(one_line(line))
+    sys.exit(result.exit_code)
+
+
 def _print_summary(result) -> None:
     counts = result.status_counts()
     click.echo(f"auditreport {result.tool_version} run {result.run_id} for {result.organisation}, {result.period}")
