@@ -130,7 +130,8 @@ def run(config_path, period, out_dir, debug, fail_on, evidence_rows):
     from .runner import run as run_pipeline
 
     config, period = _load(config_path, period)
-    result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows)
+    result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows,
+                          fail_on=fail_on)
     _print_summary(result)
     sys.exit(result.exit_code(fail_on))
 
