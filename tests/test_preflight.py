@@ -193,3 +193,15 @@ def test_the_command_prints_one_line_per_source_and_exits_0_or_2(tmp_path, extra
     assert "Traceback" not in r.stderr
     if code:
         assert lines[-1].endswith("7 ok, 1 unreachable")
+
+
+def test_a_reader_role_the_credentials_may_not_assume_is_named_with_sts_assume_role(moto, monkeypatch):
+    config = make_config(moto.url, {"trails": {"kind": "aws"}}, accounts=[ACCOUNT], regions=[REGION],
+                         role_arn="arn:aws:iam::{account}:role/AuditReportReader")  # fmt: skip
+    user_with(moto, monkeypatch, policy_without("sts:AssumeRole"))
+    probe = by_source(preflight(config, PERIOD))["trails"]
+    (call,) = probe.failed
+    assert probe.status == "denied" and call.code == "AccessDenied" and probe.needed_actions() == ["sts:AssumeRole"]
+    assert call.line().startswith(f"role arn:aws:iam::{ACCOUNT}:role/AuditReportReader: account {ACCOUNT} region "
+                                  f"{REGION} AssumeRole: AccessDenied"), call.line()
+    assert call.line().endswith("(needs sts:AssumeRole)")

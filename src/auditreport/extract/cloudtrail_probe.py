@@ -26,7 +26,7 @@ from ..period import Period
 from ..source_settings import parse_s3_uri
 from .aws_session import AwsSessions, ScopeError
 from .base import ExtractContext
-from .probe import ProbeCall, SourceProbe, failed_call
+from .probe import ProbeCall, SourceProbe, failed_call, reader_role
 
 _DAY_PREFIX = re.compile(r"(?P<account>\d{12})/(?P<folder>CloudTrail(?:-Digest)?)/(?P<region>[^/]+)/"
                          r"(?P<y>\d{4})/(?P<m>\d{2})/(?P<d>\d{2})/$")
@@ -46,7 +46,8 @@ def probe_trail_bucket(extractor, period: Period, today: date | None = None) -> 
         accounts, regions, reader_account, region = extractor.reader(sessions)
         s3 = sessions.client("s3", reader_account, region)
     except ScopeError as e:
-        result.calls.append(failed_call(e, f"{src.uri} AssumeRole", "sts:AssumeRole", reader_account, None, None))
+        result.calls.append(failed_call(e, f"{src.uri} AssumeRole", None, reader_account, None, None,
+                                        reader_role(aws, reader_account)))
         return result
     except SourceError as e:  # no region could be found for the client
         result.calls.append(ProbeCall(what=src.uri, status="error", detail=str(e)))

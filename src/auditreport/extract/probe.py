@@ -129,13 +129,20 @@ def failed_call(exc: BaseException, what: str, action: str | None, account: str 
     return ProbeCall(what=what, status=status, action=action, code=code, detail=detail)
 
 
+def reader_role(aws, account: str | None) -> str:
+    """The role a scope is read with, for a line about AssumeRole: ``role arn:...`` (empty without a role)."""
+    return f"role {aws.role_arn.format(account=account)}" if aws.role_arn and account else ""
+
+
 def probe_scope(sessions, probe: Probe, account: str | None, region: str) -> ProbeCall:
     """``probe`` in one account and region, with the run's clients."""
     where = " ".join(p for p in (f"account {account}" if account else "", f"region {region}") if p)
     what = f"{where} {probe.operation}"
     try:
         probe.call(sessions.client(probe.service, account, region))
-    except (ScopeError, *AWS_ERRORS) as e:
+    except ScopeError as e:
+        return failed_call(e, what, None, account, region, None, reader_role(sessions.aws, account))
+    except AWS_ERRORS as e:
         return failed_call(e, what, probe.action, account, region, probe.operation)
     except SourceError as e:  # GetCallerIdentity failed (to check the account): its AWS error is the context
         call = failed_call(e.__context__ or e, what, None, None, region, "GetCallerIdentity")
