@@ -187,6 +187,7 @@ def test_the_webhook_url_may_come_from_a_file_beside_the_configuration(receiver,
     ('webhook_format = "discord"\nwebhook_url_env = "A"', "notify.webhook_format: Input should be 'slack' or 'teams'"),
     ('on = []\nwebhook_url_env = "A"', "notify.on: List should have at least 1 item"),
     ("", "nothing to notify"),
+    ('webhook_url_env = "A"\ntimeout_seconds = "10"', "notify.timeout_seconds: Input should be a valid number"),
 ])  # fmt: skip
 def test_the_notify_section_is_validated(tmp_path, body, message):
     with pytest.raises(ConfigError) as e:
@@ -239,3 +240,14 @@ def test_the_outcome_of_a_complete_run_with_and_without_findings_at_fail_on(tmp_
     assert complete.report == "https://reports.example.com/ml/report.pdf"
     assert complete.title == "auditreport run 2026-10 for O: complete"
     assert outcome_of_result("extract", result, None, None).report == str(tmp_path / "lake")
+
+
+def test_the_readme_notify_example_validates(tmp_path):
+    import re
+
+    readme = (SAMPLE.parent / "README.md").read_text()
+    block = re.search(r"### Notifications.*?```toml\n(.*?)```", readme, re.DOTALL)
+    assert block, "README.md has no [notify] example"
+    (tmp_path / "n.toml").write_text(block.group(1))
+    settings = load_config(tmp_path / "n.toml").notify
+    assert settings.webhook_format == "slack" and settings.on == ["incomplete", "findings", "failed"]
