@@ -30,12 +30,13 @@ import pytest
 
 import auditreport
 from auditreport.checks.catalogue import load_catalogue
-from findings_golden import normalise
 from live_seed import ACCOUNTS, ORG, REGIONS, TRAIL_BUCKET, TRAIL_PREFIX, only_moto_gaps, seed_everything
 
 pytestmark = pytest.mark.packaging
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from findings_golden import normalise  # noqa: E402
 FOLDERS = ("queries", "templates", "sample_data")
 
 
