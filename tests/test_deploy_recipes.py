@@ -149,20 +149,29 @@ def test_kubernetes_cronjob_uses_irsa_and_runs_an_accepted_command():
     assert cronjob["spec"]["concurrencyPolicy"] == "Forbid"
 
 
+# --- CloudFormation and GitHub Actions: validated by a command, which must also refuse a broken copy -------------
+
+VALIDATED_BY_A_COMMAND = {
+    # recipe: (validator command, a change that breaks the recipe)
+    "ecs/eventbridge-scheduler.yaml": (["cfn-lint"], ("LaunchType: FARGATE", "LaunchType: FARGATE_SPOTTY")),
+    "github-actions/monthly-report.yml": (["check-jsonschema", "--builtin-schema", "vendor.github-workflows"],
+                                          ("id-token: write", "id-token: always")),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("recipe", sorted(VALIDATED_BY_A_COMMAND))
+def test_recipe_validates_and_a_broken_copy_does_not(recipe, tmp_path):
+    (program, *options), (good, bad) = VALIDATED_BY_A_COMMAND[recipe]
+    path = DEPLOY / recipe
+    broken = tmp_path / path.name
+    assert good in path.read_text()
+    broken.write_text(path.read_text().replace(good, bad))
+    for target, ok in ((path, True), (broken, False)):
+        r = subprocess.run([str(BIN / program), *options, str(target)], capture_output=True, text=True, timeout=300)
+        assert (r.returncode == 0) == ok, f"{program} on {target}: exit {r.returncode}\n{r.stdout}{r.stderr}"
+
+
 # --- ECS Fargate and EventBridge Scheduler (CloudFormation) ------------------------------------------------------
-
-def _cfn_lint(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "cfn-lint"), str(path)], capture_output=True, text=True, timeout=300)
-
-
-def test_cloudformation_template_lints_clean_and_a_broken_copy_does_not(tmp_path):
-    path = DEPLOY / "ecs/eventbridge-scheduler.yaml"
-    r = _cfn_lint(path)
-    assert r.returncode == 0, r.stdout + r.stderr
-    broken = tmp_path / "broken.yaml"
-    broken.write_text(path.read_text().replace("LaunchType: FARGATE", "LaunchType: FARGATE_SPOTTY"))
-    assert _cfn_lint(broken).returncode != 0
-
 
 def test_the_schedule_runs_the_task_definition_on_fargate_with_an_accepted_command():
     template, matches = decode_str((DEPLOY / "ecs/eventbridge-scheduler.yaml").read_text())
@@ -179,20 +188,6 @@ def test_the_schedule_runs_the_task_definition_on_fargate_with_an_accepted_comma
 
 
 # --- GitHub Actions with OIDC ------------------------------------------------------------------------------------
-
-def _check_workflow(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(path)],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-
-
-def test_github_workflow_validates_against_schemastore_and_a_broken_copy_does_not(tmp_path):
-    path = DEPLOY / "github-actions/monthly-report.yml"
-    r = _check_workflow(path)
-    assert r.returncode == 0, r.stdout + r.stderr
-    broken = tmp_path / "broken.yml"
-    broken.write_text(path.read_text().replace("id-token: write", "id-token: always"))
-    assert _check_workflow(broken).returncode != 0
-
 
 def test_github_workflow_gets_credentials_by_oidc_and_runs_an_accepted_command():
     workflow = yaml.safe_load((DEPLOY / "github-actions/monthly-report.yml").read_text())
