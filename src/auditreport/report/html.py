@@ -13,22 +13,11 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-import auditreport
-
 from ..checks.frameworks import Framework
+from ..resources import templates_dir
 from ..results import RunResult
 from .values import reveal_invisible
 from .view import build_context
-
-
-def templates_dir() -> Path:
-    """The repository's ``templates/`` (source checkout or editable install); a ``templates/`` inside the package
-    is used instead when present, for installs that ship it as package data."""
-    package = Path(auditreport.__file__).resolve().parent
-    for candidate in (package.parents[1] / "templates", package / "templates"):
-        if (candidate / "report.html.j2").is_file():
-            return candidate
-    raise FileNotFoundError(f"report templates not found: looked in {package.parents[1] / 'templates'} and {package / 'templates'}")
 
 
 def _finalize(value: Any) -> Any:
