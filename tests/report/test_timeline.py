@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from auditreport.report.model_cards import ModelCard, Violation
-from auditreport.report.timeline import BAND, CHAR_W, RED, RIGHT, W, _place, model_timeline, short_actor
+from auditreport.report.timeline import BAND, CHAR_W, RED, RIGHT, W, _fit, _side, model_timeline, short_actor
 
 SVG = "{http://www.w3.org/2000/svg}"
 START, END = datetime(2026, 10, 1), datetime(2026, 11, 1)
@@ -43,8 +43,11 @@ def test_who_and_when_per_event_the_violation_marked_and_described_in_words():
     assert "2026-09-18 11:05 registered, no actor recorded" in desc
     texts = _texts(svg)
     assert "! finding: sagemaker_deployed_before_approval (critical)" in texts  # the banner: text, not colour
-    flagged = [t for t in svg.iter(f"{SVG}text") if (t.text or "").startswith("! sagemaker_deployed_before_approval: ")]
-    assert flagged and flagged[0].get("fill") == RED and flagged[0].get("font-weight") == "bold"
+    texts_in_order = list(svg.iter(f"{SVG}text"))
+    (flag,) = [t for t in texts_in_order if t.text == "! sagemaker_deployed_before_approval"]
+    assert flag.get("fill") == RED and flag.get("font-weight") == "bold"
+    when = texts_in_order[texts_in_order.index(flag) - 1]  # the line above it: when, what, who, in red too
+    assert when.text == "10-14 09:33 deployed, codebuild-4833 (deploy)" and when.get("fill") == RED
     diamonds = [p for p in svg.iter(f"{SVG}path") if p.get("fill") == RED]
     assert len(diamonds) == 1 and "!" in texts
     # the event before the period sits in the band on the left, with its date
@@ -66,12 +69,14 @@ def test_mlflow_changes_are_windows_between_snapshots_with_no_actor_and_labels_s
 
 
 def test_a_long_label_is_cut_to_the_room_beside_its_mark_and_markup_stays_text():
-    right, label = _place(W - 100, "x" * 200, has_bar=False)
-    assert not right and len(label) * CHAR_W <= W - 100 - 9 - 2 + CHAR_W and label.endswith("…")
-    right, label = _place(BAND + 20, "short", has_bar=False)
-    assert right and label == "short"
-    right, label = _place(W - RIGHT - 40, "y" * 60, has_bar=True)  # a bar lies to the left: stay right, cut
-    assert right and label.endswith("…")
+    x = W - 100
+    assert _side(x, ["x" * 200]) is False  # neither side holds it: the roomier one
+    label = _fit(x, False, "x" * 200)
+    assert len(label) * CHAR_W <= x - 9 - 2 + CHAR_W and label.endswith("…")
+    assert _side(BAND + 20, ["short"]) is True and _fit(BAND + 20, True, "short") == "short"
+    x = W - RIGHT - 40
+    assert _side(x, ["y" * 60], left_of=BAND + 300) is False  # left of the bar that ends at the mark, not over it
+    assert _fit(BAND + 300, False, "y" * 60) == "y" * 60
     hostile = _event("approved", datetime(2026, 10, 3), "<script>alert(1)</script> (role arn:aws:iam::1:role/r)")
     svg = ET.fromstring(str(model_timeline(_card([hostile]), START, END)))  # parses: escaped
     assert any("<script>alert(1)</script> (r)" in (t or "") for t in _texts(svg))

@@ -50,38 +50,31 @@ def event_text(e: dict, mlflow: bool) -> str:
     return f"{when} {kind_label(e)}, {who}"
 
 
-CHAR_W = 4.8  # about the width of one character of 8.5 px DejaVu Sans
+CHAR_W = 5.6  # at most the width of one character of 8.5 px DejaVu Sans, bold
 
 
 def svg_label(e: dict, mlflow: bool) -> str:
-    """The picture's short line for an event (the history table has it in full): when, what, who, and the checks
-    that name it."""
+    """The picture's short line for an event (the history table has it in full): when, what, who."""
     if mlflow and e.get("since") is not None:
-        text = f"by {e['at']:%m-%d} {kind_label(e)}"
-    else:
-        who = short_actor(e.get("actor"))
-        text = f"{e['at']:%m-%d %H:%M} {kind_label(e)}" + (f", {who}" if who else (
-            "" if mlflow else ", no actor recorded"))
-    if e.get("violations"):  # first, so that a label cut to fit keeps it
-        text = "! " + ", ".join(e["violations"]) + ": " + text
-    return text
+        return f"by {e['at']:%m-%d} {kind_label(e)}"
+    who = short_actor(e.get("actor"))
+    return f"{e['at']:%m-%d %H:%M} {kind_label(e)}" + (f", {who}" if who else ("" if mlflow else ", no actor recorded"))
 
 
-def _place(x: float, label: str, has_bar: bool) -> tuple[bool, str]:
-    """Right of the mark when the label fits there (or when a bar lies to the left), else left of it when it fits
-    there, else on the roomier side, cut to fit with an ellipsis."""
-    room_right, room_left = W - RIGHT - (x + 9), x - 9 - 2
-    need = len(label) * CHAR_W
-    if need <= room_right or has_bar:
-        right = True
-    elif need <= room_left:
-        right = False
-    else:
-        right = room_right >= room_left
-    room = room_right if right else room_left
-    if need > room:
-        label = label[: max(int(room / CHAR_W) - 1, 4)] + "…"
-    return right, label
+def _side(x: float, labels: list[str], left_of: float | None = None) -> bool:
+    """Right of the mark at ``x`` when the labels fit there, else left of it (of ``left_of``, where a bar ends on
+    the left) when they fit there, else the roomier side."""
+    room_right, room_left = W - RIGHT - (x + 9), (x if left_of is None else left_of) - 9 - 2
+    need = max(len(t) for t in labels) * CHAR_W
+    if need <= room_right:
+        return True
+    return False if need <= room_left else room_right >= room_left
+
+
+def _fit(x: float, right: bool, label: str) -> str:
+    """``label`` cut with an ellipsis to the room on its side of ``x`` (the mark, or the bar's left end)."""
+    room = W - RIGHT - (x + 9) if right else x - 9 - 2
+    return label if len(label) * CHAR_W <= room else label[: max(int(room / CHAR_W) - 1, 4)] + "…"
 
 
 def _x(t: datetime, start: datetime, end: datetime) -> float:
@@ -112,7 +105,7 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
     banner = [f"! finding: {v.check_id} ({v.severity})" for v in card.violations]
     top = 6 + 13 * len(banner)
     axis_y = top + 16
-    h = axis_y + 12 + ROW * max(len(events), 1) + 6
+    h = axis_y + 8 + ROW * max(len(events), 1) + 10 * sum(1 for e in events if e.get("violations")) + 6
     uid = re.sub(r"[^A-Za-z0-9_-]", "-", card.anchor)
     flagged = [e for e in events if e.get("violations")]
     title = (f"Timeline of {card.title}: {len(events)} event{'s' if len(events) != 1 else ''}"
@@ -143,27 +136,31 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
         d += timedelta(days=1)
     if not events:
         parts.append(f'<text x="{BAND + 12}" y="{axis_y + 16}" font-size="9" {FONT}>No dated event recorded.</text>')
-    for i, e in enumerate(events):
-        y = axis_y + 12 + ROW * i + 4
+    y = axis_y + 16
+    for e in events:
         before = e["at"] < start
         x = BAND / 2 if before else _x(e["at"], start, end)
         bad = bool(e.get("violations"))
         if not before:
             parts.append(f'<line x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{y}" stroke="#d0d5dd" '
                          'stroke-dasharray="2,2"/>')
+        x0 = None  # where the bar of an MLflow change (between two snapshots) begins
         if mlflow and e.get("since") is not None and e["kind"].startswith("mlflow_"):
             x0 = BAND / 2 if e["since"] < start else _x(e["since"], start, end)
             parts.append(f'<rect x="{x0:.1f}" y="{y - 2}" width="{max(x - x0, 1):.1f}" height="4" fill="#98a2b3">'
                          f"<title>observed between the snapshots of {human(e['since'])} and {human(e['at'])}"
                          "</title></rect>")
         parts.append(_marker(e["kind"], x, y, bad))
-        label = svg_label(e, mlflow)
-        right, label = _place(x, label, has_bar=mlflow and e.get("since") is not None)
-        lx = x + 9 if right else x - 9
-        weight = ' font-weight="bold"' if bad else ""
-        fill = f'fill="{RED}"' if bad else 'fill="#1d2433"'
-        parts.append(f'<text x="{lx:.1f}" y="{y + 3}" text-anchor="{"start" if right else "end"}" font-size="8.5"'
-                     f'{weight} font-family="DejaVu Sans, Arial, sans-serif" {fill}>{escape(label)}</text>')
+        # a named event: a second line, red and bold, says which checks name it
+        lines = [svg_label(e, mlflow)] + (["! " + ", ".join(e["violations"])] if bad else [])
+        right = _side(x, lines, x0)
+        at = x if right or x0 is None else x0
+        lx, anchor = (at + 9, "start") if right else (at - 9, "end")
+        for j, line in enumerate(lines):
+            style = f'font-weight="bold" fill="{RED}"' if bad else 'fill="#1d2433"'
+            parts.append(f'<text x="{lx:.1f}" y="{y + 3 + 10 * j}" text-anchor="{anchor}" font-size="8.5" '
+                         f'font-family="DejaVu Sans, Arial, sans-serif" {style}>{escape(_fit(at, right, line))}</text>')
+        y += ROW + (10 if bad else 0)
     parts.append("</svg>")
     return Markup("".join(parts))
 
