@@ -43,10 +43,13 @@ def test_the_sample_month_has_five_endpoints_and_three_mlflow_versions_in_produc
 
 def test_a_package_registered_before_the_logs_takes_its_time_from_the_registry_with_no_actor(sample_month):
     fraud = _by_name(sample_month.figures["models"])["fraud-scoring-prod"]
-    first, withdrawn = fraud["events"]
+    first, deployed, withdrawn = fraud["events"]
     assert (first["kind"], first["at"].date().isoformat(), first["actor"], first["table"]) == (
         "registered", "2026-09-18", None, "sagemaker_model_packages")
     assert first["source_key"].endswith("DescribeModelPackage/fraud-scoring%2F2.json")
+    # deployed 09-20, before the logs: the endpoint's LastModifiedTime from the capture, with no actor
+    assert (deployed["kind"], deployed["at"].isoformat(), deployed["actor"], deployed["table"]) == (
+        "deployed", "2026-09-20T14:12:55", None, "sagemaker_deployments")
     assert withdrawn["kind"] == "approval_withdrawn" and withdrawn["actor"].startswith("dave (role ")
 
 

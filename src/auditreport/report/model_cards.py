@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from .values import display_text, human_utc
 
@@ -129,7 +128,10 @@ def _sagemaker_links(m: dict, events: list[dict]) -> list[Link]:
                       Link("Data", None, None, "no training job, so no training data: " + MISSING_WHY["data"]),
                       Link("Code", None, None, "no training job, so no training code: " + MISSING_WHY["code"])]
     approvals = [e for e in events if e["kind"] in ("approved", "registered_approved")]
-    links.append(Link("Approval", "; ".join(f"{human_utc(e['at'])} by {e['actor']}" for e in approvals) or None,
+    status = m["model_approval_status"]
+    now = "" if status in (None, "Approved") else f" (the registry shows {status} now)"
+    links.append(Link("Approval", "; ".join(f"{human_utc(e['at'])} by {e['actor']}" for e in approvals) + now
+                      if approvals else None,
                       "cloudtrail_events (sagemaker_approval_events)" if approvals else None,
                       MISSING_WHY["approval"] + _approval_now(m)))
     deploys = [e for e in events if e["kind"] == "deployed" and e["table"] == "cloudtrail_events"]
@@ -221,13 +223,6 @@ def card(m: dict, result, approval_tags: list[str]) -> ModelCard:
     vs = violations(m, result)
     events = [{**e, "violations": [v.check_id for v in vs if _event_key(e) in v.event_ids]} for e in m["events"]]
     if m["platform"] == "sagemaker":
-        if not any(e["kind"] == "deployed" for e in events):
-            events.append({"kind": "deployed", "at": m["endpoint_last_modified_time"], "actor": None,
-                           "detail": f"endpoint {m['endpoint_name']} last modified (the capture's LastModifiedTime; no "
-                                     "deployment call in the loaded CloudTrail logs)", "event_id": None,
-                           "table": "sagemaker_deployments", "source_key": m["deployment_key"], "record_index": None,
-                           "violations": []})  # fmt: skip
-            events.sort(key=lambda e: (e["at"] or datetime.min, e["kind"]))
         pkg = m["model_package_arn"]
         title = f"{m['endpoint_name']} ← {pkg.rsplit('model-package/', 1)[-1] if pkg else m['model_name']}"
         return ModelCard(anchor("model-sm", m["account_id"], m["region"], m["endpoint_name"], m["variant_name"]),

@@ -139,7 +139,7 @@ def _package_event(e: dict) -> dict:
         kind = "registered" if status != "Approved" else "registered_approved"
     else:
         kind = {"Approved": "approved", "Rejected": "rejected"}.get(status, "approval_withdrawn")
-    return {"kind": kind, "at": e["event_time"], "until": None, "actor": e["identity"],
+    return {"kind": kind, "at": e["event_time"], "actor": e["identity"],
             "detail": f"{e['event_name']}: status {status}" + (f" ({e['note']})" if e["note"] else ""),
             "event_id": e["event_id"], "table": "cloudtrail_events", "source_key": e["source_key"],
             "record_index": e["record_index"]}
@@ -151,7 +151,7 @@ def _endpoint_event(e: dict, serving_config: str | None) -> dict:
     detail = f"{e['event_name']} {e['endpoint_name']}" + (f" with config {cfg}" if cfg else "")
     if kind == "deployed" and cfg and cfg != serving_config:
         kind, detail = "deployed_other", detail + " (another config than the one serving this model at capture)"
-    return {"kind": kind, "at": e["event_time"], "until": None, "actor": who(e), "detail": detail,
+    return {"kind": kind, "at": e["event_time"], "actor": who(e), "detail": detail,
             "event_id": e["event_id"], "table": "cloudtrail_events", "source_key": e["source_key"],
             "record_index": e["record_index"]}
 
@@ -176,10 +176,16 @@ def sagemaker_models(con, period) -> list[dict]:
                    if e["endpoint_name"] == d["endpoint_name"] and e["account_id"] == d["account_id"]
                    and e["region"] == d["region"]]  # fmt: skip
         if pkg and d["package_created"] is not None and not any(e["kind"].startswith("registered") for e in events):
-            events.append({"kind": "registered", "at": d["package_created"], "until": None, "actor": None,
+            events.append({"kind": "registered", "at": d["package_created"], "actor": None,
                            "detail": "CreationTime in the registry; no CreateModelPackage event in the loaded "
                                      "CloudTrail logs (registered before them), so who registered it is not recorded",
                            "event_id": None, "table": "sagemaker_model_packages", "source_key": d["package_key"],
+                           "record_index": None})  # fmt: skip
+        if not any(e["kind"] == "deployed" for e in events) and d["endpoint_last_modified_time"] is not None:
+            events.append({"kind": "deployed", "at": d["endpoint_last_modified_time"], "actor": None,
+                           "detail": f"endpoint {d['endpoint_name']} last modified (the capture's LastModifiedTime; no "
+                                     "deployment call in the loaded CloudTrail logs)", "event_id": None,
+                           "table": "sagemaker_deployments", "source_key": d["deployment_key"],
                            "record_index": None})  # fmt: skip
         events.sort(key=lambda e: (e["at"] or datetime.min, e["kind"]))
         out.append({**d, "platform": "sagemaker", "events": events})
@@ -198,7 +204,7 @@ def mlflow_models(con, period, params: dict) -> list[dict]:
     changes = _rows(con, MLFLOW_CHANGES_SQL, {"period_end": period.end})
     out = []
     for v in versions:
-        events = [{"kind": "registered", "at": v["creation_time"], "until": None, "actor": None,
+        events = [{"kind": "registered", "at": v["creation_time"], "actor": None,
                    "detail": f"version {v['version']} created (its creation time in the registry)", "event_id": None,
                    "table": "mlflow_model_versions", "source_key": v["source_key"], "record_index": None}]
         for c in changes:
@@ -208,7 +214,7 @@ def mlflow_models(con, period, params: dict) -> list[dict]:
                     "alias_removed": "alias {field} removed (was v{old})", "stage_changed": "stage {old} -> {new}",
                     "tag_set": "tag {field} = {new}", "tag_changed": "tag {field}: {old} -> {new}",
                     "tag_removed": "tag {field} removed (was {old})"}.get(c["change"], c["change"])  # fmt: skip
-            events.append({"kind": f"mlflow_{c['change']}", "at": c["observed_before"], "until": None,
+            events.append({"kind": f"mlflow_{c['change']}", "at": c["observed_before"],
                            "since": c["observed_after"], "actor": None,
                            "detail": what.format(field=c["field"], old=c["old_value"], new=c["new_value"]),
                            "field": c["field"], "new_value": c["new_value"], "event_id": None,
