@@ -113,6 +113,9 @@ def test_the_section_renders_cards_with_timelines_links_to_findings_and_the_cont
     assert "Who: codebuild-4833 (role arn:aws:iam::111122223333:role/ml-deploy-pipeline)" in text(card)
     hrefs = [a.get("href") for t, a in tags(section(html, "contents", "summary")) if t == "a"]
     assert "#models" in hrefs and "#model-mlflow-churn-classifier-7" in hrefs
+    contents = text(section(html, "contents", "summary"))
+    assert "churn-classifier v7: no finding" in contents
+    assert "demand-forecast-prod ← demand-forecast/5: 2 failing checks" in contents
     assert text(section(html, "sources")).startswith('id="sources"> 5 Data sources and limitations')
 
 

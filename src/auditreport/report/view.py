@@ -339,7 +339,8 @@ def build_context(
         toc.append(("passing", "", f"Passing checks ({len(passing)})", 2, "pass"))
     models = model_cards(result)
     toc.append(("models", "4", "Models in production", 1, None))
-    toc += [(c.anchor, "", c.title, 2, "fail" if c.violations else None) for c in models]
+    toc += [(c.anchor, "", f"{c.title}: " + (f"{len(c.violations)} failing check{'s' if len(c.violations) != 1 else ''}"
+                                             if c.violations else "no finding"), 2, None) for c in models]
     toc.append(("sources", "5", "Data sources and limitations", 1, None))
     toc.append(("appendix-sql", "A", "Appendix A: check SQL", 1, None))
     toc.append(("appendix-inputs", "B", "Appendix B: input files", 1, None))
