@@ -122,3 +122,24 @@ def test_the_section_renders_cards_with_timelines_links_to_findings_and_the_cont
 def test_no_model_in_production_is_said_and_is_not_a_pass():
     seen = text(section(render_html(make_result(), {}, NOW), "models", "sources"))
     assert "No model in production was found in the evidence. This is not a pass" in seen
+
+
+def test_log_text_in_a_card_stays_text_in_the_html_and_the_svg():
+    from test_models import POLICY, _event, _hand_built_lake
+
+    from auditreport.period import Period
+    from auditreport.report.models import collect
+
+    con = _hand_built_lake()
+    _event(con, 7, "UpdateModelPackage", "2026-10-07 10:00",
+           {"modelPackageArn": "arn:aws:sagemaker:eu-west-1:111122223333:model-package/churn/3",
+            "modelApprovalStatus": "Approved", "approvalDescription": "<script>alert(1)</script>"},
+           session="<img src=x onerror=alert(2)>", role="ml-approver")
+    result = make_result()
+    result.period = Period(2026, 10)
+    result.figures = {"models": collect(con, Period(2026, 10), POLICY)}
+    html = render_html(result, {}, NOW)
+    body = section(html, "models", "sources")
+    assert "<script>" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "&lt;img src=x onerror=alert(2)&gt;" in body
+    assert "UpdateModelPackage: status Approved (<script>alert(1)</script>)" in text(body)
