@@ -65,6 +65,7 @@ def test_mlflow_changes_are_windows_between_snapshots_with_no_actor_and_labels_s
     bars = [r for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     assert bars[0].find(f"{SVG}title").text == "observed between the snapshots of 2026-10-08 01:00 and 2026-10-15 01:00"
     assert "by 10-15 alias production moved v6 -> v7" in _texts(svg)
+    assert "MLflow records no actor: no event has a who; each change lies between two snapshots (bar)" in _texts(svg)
     assert svg.find(f"{SVG}title").text.endswith("no finding names this model")
 
 

@@ -103,6 +103,8 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
     mlflow = card.platform == "mlflow"
     events = [e for e in card.events if e["at"] is not None]
     banner = [f"! finding: {v.check_id} ({v.severity})" for v in card.violations]
+    if mlflow:  # said on the picture itself: no point has a who
+        banner.append("MLflow records no actor: no event has a who; each change lies between two snapshots (bar)")
     top = 6 + 13 * len(banner)
     axis_y = top + 16
     h = axis_y + 8 + ROW * max(len(events), 1) + 10 * sum(1 for e in events if e.get("violations")) + 6
@@ -118,8 +120,9 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
              f'width="{W}" height="{h}" role="img" aria-labelledby="tl-{uid}-t tl-{uid}-d">',
              f'<title id="tl-{uid}-t">{escape(title)}</title><desc id="tl-{uid}-d">{escape(desc)}</desc>']
     for i, line in enumerate(banner):
-        parts.append(f'<text x="2" y="{6 + 13 * i + 9}" font-size="9" font-weight="bold" '
-                     f'font-family="DejaVu Sans, Arial, sans-serif" fill="{RED}">{escape(line)}</text>')
+        style = f'font-weight="bold" fill="{RED}"' if line.startswith("!") else f'fill="{MUTED}"'
+        parts.append(f'<text x="2" y="{6 + 13 * i + 9}" font-size="9" font-family="DejaVu Sans, Arial, sans-serif" '
+                     f"{style}>{escape(line)}</text>")
     # the period axis, and the band for what happened before it
     parts.append(f'<rect x="0" y="{axis_y - 12}" width="{BAND}" height="{h - axis_y + 12}" fill="#f2f4f7"/>')
     parts.append(f'<text x="{BAND / 2}" y="{axis_y - 3}" text-anchor="middle" font-size="8" {FONT}>before '
