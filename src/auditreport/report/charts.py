@@ -92,3 +92,37 @@ def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end
                              f"<title>{escape(f'{a} {r} {d.isoformat()}: a delivery gap')}</title></rect>")
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def sparkline(points: list[tuple[str, int | None]], ident: str) -> Markup | None:
+    """Failing rows per run, oldest first, the last point this run's (a larger dot): a line over the runs in which the
+    check ran, a hollow grey mark at the foot for a run in which it did not (no count, never drawn as zero). None
+    with fewer than two runs."""
+    if len(points) < 2:
+        return None
+    w, h, pad = 96, 18, 3
+    top = max([n for _, n in points if n is not None] + [1])
+    step = (w - 2 * pad) / (len(points) - 1)
+    xy = [(pad + i * step, None if n is None else h - pad - (h - 2 * pad) * n / top) for i, (_, n) in enumerate(points)]
+    words = ", ".join(f"{label}: {'not run' if n is None else n}" for label, n in points)
+    uid = escape(ident)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-spark" viewBox="0 0 {w} {h}" width="{w}" '
+             f'height="{h}" role="img" aria-labelledby="sp-{uid}"><title id="sp-{uid}">Failing rows per run, oldest '
+             f"first: {escape(words)}</title>"]
+    run: list[str] = []
+    for x, y in xy + [(0, None)]:  # a run of consecutive counted points is one polyline
+        if y is not None:
+            run.append(f"{x:.1f},{y:.1f}")
+        elif run:
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#475467" stroke-width="1.2"/>')
+            run = []
+    for i, (x, y) in enumerate(xy):
+        last = i == len(xy) - 1
+        if y is None:
+            parts.append(f'<circle cx="{x:.1f}" cy="{h - pad}" r="1.8" fill="#fff" stroke="#98a2b3"/>')
+        else:
+            colour = "#b42318" if points[i][1] else "#067647"
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{2.6 if last else 1.6}" fill="{colour}"/>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -17,6 +17,7 @@ from ..checks.frameworks import Framework
 from ..resources import templates_dir
 from ..results import RunResult
 from .values import reveal_invisible
+from .figures import trend_lines
 from .view import build_context
 
 
@@ -86,6 +87,7 @@ def render_html(
     context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     context["trend"] = trend
     context["trend_by_check"] = trend.by_check() if trend is not None else {}
+    context["trend_lines"] = trend_lines(result, trend)
     # Our own stylesheet, inlined verbatim (not parsed as a template).
     context["css"] = Markup((tdir / "report.css").read_text(encoding="utf-8"))
     return env.get_template("report.html.j2").render(**context)
