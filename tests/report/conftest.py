@@ -43,3 +43,31 @@ def pdf_text(report_dir: Path) -> str:
     assert shutil.which("pdftotext"), "pdftotext is missing: run scripts/ensure-system-deps.sh --test"
     return subprocess.run(["pdftotext", "-layout", str(report_dir / "report.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def sample_month_dir(tmp_path_factory) -> Path:
+    """The bundled sample month, extracted, loaded and checked as `auditreport run` does, with every report output
+    but the PDF (the slow part, which the browser tests do not read)."""
+    from auditreport.config import SAMPLE_CONFIG, load_config
+    from auditreport.runner import Run
+
+    out = tmp_path_factory.mktemp("sample-month")
+    config = load_config(SAMPLE_CONFIG)
+    r = Run(config, config.resolve_period(), out)
+    try:
+        r.extract_and_load()
+        r.check()
+        write_reports(r.result, out, pdf=False)
+    finally:
+        r.close()
+    return out
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (Debian's, driven by Playwright)."""
+    from browser_support import browser
+
+    with browser() as instance:
+        yield instance

@@ -34,3 +34,16 @@ def test_heatmap_marks_empty_days_and_gap_days_and_escapes_labels():
     assert any(t.startswith("<b>x</b> us-east-1") for t in tips)
     assert len([t for t in tips if t.endswith(" records")]) == 2 * 31  # every day of October, both rows
     assert activity_heatmap([], start, end, []) is None
+
+
+def test_each_picture_is_described_in_words_for_a_screen_reader():
+    bars = ET.fromstring(str(severity_bars({"critical": 1}, SEVERITIES)))
+    assert bars.get("role") == "img" and bars.get("aria-describedby") == "sev-desc"
+    assert bars.find(f"{SVG}desc").text.startswith("A horizontal bar per severity, critical to info")
+    start, end = datetime(2026, 10, 1), datetime(2026, 10, 5)
+    rows = [("111122223333", "eu-west-1", "2026-10-01", 50), ("111122223333", "eu-west-1", "2026-10-03", 5)]
+    gaps = [("111122223333/eu-west-1", datetime(2026, 10, 2, 23), datetime(2026, 10, 3, 1))]
+    heat = ET.fromstring(str(activity_heatmap(rows, start, end, gaps)))
+    assert heat.get("aria-labelledby") == "hm-title" and heat.get("aria-describedby") == "hm-desc"
+    assert heat.find(f"{SVG}desc").text.endswith(
+        "111122223333 eu-west-1: 55 records; no record on day 2, 4; a delivery gap on day 2, 3.")
