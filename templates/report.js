@@ -146,6 +146,7 @@
     var id = "table-filter-" + index;
     var box = el("div", { "class": "table-tools js-ui", "role": "search", "aria-label": "Filter " + tableName(table) });
     var label = el("label", { "for": id }, "Filter rows");
+    label.appendChild(el("span", { "class": "sr-only" }, " of " + tableName(table))); // says which, to a screen reader
     var input = el("input", { "type": "search", "id": id, "class": "table-filter", "autocomplete": "off",
                               "placeholder": "words in a row", "aria-describedby": id + "-count" });
     var count = el("span", { "class": "filter-count", "id": id + "-count", "aria-live": "polite" });
@@ -235,7 +236,6 @@
   }
 
   function start() {
-    document.documentElement.classList.add("js");
     var tables = document.querySelectorAll("table.list, table.evidence");
     Array.prototype.forEach.call(tables, function (table, i) {
       addSortButtons(table);

@@ -73,6 +73,9 @@ def test_the_filter_box_keeps_rows_holding_every_word(visit):
     box = visit.page.locator(f"#check-{UNAPPROVED} .table-tools input[type=search]")
     count = visit.page.locator(f"#check-{UNAPPROVED} .table-tools .filter-count")
     assert count.inner_text() == "25 rows"
+    # its name says which table it filters, to a screen reader too (the visible label is "Filter rows")
+    title = visit.page.locator(f"#check-{UNAPPROVED} h3").inner_text()
+    assert visit.page.get_by_role("searchbox", name=f"Filter rows of Evidence rows of {title}", exact=True).count() == 1
     box.fill("endpoint-04")
     assert visit.visible_rows(EVIDENCE, 2) == ["111122223333"] and count.inner_text() == "1 of 25 rows shown"
     row = visit.page.locator(f"{EVIDENCE} tbody:visible")
