@@ -67,7 +67,7 @@ def open_report(instance, path: Path, **context_options) -> Visit:
     visit = Visit(page)
     page.on("request", lambda request: visit.requests.append(request.url))
     page.on("pageerror", lambda error: visit.errors.append(f"page error: {error}"))
-    page.on("console", lambda msg: visit.errors.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("console", lambda msg: visit.errors.append(f"console error: {msg.text}") if msg.type == "error" else None)
     page.on("requestfailed", lambda request: visit.refused_by_policy.append(request.url)
             if request.failure == "csp" else None)  # fmt: skip
 

@@ -77,7 +77,8 @@ def test_language_landmarks_and_one_h1(html: str):
     assert re.search(r"<body[^>]*>\s*<header", html), "the cover is the page's header landmark"
     # the cover, then the contents as navigation, then everything else inside main
     assert html.index("<header") < html.index('id="cover"') < html.index("<nav") < html.index('id="contents"')
-    assert html.index("<main") < html.index('id="summary"') and html.index('id="appendix-integrity"') < html.index("</main>")
+    assert html.index("<main") < html.index('id="summary"')
+    assert html.index('id="appendix-integrity"') < html.index("</main>")
 
 
 def test_headings_descend_one_level_at_a_time(html: str):

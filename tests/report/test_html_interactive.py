@@ -45,7 +45,8 @@ def test_a_header_button_sorts_numbers_by_value_both_ways(visit):
     assert [int(n) for n in visit.visible_rows(EVIDENCE, 0)] == list(range(25, 0, -1))
     # an evidence row moves whole: its reason sentence stays under its own row
     first = visit.page.locator(f"{EVIDENCE} tbody").first
-    assert first.locator("td.c-n").first.inner_text() == "25" and "fraud-scoring-endpoint-" in first.locator("td.reason").inner_text()
+    assert first.locator("td.c-n").first.inner_text() == "25"
+    assert "fraud-scoring-endpoint-" in first.locator("td.reason").inner_text()
 
 
 def test_status_sorts_by_rank_and_only_the_sorted_column_has_aria_sort(visit):

@@ -24,7 +24,7 @@ def severity_bars(failing_by_severity: dict[str, int], severities: list[str]) ->
              f'width="{w}" height="{h}" role="img" aria-labelledby="sev-title" aria-describedby="sev-desc">',
              '<title id="sev-title">Failing checks by severity: '
              + ", ".join(f"{failing_by_severity.get(s, 0)} {s}" for s in severities) + "</title>",
-             f'<desc id="sev-desc">A horizontal bar per severity, {escape(" to ".join(severities[:1] + severities[1:][-1:]))}, '
+             f'<desc id="sev-desc">A horizontal bar per severity, {escape(severities[0])} to {escape(severities[-1])}, '
              "as long as the number of failing checks of that severity, that number written beside it.</desc>"]
     for i, s in enumerate(severities):
         n = failing_by_severity.get(s, 0)
@@ -57,7 +57,8 @@ def _heatmap_words(keys, days, counts, gap_days) -> str:
         said.append(f"{a} {r}: {total} records; "
                     + (f"no record on day {', '.join(map(str, empty))}" if empty else "records every day")
                     + (f"; a delivery gap on day {', '.join(map(str, gaps))}" if gaps else ""))  # fmt: skip
-    return "A row per account and region, a column per day of the month, darker for more records. " + ". ".join(said) + "."
+    lead = "A row per account and region, a column per day of the month, darker for more records. "
+    return lead + ". ".join(said) + "."
 
 
 def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end: datetime,
