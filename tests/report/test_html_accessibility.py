@@ -13,7 +13,7 @@ from browser_support import open_report
 from report_support import tags, text
 
 from auditreport.report.charts import SEVERITY_COLOURS
-from auditreport.report.html import templates_dir
+from auditreport.resources import templates_dir
 
 # Rules switched off, with the reason: none. Every rule axe runs by default (WCAG 2.0-2.2 A and AA, best practices)
 # is on; the test fails on a violation of impact serious or critical, and on any violation of the rules below,
