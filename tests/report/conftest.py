@@ -60,3 +60,20 @@ def sample_month(tmp_path_factory):
     finally:
         run.close()
     return run.result
+
+@pytest.fixture(scope="session")
+def sample_month_dir(sample_month) -> Path:
+    """The bundled sample month, extracted, loaded and checked as `auditreport run` does, with every report output
+    but the PDF (the slow part, which the browser tests do not read), written beside its lake."""
+    out = sample_month.out_dir
+    write_reports(sample_month, out, pdf=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (Debian's, driven by Playwright)."""
+    from browser_support import browser
+
+    with browser() as instance:
+        yield instance

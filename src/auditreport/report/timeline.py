@@ -117,7 +117,7 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
     desc = "; ".join(event_text(e, mlflow) + (" [violation: " + ", ".join(e["violations"]) + "]"
                                               if e.get("violations") else "") for e in events) or "No dated event."
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-timeline" viewBox="0 0 {W} {h}" '
-             f'width="{W}" height="{h}" role="img" aria-labelledby="tl-{uid}-t tl-{uid}-d">',
+             f'width="{W}" height="{h}" role="img" aria-labelledby="tl-{uid}-t" aria-describedby="tl-{uid}-d">',
              f'<title id="tl-{uid}-t">{escape(title)}</title><desc id="tl-{uid}-d">{escape(desc)}</desc>']
     for i, line in enumerate(banner):
         style = f'font-weight="bold" fill="{RED}"' if line.startswith("!") else f'fill="{MUTED}"'
