@@ -284,6 +284,35 @@ def verify(folder, trust, config_path, debug):
     sys.exit(1)
 
 
+def _split_list(ctx, param, values) -> list[str]:
+    """A list option given once per value, comma-separated, or both: ``--accounts 1,2 --accounts 3``."""
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+@main.command()
+@click.option("--output", "output", type=click.Path(dir_okay=False, path_type=Path), default=Path("auditreport.toml"),
+              show_default=True, help="Where to write the configuration; an existing file is never overwritten.")
+@click.option("--organisation", default="Example Corp ML Platform", show_default=True, help="Shown on the report's cover.")
+@click.option("--accounts", multiple=True, callback=_split_list, help="Audited AWS account ids (comma-separated or repeated).")
+@click.option("--regions", multiple=True, callback=_split_list, help="Regions to read (comma-separated or repeated).")
+@click.option("--trail-bucket", help="The CloudTrail bucket, s3://BUCKET[/PREFIX] (the folder above AWSLogs/).")
+@click.option("--organization-id", help="The organisation id (o-...) of an organisation trail.")
+@click.option("--bucket-account", help="The account that owns the trail bucket, when not the first of --accounts.")
+@click.option("--role-arn", default="arn:aws:iam::{account}:role/AuditReportReader", show_default=True,
+              help="The role assumed in each account ({account} is substituted); '' for the credentials as they are.")
+@click.option("--profile", help="A named profile of ~/.aws/config.")
+@click.option("--external-id", help="The external id the role's trust policy requires, if any.")
+@click.option("--mlflow-uri", help="The MLflow tracking server (REST API).")
+@click.option("--dataset-buckets", multiple=True, callback=_split_list, help="S3 buckets holding training data.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def init(output, debug, **estate):
+    """Write a commented configuration for your estate, checked by loading it back. Never overwrites a file."""
+    from .starter_config import Estate, write_starter_config
+
+    path = write_starter_config(output, Estate(**{k: (v or None) if isinstance(v, str) else v for k, v in estate.items()}))
+    click.echo(f"wrote {path}: review [policy], then: auditreport run --config {path} --out DIR")
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Configuration file (TOML). Default: the bundled sample configuration.")

@@ -157,7 +157,7 @@ class Run:
                 self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable, empty))
             from .report.figures import collect
 
-            self.result.figures = collect(self.con, self.period)
+            self.result.figures = collect(self.con, self.period, params)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:
