@@ -78,3 +78,12 @@ def test_a_value_the_configuration_refuses_leaves_no_file_and_names_the_key(tmp_
 def test_the_text_is_what_render_gives_and_toml_strings_are_escaped():
     text = render(Estate(organisation='a "quoted"\nname\\', accounts=["111122223333"]))
     assert tomllib.loads(text)["organisation"] == 'a "quoted"\nname\\'
+
+
+def test_the_starter_configuration_names_preflight_and_a_commented_notify_section_that_validates(tmp_path):
+    text = render(Estate())
+    assert "#   auditreport preflight --config THIS_FILE" in text
+    block = text[text.index("# [notify]\n"):]
+    (tmp_path / "notify.toml").write_text("\n".join(line.removeprefix("# ") for line in block.splitlines()) + "\n")
+    notify = load_config(tmp_path / "notify.toml").notify
+    assert notify.webhook_url_env == "AUDITREPORT_WEBHOOK_URL" and notify.sns_topic_arn

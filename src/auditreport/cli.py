@@ -130,7 +130,8 @@ def run(config_path, period, out_dir, debug, fail_on, evidence_rows):
     from .runner import run as run_pipeline
 
     config, period = _load(config_path, period)
-    result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows)
+    result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows,
+                          fail_on=fail_on)
     _print_summary(result)
     sys.exit(result.exit_code(fail_on))
 
@@ -310,6 +311,24 @@ def init(output, debug, **estate):
 
     path = write_starter_config(output, Estate(**{k: (v or None) if isinstance(v, str) else v for k, v in estate.items()}))
     click.echo(f"wrote {path}: review [policy], then: auditreport run --config {path} --out DIR")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Configuration file (TOML). Default: the bundled sample configuration.")
+@click.option("--period", help="The period whose evidence must be there. Default: the config's period, else last month.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def preflight(config_path, period, debug):
+    """Can the credentials reach every configured source? One cheap read call per source, account and region; the
+    trail bucket's day folders for the period; the MLflow REST API. One line per source and a summary; exit 0 when
+    every source answered, 2 when one is denied, unreachable or holds no evidence for the period. Writes nothing."""
+    from .preflight import preflight as run_preflight
+
+    config, period = _load(config_path, period)
+    result = run_preflight(config, period)
+    for line in result.lines():
+        click.echo(one_line(line))
+    sys.exit(result.exit_code)
 
 
 def _print_summary(result) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 
 from .errors import ConfigError
 from .iam_actions import expand_actions
+from .notify import NotifySettings
 from .period import Period
 from .resources import sample_config
 from .signing import SigningSettings
@@ -134,6 +135,8 @@ class Config(_Strict):
     keep_history: bool = True
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
+    # notify when a run or an extract ends: a webhook (Slack or Teams) and/or SNS; see auditreport.notify
+    notify: NotifySettings | None = None
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -256,6 +259,8 @@ def load_config(path: Path | str | None = None) -> Config:
 
         cfg.signing.resolve(base)
         load_signer(cfg.signing, str(path))
+    if cfg.notify is not None:  # a webhook URL file relative to the configuration, like every path in it
+        cfg.notify.resolve(base)
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

@@ -81,6 +81,8 @@ def render(estate: Estate) -> str:
     lines = [
         "# auditreport configuration, written by `auditreport init`. Check it with",
         "#   auditreport checks --config THIS_FILE",
+        "# ask every source whether these credentials reach it (one line per source, exit 0 or 2) with",
+        "#   auditreport preflight --config THIS_FILE",
         "# and run the monthly job with",
         "#   auditreport run --config THIS_FILE --out /var/lib/auditreport",
         "# Every key is explained in the sample month's configuration (sample_data/auditreport.toml in the repository),",
@@ -126,6 +128,13 @@ def render(estate: Estate) -> str:
         "[sources.eks]", 'kind = "aws"', "",
         "# The MLflow model registry, over its REST API.",
         *mlflow,
+        "",
+        "# Tell someone how each run ended (README.md, 'Notifications'): a Slack or Teams webhook whose URL is read",
+        "# from an environment variable (a secret: never written here), and/or an SNS topic. Uncomment and fill in:",
+        "# [notify]",
+        '# webhook_url_env = "AUDITREPORT_WEBHOOK_URL"',
+        '# webhook_format = "slack"   # or "teams"',
+        '# sns_topic_arn = "arn:aws:sns:eu-west-1:111122223333:audit-runs"',
     ]  # fmt: skip
     return "\n".join(lines) + "\n"
 
