@@ -168,7 +168,7 @@ class Run:
             self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
                                                      history_dir=self.config.history_dir,
                                                      keep_history=self.config.keep_history,
-                                                     signing=signing))  # fmt: skip
+                                                     signing=signing, timings=self.result.timings))  # fmt: skip
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 
     def close(self) -> None:

@@ -61,8 +61,19 @@ def test_input_list_is_capped_with_pointer_to_manifest():
     result = make_result()
     result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100) for i in range(620)]
     part = section(render(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
-    assert part.count("<tr class=\"input-") == 500
+    listed = part[part.index('<pre class="inputs-list"'):part.index("</pre>")]
+    assert [line.split()[0] for line in listed.splitlines()[3::2]] == [str(n) for n in range(1, 501)]
+    assert [line.split()[0] for line in listed.splitlines()[4::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
+    assert f"{499:064x}" in listed and f"{500:064x}" not in listed
     assert "120 more in manifest.json" in text(part)
+
+
+def test_input_list_lines_keep_log_text_as_text():
+    result = make_result()
+    result.inputs = [InputFile("cloudtrail", f"k/{SCRIPT}\u202e.json.gz", "a" * 64, 100, status="quarantined")]
+    listed = section(render(result), "appendix-inputs", "appendix-lake")
+    assert SCRIPT not in listed and "k/&lt;script&gt;alert(1)&lt;/script&gt;⟨U+202E⟩.json.gz" in listed
+    assert "quarantined" in listed
 
 
 def test_passing_detection_check_without_rows():

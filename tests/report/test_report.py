@@ -14,7 +14,7 @@ from auditreport.report import report_frameworks, write_reports
 
 def test_every_output_is_written_and_returned(report_dir: Path):
     outputs = dict(line.split("=", 1) for line in (report_dir / "_outputs.txt").read_text().splitlines())
-    for name in ("report_html", "report_pdf", "findings_json", "findings_schema", "findings_sarif", "junit_xml",
+    for name in ("report_html", "report_pdf", "report_sql_pdf", "findings_json", "findings_schema", "findings_sarif", "junit_xml",
                  "findings_ocsf", "assessment_results_oscal", "evidence_dir", f"evidence:{UNAPPROVED}"):
         assert name in outputs and Path(outputs[name]).exists(), name
     assert not (report_dir / "evidence" / "old_check.csv").exists(), "stale evidence from an earlier run survived"
@@ -22,8 +22,10 @@ def test_every_output_is_written_and_returned(report_dir: Path):
 
 
 def test_write_reports_without_pdf(tmp_path):
+    (tmp_path / "report-sql.pdf").write_bytes(b"%PDF- from an earlier run")
     outputs = write_reports(make_result(), tmp_path, evidence_row_cap=5, pdf=False, generated_at=NOW)
     assert "report_pdf" not in outputs and not (tmp_path / "report.pdf").exists()
+    assert "report_sql_pdf" not in outputs and not (tmp_path / "report-sql.pdf").exists()
     html = outputs["report_html"].read_text(encoding="utf-8")
     assert f"35 more rows in evidence/{UNAPPROVED}.csv" in text(html)
     with pytest.raises(ValueError):
