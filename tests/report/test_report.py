@@ -49,3 +49,42 @@ def test_the_digests_are_computed_before_rendering_and_printed(report_dir: Path,
     assert f'id="findings-sha256">{findings}<' in html and f'id="inputs-sha256">{inputs}<' in html
     assert f"findings-sha256 {findings}" in html  # the keywords, which the PDF carries
     assert "Appendix D: integrity" in html and "report.pdf is not signed" in html
+
+
+def test_a_check_with_50000_failing_rows_keeps_the_pdf_bounded_and_every_row_in_the_evidence_files(tmp_path,
+                                                                                                   report_dir: Path):
+    import csv
+    import json
+    import re
+    import subprocess
+
+    import pyarrow.parquet as pq
+
+    result = make_result()
+    cr = next(c for c in result.checks if c.check.id == UNAPPROVED)
+    first = next(r for r in cr.rows if r["status"] == "fail")
+    cr.rows = [dict(first, resource=f"{first['resource']} #{i}", reason=f"{first['reason']} ({i})") for i in range(50_000)]
+    timings: dict[str, float] = {}
+    outputs = write_reports(result, tmp_path, evidence_row_cap=25, generated_at=NOW, timings=timings)
+
+    with open(outputs[f"evidence:{UNAPPROVED}"], newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 50_000 and [r["resource"] for r in rows[:2]] == [f"{first['resource']} #0", f"{first['resource']} #1"]
+    assert rows[-1]["reason"] == f"{first['reason']} (49999)"
+    assert pq.read_metadata(outputs[f"evidence_parquet:{UNAPPROVED}"]).num_rows == 50_000
+    doc = json.loads(outputs["findings_json"].read_text(encoding="utf-8"))
+    assert len(next(c for c in doc["checks"] if c["id"] == UNAPPROVED)["rows"]) == 50_000
+
+    def pages(path: Path) -> int:
+        info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+    # bounded: the same pages as the 40-row report, 25 rows shown, the file with the rest named
+    assert pages(outputs["report_pdf"]) <= pages(report_dir / "report.pdf") + 1
+    shown = " ".join(subprocess.run(["pdftotext", str(outputs["report_pdf"]), "-"], check=True, capture_output=True,
+                                    text=True).stdout.split())
+    assert f"49,975 more rows in evidence/{UNAPPROVED}.csv" in shown
+    assert first["reason"].endswith("not Approved.")
+    assert "not Approved. (24)" in shown and "not Approved. (25)" not in shown  # rows 1-25 of the failing ones
+    assert {"report.evidence", "report.findings.json", "report.interchange", "report.html", "report.pdf",
+            "report-sql.pdf"} <= set(timings)
