@@ -341,7 +341,7 @@ def _print_summary(result) -> None:
         click.echo(f"  FAIL {c.check.severity:<8} {c.check.id} ({c.counts['fail']} row(s))")
     if not result.complete:
         click.echo("  INCOMPLETE: " + "; ".join(result.incomplete_reasons[:5]), err=True)
-    for key in ("report_pdf", "report_html", "findings_json", "findings_sarif", "junit_xml", "findings_ocsf",
+    for key in ("report_pdf", "report_sql_pdf", "report_html", "findings_json", "findings_sarif", "junit_xml", "findings_ocsf",
                 "assessment_results_oscal"):
         if key in result.outputs:
             click.echo(f"  {Path(result.outputs[key]).name}: {result.outputs[key]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -161,19 +162,29 @@ class Run:
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:
-        from .audit_database import write_audit_database
         from .manifest import write_manifest
         from .report import write_reports
 
         with self._timed("report"):
             self.result.finished_at = datetime.now(timezone.utc)
-            self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
-            self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
-                                                     history_dir=self.config.history_dir,
-                                                     keep_history=self.config.keep_history,
-                                                     signing=signing))  # fmt: skip
+            # audit.duckdb in a thread beside the reports: DuckDB works without the GIL, the PDF render needs it
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                audit_db = pool.submit(self._audit_database)
+                self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
+                                                         history_dir=self.config.history_dir,
+                                                         keep_history=self.config.keep_history,
+                                                         signing=signing, timings=self.result.timings))  # fmt: skip
+                self.result.outputs.update(audit_db.result())
         self.notify("run")
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
+
+    def _audit_database(self) -> dict[str, Path]:
+        from .audit_database import write_audit_database
+
+        t0 = time.perf_counter()
+        written = write_audit_database(self.out_dir, self.lake_root, self.result)
+        self.result.timings["report.audit.duckdb"] = round(time.perf_counter() - t0, 3)
+        return written
 
     def notify(self, command: str) -> None:
         """Before the manifest is written, so that it records what was sent (``notifications``)."""

@@ -70,9 +70,11 @@ def sample_month_dir(sample_month) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium for the session (Debian's, driven by Playwright)."""
+    """One headless Chromium per test module (Debian's, driven by Playwright). Not per session: Playwright's sync API
+    keeps an event loop running in the main thread while it is open, and a later test that calls asyncio.run()
+    (pyHanko signs that way) would fail."""
     from browser_support import browser
 
     with browser() as instance:

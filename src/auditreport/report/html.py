@@ -1,5 +1,9 @@
 """Render the report HTML: one Jinja2 template set, CSS and our one script inlined, no external assets.
 
+``render_documents`` builds the view once and renders the three documents of a report from it: ``report.html`` (every
+check's SQL inline in Appendix A), the HTML report.pdf is rendered from (the same, except that Appendix A lists each SQL
+file with its SHA-256 and a link into ``report-sql.pdf``), and the HTML of ``report-sql.pdf`` (the SQL texts).
+
 Autoescape is always on: every evidence value, reason and source detail can be attacker-controlled log text.
 Every ``{{ ... }}`` output also passes ``finalize``, which shows invisible and bidi-control characters as ``⟨U+XXXX⟩``.
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -96,18 +101,18 @@ def environment(template_dir: Path | None = None) -> Environment:
     return env
 
 
-def render_html(
-    result: RunResult,
-    frameworks: dict[str, Framework],
-    generated_at: datetime,
-    evidence_row_cap: int = 25,
-    quarantine_row_cap: int = 50,
-    input_row_cap: int = 500,
-    template_dir: Path | None = None,
-    trend=None,
-) -> str:
-    tdir = template_dir or templates_dir()
-    env = environment(tdir)
+SQL_PDF = "report-sql.pdf"  # Appendix A's texts, beside report.pdf
+
+
+@dataclass
+class ReportDocuments:
+    html: str  # report.html
+    pdf_html: str  # what report.pdf is rendered from
+    sql_html: str  # what report-sql.pdf is rendered from
+
+
+def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, evidence_row_cap: int,
+             quarantine_row_cap: int, input_row_cap: int, tdir: Path, trend) -> dict:
     context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     context["trend"] = trend
     context["trend_by_check"] = trend.by_check() if trend is not None else {}
@@ -117,4 +122,35 @@ def render_html(
     script = report_script(tdir)
     context["script"] = Markup(script)
     context["content_security_policy"] = content_security_policy(script)
-    return env.get_template("report.html.j2").render(**context)
+    context["sql_file"] = None  # Appendix A holds the SQL texts itself
+    context["report_file"] = ""  # links to findings stay inside the document
+    return context
+
+
+def render_documents(
+    result: RunResult,
+    frameworks: dict[str, Framework],
+    generated_at: datetime,
+    evidence_row_cap: int = 25,
+    quarantine_row_cap: int = 50,
+    input_row_cap: int = 500,
+    template_dir: Path | None = None,
+    trend=None,
+    pdf: bool = True,
+) -> ReportDocuments:
+    """report.html, and with ``pdf`` report.pdf's HTML and report-sql.pdf's HTML (else ""), from one view of the
+    run."""
+    tdir = template_dir or templates_dir()
+    env = environment(tdir)
+    context = _context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap, tdir, trend)
+    html = env.get_template("report.html.j2").render(**context)
+    if not pdf:
+        return ReportDocuments(html=html, pdf_html="", sql_html="")
+    pdf_html = env.get_template("report.html.j2").render(**{**context, "sql_file": SQL_PDF})
+    sql_html = env.get_template("report-sql.html.j2").render(**context)
+    return ReportDocuments(html=html, pdf_html=pdf_html, sql_html=sql_html)
+
+
+def render_html(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, *args, **kwargs) -> str:
+    """report.html (the arguments are ``render_documents``'s)."""
+    return render_documents(result, frameworks, generated_at, *args, **kwargs, pdf=False).html

@@ -389,7 +389,8 @@ def build_context(
         "input_status": sorted(input_status.items()),
         "policy": sorted((k, display_text(v)) for k, v in result.policy.items()),
         "table_counts": sorted(result.table_counts.items()),
-        "timings": list(result.timings.items()),
+        # the stages before the report: its own outputs are being written (and timed) while it renders
+        "timings": [(k, v) for k, v in list(result.timings.items()) if not k.startswith("report")],
         "evidence_row_cap": evidence_row_cap,
         "toc": toc,
         # the run's digests (write_reports sets them before rendering); empty strings when rendered on its own
