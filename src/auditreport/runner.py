@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .checks.catalogue import Catalogue, load_catalogue
-from .checks.runner import run_check
+from .checks.runner import run_checks
 from .errors import SourceError
 from .extract.base import ExtractContext
 from .lake import TABLES
@@ -149,9 +149,7 @@ class Run:
             # the shared views, made here: ``extract`` alone does not need them, and the materialized ones cost a
             # pass over the month's events
             self.catalogue.create_views(self.con, materialize=True)
-            empty: dict[str, str] = {}  # per lake table, asked once for the whole catalogue
-            for check in self.catalogue.checks:
-                self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable, empty))
+            self.result.checks += run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
             from .report.figures import collect
 
             self.result.figures = collect(self.con, self.period)

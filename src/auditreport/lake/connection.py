@@ -45,6 +45,15 @@ def connect(database: str | Path = ":memory:", *, work_dir: Path | None = None, 
     return con
 
 
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another connection to ``con``'s database (for a thread of its own), in ``con``'s time zone: a cursor sees the
+    database's tables and views, but takes the machine's time zone, not the one ``con`` was set to."""
+    cur = con.cursor()
+    zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+    cur.execute(f"SET TimeZone = {sql_string(zone)}")
+    return cur
+
+
 def has_files(lake_root: Path, name: str) -> bool:
     d = Path(lake_root) / name
     return d.is_dir() and any(d.rglob("*.parquet"))
