@@ -51,6 +51,16 @@ TARGET_EVENTS = 2_000_000
 SAMPLE = REPO / "sample_data"
 
 
+def toml_value(v) -> str:
+    """``v`` (what tomllib read) written back as TOML: JSON's strings, numbers and lists are TOML's too, but a table
+    is ``{key = value}`` (``change_windows`` holds some)."""
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return json.dumps(v)
+
+
 def all_sources_config(w: workloads.Workload) -> Path:
     """The workload's CloudTrail, and every other source from the bundled sample month (trails, SageMaker,
     CloudWatch, IAM, S3 settings, MLflow) with the sample's policy: so that every check of the catalogue has evidence
@@ -59,7 +69,7 @@ def all_sources_config(w: workloads.Workload) -> Path:
 
     sample = tomllib.loads((SAMPLE / "auditreport.toml").read_text())
     lines = [f'period = "{workloads.PERIOD}"', "", "[policy]"]
-    lines += [f"{k} = {json.dumps(v)}" for k, v in sample.get("policy", {}).items()]
+    lines += [f"{k} = {toml_value(v)}" for k, v in sample.get("policy", {}).items()]
     for name, body in sample["sources"].items():
         path = w.root.resolve() if name == "cloudtrail" else (SAMPLE / body["path"]).resolve()
         lines += ["", f"[sources.{name}]", f'kind = "{body["kind"]}"', f"path = {json.dumps(str(path))}"]
@@ -155,7 +165,9 @@ def main() -> None:
     from auditreport.checks.catalogue import load_catalogue
     from auditreport.checks.runner import check_threads, run_checks
     from auditreport.config import load_config
+    from auditreport.lake import TABLES
     from auditreport.lake.connection import connect, create_views
+    from auditreport.load.base import table_count
     from auditreport.period import Period
     from auditreport.runner import Run
 
@@ -184,6 +196,9 @@ def main() -> None:
 
     run = Run(config, period, out, catalogue=catalogue)  # only its check stage is used: no lock, nothing written
     run.con, run.unavailable = con, unavailable
+    t0 = time.perf_counter()  # the rows per table, as a run counts them before its checks (it reads the small ones
+    run.result.table_counts = {name: table_count(con, name) for name in TABLES}  # into memory from these counts)
+    open_s += time.perf_counter() - t0
     passes = []  # per repetition: (catalogue seconds, [CheckResult])
     others = []  # per repetition: cores other processes of the machine kept busy meanwhile
     for _ in range(max(1, args.repeat)):

@@ -19,7 +19,7 @@ from .checks.runner import run_checks
 from .errors import SourceError
 from .extract.base import ExtractContext
 from .lake import TABLES
-from .lake.connection import connect, create_views
+from .lake.connection import connect, create_views, settle_lake
 from .load.base import LoadContext, LoadResult, table_count
 from .output_lock import output_lock
 from .period import Period
@@ -146,8 +146,9 @@ class Run:
     def check(self) -> None:
         params = self.config.policy_params()
         with self._timed("check"):
-            # the shared views, made here: ``extract`` alone does not need them, and the materialized ones cost a
-            # pass over the month's events
+            # the lake settled for reading (small tables in memory), then the shared views, made here: ``extract``
+            # alone does not need them, and the materialized ones cost a pass over the month's events
+            settle_lake(self.con, self.result.table_counts)
             self.catalogue.create_views(self.con, materialize=True)
             self.result.checks += run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
             from .report.figures import collect
