@@ -29,7 +29,8 @@ def test_the_lakes_arrow_work_imports_no_pandas_after_the_answer():
 
 
 def test_without_the_answer_pyarrow_imports_pandas():  # what the answer saves (if pandas is installed at all)
-    out = run("import importlib.util" + COLUMNS + "print('pandas' in sys.modules, importlib.util.find_spec('pandas') is not None)")
+    out = run("import importlib.util" + COLUMNS
+              + "print('pandas' in sys.modules, importlib.util.find_spec('pandas') is not None)")
     assert out in ("True True", "False False")
 
 
@@ -44,7 +45,8 @@ else:
     print(type(df).__name__, list(df["a"]), pa.array(pandas.Series(["x"], dtype="category")).type)
 """
     assert run(code) in ("DataFrame [1, 2] dictionary<values=string, indices=int8, ordered=0>",
-                         "DataFrame [1, 2] dictionary<values=large_string, indices=int8, ordered=0>", "no pandas installed")
+                         "DataFrame [1, 2] dictionary<values=large_string, indices=int8, ordered=0>",
+                         "no pandas installed")
 
 
 def test_pandas_imported_already_is_left_alone():

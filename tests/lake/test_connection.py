@@ -157,7 +157,8 @@ def test_read_small_tables_into_memory_keeps_rows_and_types_and_leaves_large_one
     counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in TABLES}
     # at most 4 rows: the principal (1 row) is read into memory, the events (5) stay on disk, empty tables too
     assert read_small_tables_into_memory(con, counts, max_rows=4) == ["iam_principals"]
-    in_memory = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?", [IN_MEMORY_SCHEMA]).fetchall()
+    in_memory = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                            [IN_MEMORY_SCHEMA]).fetchall()
     assert in_memory == [("iam_principals",)]
     for n, (described, rows) in before.items():
         assert con.execute(f'DESCRIBE "{n}"').fetchall() == described

@@ -15,6 +15,7 @@ including no rows at all with the data present, is ``pass``.
 from __future__ import annotations
 
 import os
+import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -143,21 +144,25 @@ def run_checks(con, checks: list[Check], period: Period | None, params: dict,
     empty: dict[str, str] = {}
     if threads <= 1 or len(checks) <= 1:
         return [run_check(con, c, period, params, unavailable, empty) for c in checks]
+    cursors = [cursor(con) for _ in range(min(threads, len(checks)))]  # made here: ``con`` is used by this thread only
+    free: queue.SimpleQueue = queue.SimpleQueue()
+    for cur in cursors:
+        free.put(cur)
     local = threading.local()
-    cursors = []
-    lock = threading.Lock()
 
     def one(check: Check) -> CheckResult:
-        cur = getattr(local, "cursor", None)
-        if cur is None:
-            with lock:
-                cur = local.cursor = cursor(con)
-                cursors.append(cur)
-        return run_check(cur, check, period, params, unavailable, empty)
+        if not hasattr(local, "cursor"):
+            local.cursor = free.get_nowait()  # one per pool thread: there are as many cursors as threads
+        return run_check(local.cursor, check, period, params, unavailable, empty)
 
+    pool = ThreadPoolExecutor(len(cursors), thread_name_prefix="auditreport-check")
     try:
-        with ThreadPoolExecutor(threads, thread_name_prefix="auditreport-check") as pool:
-            return list(pool.map(one, checks))
+        return list(pool.map(one, checks))
+    except BaseException:  # Ctrl-C: stop the checks that are running, start no other
+        for cur in cursors:
+            cur.interrupt()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         for cur in cursors:
             cur.close()
