@@ -16,11 +16,11 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .checks.catalogue import Catalogue, load_catalogue
-from .checks.runner import run_check
+from .checks.runner import run_checks
 from .errors import SourceError
 from .extract.base import ExtractContext
 from .lake import TABLES
-from .lake.connection import connect, create_views
+from .lake.connection import connect, create_views, settle_lake
 from .load.base import LoadContext, LoadResult, table_count
 from .notify import notifies_failure, outcome_of_result
 from .notify import notify as send_notification
@@ -150,12 +150,11 @@ class Run:
     def check(self) -> None:
         params = self.config.policy_params()
         with self._timed("check"):
-            # the shared views, made here: ``extract`` alone does not need them, and the materialized ones cost a
-            # pass over the month's events
+            # the lake settled for reading (small tables in memory), then the shared views, made here: ``extract``
+            # alone does not need them, and the materialized ones cost a pass over the month's events
+            settle_lake(self.con, self.result.table_counts)
             self.catalogue.create_views(self.con, materialize=True)
-            empty: dict[str, str] = {}  # per lake table, asked once for the whole catalogue
-            for check in self.catalogue.checks:
-                self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable, empty))
+            self.result.checks += run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
             from .report.figures import collect
 
             self.result.figures = collect(self.con, self.period, params)

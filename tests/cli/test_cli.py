@@ -182,3 +182,20 @@ def test_checks_test_of_built_in_checks_and_checks_listed_with_a_config(tmp_path
     assert r.returncode == 1 and r.stdout.count("\nFAIL  ") + r.stdout.startswith("FAIL  ") == 1
     r = cli("checks", "test", tmp_path / "nowhere")
     assert r.returncode == 3 and "does not exist" in r.stderr
+
+
+def test_the_heap_is_frozen_before_the_interpreters_last_collections():
+    """The process's last garbage collections skip what the command left (gc.freeze at exit), and the command's
+    output and exit code are unchanged. The check runs at exit after the CLI's own handler (last registered, first
+    run)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "from auditreport.cli import main\n"
+        "sys.argv = ['auditreport', 'checks', '--format', 'json']\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("frozen at exit: True")
+    assert json.loads(proc.stdout.rstrip().removesuffix("frozen at exit: True"))  # the listing itself is intact
