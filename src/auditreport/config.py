@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 from .errors import ConfigError
 from .iam_actions import expand_actions
 from .period import Period
+from .privacy import PrivacySettings, load_key
 from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
@@ -127,6 +128,8 @@ class Config(_Strict):
     keep_history: bool = True
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
+    # mask personal data in every output, or replace it by keyed pseudonyms; see auditreport.privacy
+    privacy: PrivacySettings | None = None
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -249,6 +252,9 @@ def load_config(path: Path | str | None = None) -> Config:
 
         cfg.signing.resolve(base)
         load_signer(cfg.signing, str(path))
+    if cfg.privacy is not None:  # a pseudonym key that is not there stops the run before any work
+        cfg.privacy.resolve(base)
+        load_key(cfg.privacy, str(path))
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

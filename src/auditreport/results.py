@@ -12,6 +12,7 @@ from .period import Period
 
 if TYPE_CHECKING:
     from .checks.catalogue import Catalogue
+    from .privacy import Masker
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
@@ -77,6 +78,13 @@ class RunResult:
     # inputs_sha256, findings_sha256, report_pdf_signature: set by the report before it renders (integrity.py)
     integrity: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)  # what the report draws, from the lake after the checks (report/figures.py)
+    # [privacy]: the Masker every output went through (masking.mask_run), None when personal data is shown as recorded
+    masker: Masker | None = field(default=None, repr=False)
+
+    @property
+    def privacy(self) -> dict | None:
+        """What the report states about masking: mode, fields, patterns, the key's id (never the key)."""
+        return self.masker.describe() if self.masker is not None else None
 
     @property
     def incomplete_reasons(self) -> list[str]:

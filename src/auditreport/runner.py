@@ -23,6 +23,7 @@ from .lake.connection import connect, create_views
 from .load.base import LoadContext, LoadResult, table_count
 from .output_lock import output_lock
 from .period import Period
+from .privacy import privacy_masker
 from .results import RunResult, SourceStatus
 from .sources import SOURCES, Source
 
@@ -52,6 +53,7 @@ class Run:
             catalogue=self.catalogue,
         )  # fmt: skip
         self.unavailable: dict[str, str] = {}  # table -> why its evidence is missing
+        self.masker = privacy_masker(config)
         self.con = None
         self._loaded: list[tuple[Source, object, LoadResult, SourceStatus]] = []
 
@@ -155,6 +157,11 @@ class Run:
             from .report.figures import collect
 
             self.result.figures = collect(self.con, self.period)
+        if self.masker is not None:
+            from .masking import mask_run
+
+            with self._timed("privacy"):
+                mask_run(self.result, self.masker, self.con)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:

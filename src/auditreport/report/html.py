@@ -96,6 +96,7 @@ def render_html(
     env = environment(tdir)
     context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     context["trend"] = trend
+    context["privacy"] = result.privacy  # [privacy]: mode, fields, patterns, key id; None when names are as recorded
     context["trend_by_check"] = trend.by_check() if trend is not None else {}
     # Our own stylesheet, inlined verbatim (not parsed as a template).
     context["css"] = Markup((tdir / "report.css").read_text(encoding="utf-8"))
