@@ -21,8 +21,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from auditreport.checks.catalogue import load_catalogue
 from auditreport.config import SAMPLE_CONFIG, load_config
 from auditreport.errors import ConfigError
+from auditreport.lake.connection import connect, create_views
 from auditreport.privacy import DEFAULT_NOT_PERSONAL, PrivacySettings, key_id
 from auditreport.runner import run
 from auditreport.sql_shell import open_lake, run_query
@@ -199,3 +201,21 @@ def test_audit_duckdb_and_the_sql_shell_show_masked_tables_and_cannot_read_the_l
                       lines.append)  # fmt: skip
     finally:
         con.close()
+
+
+def test_masking_changes_what_is_shown_never_what_is_found(runs):
+    """Every check has the status and row counts of the sample month without [privacy] (the golden findings), and
+    every shared view in audit.duckdb keeps the rows it keeps over the raw lake: a masked value never stands where a
+    view or a check compares with a constant (an event source, a status)."""
+    golden = json.loads((REPO / "tests/data/golden/sample_month_findings.json").read_text())
+    masked = json.loads((runs["a"] / "findings.json").read_text())
+    assert [(c["id"], c["status"], c["row_counts"]) for c in masked["checks"]] == \
+        [(c["id"], c["status"], c["row_counts"]) for c in golden["checks"]]  # fmt: skip
+    raw = connect()
+    create_views(raw, runs["a"] / "lake")
+    load_catalogue().create_views(raw)
+    db = duckdb.connect(str(runs["a"] / "audit.duckdb"), read_only=True)
+    for view in load_catalogue().views:
+        count = f'select count(*) from "{view}"'
+        assert db.execute(count).fetchone() == raw.execute(count).fetchone(), view
+    db.close()

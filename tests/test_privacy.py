@@ -99,6 +99,15 @@ def test_service_session_names_are_not_people():
     assert m.value("reason", "granted sagemaker:* to SageMaker") == "granted sagemaker:* to SageMaker"
     config = "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForConfig/someone"
     assert m.value("actor_arn", config) == config
+    assert m.value("actor_arn", "sagemaker.amazonaws.com") == "sagemaker.amazonaws.com"
+    assert m.value("event_source", "sagemaker.amazonaws.com") == "sagemaker.amazonaws.com"
+
+
+def test_a_principal_id_loses_its_session_name_only():
+    m = pseudonyms()
+    assert m.value("principal_id", "AROAQCSH5RZPP3LHEXUKR:bob") == "AROAQCSH5RZPP3LHEXUKR:" + expected("bob")
+    federated = "RIHUWZHMXDALJ4UHWHWWLJGSJMDF=:bob@northwind.example"
+    assert m.value("actor_arn", federated) == "RIHUWZHMXDALJ4UHWHWWLJGSJMDF=:" + expected("bob@northwind.example")
 
 
 def test_documents_are_masked_key_by_key_and_other_types_kept():

@@ -63,7 +63,9 @@ ACCESS_KEY = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-
 # a session of a service-linked role is AWS acting, not a person
 _SERVICE_SESSION = re.compile(r"^arn:aws[\w-]*:sts::\d*:assumed-role/AWSServiceRole")
 _ARN_PERSON = re.compile(r"^arn:aws[\w-]*:(?:sts::\d*:assumed-role/[^/]+/|iam::\d*:user/(?:[^/]*/)*)(?P<name>[^/]+)$")
-_PRINCIPAL_ID = re.compile(r"^(?:AROA|AIDA)[A-Z0-9]+:(?P<name>.+)$")
+# a principal id with its session: AROA...:bob, or a federated user's <provider id>:bob@example.com
+_PRINCIPAL_ID = re.compile(r"^[A-Za-z0-9+=/_-]{16,}:(?P<name>.+)$")
+_SERVICE_PRINCIPAL = re.compile(r"^[a-z0-9.-]+\.amazonaws\.com(?:\.cn)?$|^AWS Internal$")
 _PERSON_WITH_ROLE = re.compile(r"^(?P<name>.+?) \((?:role|user) arn:[^)]*\)$")
 _MIN_TEXT_LENGTH = 3
 # A word, as personal values are found in text: letters, digits and ``.@+%-`` (emails, IAM names); an ARN's ``/`` and
@@ -171,7 +173,7 @@ def mask_hint(atom: str) -> str:
 def atoms(value: str) -> list[str]:
     """The personal parts of one value of a personal column (see the module's docstring)."""
     value = value.strip()
-    if not value or value.startswith("system:") or _SERVICE_SESSION.match(value):
+    if not value or value.startswith("system:") or _SERVICE_SESSION.match(value) or _SERVICE_PRINCIPAL.match(value):
         return []
     for pattern in (_ARN_PERSON, _PRINCIPAL_ID, _PERSON_WITH_ROLE):
         m = pattern.match(value)
