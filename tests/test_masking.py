@@ -14,14 +14,16 @@ import os
 import re
 import subprocess
 import sys
-from fnmatch import fnmatch
 from contextlib import contextmanager
+from fnmatch import fnmatch
 from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
 from auditreport.checks.catalogue import load_catalogue
+from auditreport.cli import main
 from auditreport.config import SAMPLE_CONFIG, load_config
 from auditreport.errors import ConfigError
 from auditreport.lake.connection import connect, create_views
@@ -219,3 +221,8 @@ def test_masking_changes_what_is_shown_never_what_is_found(runs):
         count = f'select count(*) from "{view}"'
         assert db.execute(count).fetchone() == raw.execute(count).fetchone(), view
     db.close()
+
+
+def test_a_masked_run_verifies(runs):
+    result = CliRunner().invoke(main, ["verify", str(runs["a"])])
+    assert result.exit_code == 0, result.stdout + result.stderr

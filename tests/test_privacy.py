@@ -84,7 +84,8 @@ def test_values_too_short_to_find_in_text_are_replaced_in_their_own_column_only(
 
 def test_the_patterns_find_emails_ip_addresses_and_access_keys_in_any_text():
     m = pseudonyms()
-    text = m.value("description", "Mail alice@example.com from 198.51.100.23 with AKIAOZXYDGTODZRGQYJL; Chrome/120.0.0.1")
+    text = m.value("description",
+                   "Mail alice@example.com from 198.51.100.23 with AKIAOZXYDGTODZRGQYJL; Chrome/120.0.0.1")
     assert text == (f"Mail {expected('alice@example.com')} from {expected('198.51.100.23', 'ip')} with "
                     f"{expected('AKIAOZXYDGTODZRGQYJL', 'key')}; Chrome/120.0.0.1")  # fmt: skip
     only_email = Masker(PrivacySettings(mode="mask", patterns=["email"]), None)

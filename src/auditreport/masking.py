@@ -149,7 +149,8 @@ def write_masked_lake(con, lake_root, masker: Masker) -> None:
         for view in mapped:
             con.unregister(view)
         con.execute(f'DROP VIEW "{raw}"')
-        con.execute(f'COMMENT ON TABLE "{name}" IS {sql_string(table.description + " (personal data masked: [privacy])")}')
+        comment = sql_string(table.description + " (personal data masked: [privacy])")
+        con.execute(f'COMMENT ON TABLE "{name}" IS {comment}')
     con.unregister("__privacy_words")
     settings = masker.describe()
     con.execute("CREATE TABLE privacy (mode VARCHAR, columns VARCHAR[], patterns VARCHAR[], not_personal VARCHAR[], "

@@ -112,7 +112,8 @@ class PrivacySettings(BaseModel):
     def describe(self, key: bytes | None) -> dict:
         """What the report states: mode, fields, patterns and the key's id (never the key)."""
         return {"mode": self.mode, "columns": self.all_columns, "patterns": list(self.patterns),
-                "not_personal": list(self.not_personal), "key_id": key_id(key) if key is not None else None}  # fmt: skip
+                "not_personal": list(self.not_personal),
+                "key_id": key_id(key) if key is not None else None}  # fmt: skip
 
 
 MIN_KEY_BYTES = 16
@@ -132,7 +133,8 @@ def load_key(settings: PrivacySettings, where: str) -> bytes | None:
         try:
             key = Path(settings.key_file).read_bytes().rstrip(b"\r\n")
         except OSError as e:
-            raise ConfigError(f"{where}: privacy.key_file: cannot read {settings.key_file}: {e.strerror or e}") from None
+            raise ConfigError(f"{where}: privacy.key_file: cannot read {settings.key_file}: "
+                              f"{e.strerror or e}") from None
         origin = str(settings.key_file)
     if len(key) < MIN_KEY_BYTES:
         raise ConfigError(f"{where}: privacy: the key in {origin} is shorter than {MIN_KEY_BYTES} bytes")
@@ -312,5 +314,6 @@ def privacy_masker(config) -> Masker | None:
         return None
     settings = config.privacy
     if config.policy.approval_tags:  # the MLflow tags that name approvers name people
-        settings = settings.model_copy(update={"extra_columns": [*settings.extra_columns, *config.policy.approval_tags]})
+        extra = [*settings.extra_columns, *config.policy.approval_tags]
+        settings = settings.model_copy(update={"extra_columns": extra})
     return Masker(settings, load_key(settings, str(config.config_path or "configuration")))

@@ -10,6 +10,10 @@ The investigator reads evidence; nothing they type can change it. Two locks, eac
   SELECT (with SHOW, DESCRIBE, SUMMARIZE, VALUES, FROM-first), EXPLAIN of an allowed statement, and PRAGMAs that only
   read. Everything else (COPY, EXPORT, ATTACH, DETACH, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, SET, RESET,
   INSTALL, LOAD, CALL, PREPARE, EXECUTE, IMPORT, ...) is refused with one line before DuckDB runs any of the text.
+
+With ``[privacy]`` the run's ``audit.duckdb`` holds masked copies of the lake tables (and a ``privacy`` table): the
+shell then shows audit.duckdb's tables and views only, and no directory is allowed, so the raw lake cannot be read
+through it (:mod:`auditreport.masking`).
 """
 
 from __future__ import annotations
@@ -88,7 +92,8 @@ def _open(con, lake_root: Path, db: Path) -> None:
             create_views(con, lake_root)
             load_catalogue().create_views(con)  # the shared views the checks read, so a check's SQL runs as it ran
         except duckdb.Error as e:
-            raise environment_failure(e) or ConfigError(f"{lake_root}: cannot open the lake: {_first_line(e)}") from None
+            failure = environment_failure(e)
+            raise failure or ConfigError(f"{lake_root}: cannot open the lake: {_first_line(e)}") from None
         for t in ("check_results", "findings"):
             if db.is_file() and _audit_has(con, t):
                 con.execute(f'CREATE VIEW "{t}" AS SELECT * FROM audit."{t}"')
