@@ -16,15 +16,23 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 
 from .errors import ConfigError
 from .iam_actions import expand_actions
+from .notify import NotifySettings
 from .period import Period
+from .resources import sample_config
 from .privacy import PrivacySettings, load_key
 from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
 
-PACKAGE_ROOT = Path(__file__).resolve().parent
-# The bundled sample configuration: the demo a new user runs first, and the commented example to copy.
-SAMPLE_CONFIG = PACKAGE_ROOT.parents[1] / "sample_data" / "auditreport.toml"
+
+def __getattr__(name: str):
+    """``SAMPLE_CONFIG``: the bundled sample configuration (resources.sample_config), the demo a new user runs first
+    and the commented example to copy; looked up when asked for, so that a broken installation fails in a command's
+    error boundary, not at import."""
+    if name == "SAMPLE_CONFIG":
+        return sample_config()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["SOURCE_NAMES", "Aws", "Config", "Policy", "load_config"]
 
@@ -128,6 +136,8 @@ class Config(_Strict):
     keep_history: bool = True
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
+    # notify when a run or an extract ends: a webhook (Slack or Teams) and/or SNS; see auditreport.notify
+    notify: NotifySettings | None = None
     # mask personal data in every output, or replace it by keyed pseudonyms; see auditreport.privacy
     privacy: PrivacySettings | None = None
     # not part of the file: where it came from
@@ -223,7 +233,7 @@ def _read_config(path: Path) -> bytes:
 
 def load_config(path: Path | str | None = None) -> Config:
     """Read and validate a TOML configuration. ``None`` means the bundled sample configuration."""
-    path = Path(path) if path else SAMPLE_CONFIG
+    path = Path(path) if path else sample_config()
     raw_bytes = _read_config(path)
     try:
         data = tomllib.loads(raw_bytes.decode("utf-8"))
@@ -252,6 +262,8 @@ def load_config(path: Path | str | None = None) -> Config:
 
         cfg.signing.resolve(base)
         load_signer(cfg.signing, str(path))
+    if cfg.notify is not None:  # a webhook URL file relative to the configuration, like every path in it
+        cfg.notify.resolve(base)
     if cfg.privacy is not None:  # a pseudonym key that is not there stops the run before any work
         cfg.privacy.resolve(base)
         load_key(cfg.privacy, str(path))

@@ -21,6 +21,8 @@ from .extract.base import ExtractContext
 from .lake import TABLES
 from .lake.connection import connect, create_views
 from .load.base import LoadContext, LoadResult, table_count
+from .notify import notifies_failure, outcome_of_result
+from .notify import notify as send_notification
 from .output_lock import output_lock
 from .period import Period
 from .privacy import privacy_masker
@@ -55,6 +57,7 @@ class Run:
         self.unavailable: dict[str, str] = {}  # table -> why its evidence is missing
         self.masker = privacy_masker(config)
         self.con = None
+        self.fail_on: str | None = None  # the --fail-on of a run: its notification tells findings from complete
         self._loaded: list[tuple[Source, object, LoadResult, SourceStatus]] = []
 
     @contextmanager
@@ -156,7 +159,7 @@ class Run:
                 self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable, empty))
             from .report.figures import collect
 
-            self.result.figures = collect(self.con, self.period)
+            self.result.figures = collect(self.con, self.period, params)
         if self.masker is not None:
             from .masking import mask_run
 
@@ -176,7 +179,14 @@ class Run:
                                                      history_dir=self.config.history_dir,
                                                      keep_history=self.config.keep_history,
                                                      signing=signing))  # fmt: skip
+        self.notify("run")
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
+
+    def notify(self, command: str) -> None:
+        """Before the manifest is written, so that it records what was sent (``notifications``)."""
+        if self.config.notify is not None:
+            outcome = outcome_of_result(command, self.result, self.fail_on, self.config.notify.report_location)
+            self.result.notifications = send_notification(self.config.notify, outcome, self.config.aws)
 
     def close(self) -> None:
         if self.con is not None:
@@ -184,14 +194,18 @@ class Run:
             self.con = None
 
 
-def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_row_cap: int = 25) -> RunResult:
-    """The monthly job: extract every configured source, load the lake, run every check, write the reports."""
+@notifies_failure("run")
+def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_row_cap: int = 25,
+        fail_on: str | None = None) -> RunResult:
+    """The monthly job: extract every configured source, load the lake, run every check, write the reports.
+    ``fail_on`` (the CLI's --fail-on) only tells a notification "findings" from "complete"."""
     signing = None
     if config.signing is not None:  # loaded first: a key that cannot be read stops the run before any work
         from .signing import load_signer
 
         signing = (load_signer(config.signing, str(config.config_path or "configuration")), config.signing)
     r = Run(config, period, out_dir, progress)
+    r.fail_on = fail_on
     with output_lock(r.out_dir, r.run_id):
         try:
             r.extract_and_load()
@@ -202,6 +216,7 @@ def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_r
     return r.result
 
 
+@notifies_failure("extract")
 def extract(config: Config, period: Period, out_dir: Path, progress=None) -> RunResult:
     """Extract and load only (no checks, no report): for teams that extract daily and report monthly."""
     from .manifest import write_manifest
@@ -211,6 +226,7 @@ def extract(config: Config, period: Period, out_dir: Path, progress=None) -> Run
         try:
             r.extract_and_load()
             r.result.finished_at = datetime.now(timezone.utc)
+            r.notify("extract")
             r.result.outputs.update(write_manifest(r.result, r.out_dir, name="extract-manifest.json"))
         finally:
             r.close()

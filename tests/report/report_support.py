@@ -30,8 +30,16 @@ def squash(text: str) -> str:
 
 
 def text(markup: str) -> str:
-    """What a reader sees: tags dropped, entities decoded, whitespace squashed."""
+    """What a reader sees: the stylesheet and the script dropped, tags dropped, entities decoded, whitespace
+    squashed."""
+    markup = re.sub(r"(?s)<(style|script)\b[^>]*>.*?</\1>", " ", markup)
     return squash(unescape(re.sub(r"<[^>]+>", " ", markup.replace("<wbr>", ""))))
+
+
+def scripts(html: str) -> list[tuple[dict, str]]:
+    """Every <script> element: its attributes and its text."""
+    return [(dict(re.findall(r'(\w[\w-]*)="([^"]*)"', attrs)), body)
+            for attrs, body in re.findall(r"(?is)<script\b([^>]*)>(.*?)</script\s*>", html)]
 
 
 def section(html: str, start_id: str, end_id: str | None = None) -> str:

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from report_support import NOW, section, squash, tags, text
+from report_support import NOW, scripts, section, squash, tags, text
 from sample_run import (
     BURST,
     IMG,
@@ -23,7 +23,7 @@ from sample_run import (
 
 from auditreport.period import Period
 from auditreport.report import render_html
-from auditreport.report.html import _size, environment
+from auditreport.report.html import _size, content_security_policy, environment, report_script
 from auditreport.results import InputFile, RunResult
 
 
@@ -81,7 +81,11 @@ def test_check_text_is_escaped_too():
 
 def test_html_is_self_contained(html: str):
     found = tags(html)
-    assert not {t for t, _ in found} & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    assert not {t for t, _ in found} & {"link", "img", "iframe", "object", "embed", "base"}
+    # one script, ours, inline; the page's Content-Security-Policy lets that one run and nothing be fetched
+    assert scripts(html) == [({}, report_script())] and [t for t, _ in found].count("script") == 1
+    csp = [a["content"] for t, a in found if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp == [content_security_policy(report_script())] and csp[0].startswith("default-src 'none';")
     for tag, attrs in found:
         assert "src" not in attrs, tag
         href = attrs.get("href") or ""

@@ -82,3 +82,20 @@ def test_findings_carry_one_fingerprint_per_row_and_the_previous_run_is_the_late
     for c in doc["checks"]:
         assert len(c["row_fingerprints"]) == len(c["rows"])
         assert c["row_fingerprints"] == [fingerprint(c["id"], r) for r in c["rows"]]
+
+
+def test_the_trend_series_counts_failing_rows_per_earlier_run_and_none_where_the_check_did_not_run(tmp_path):
+    history = tmp_path / "history"
+    for month, run_id in ((8, "aug"), (9, "sep")):
+        earlier = make_result()
+        earlier.period, earlier.run_id = Period(2026, month), run_id
+        if month == 8:
+            earlier.checks = [c if c.check.id != VALIDATION else replace(c, status="no_data", rows=[])
+                              for c in earlier.checks]
+        _run(tmp_path, earlier, run_id, history_dir=history, keep_history=True)
+    trend = compare(make_result(), history)
+    assert [r.run_id for r in trend.history] == ["aug", "sep"]
+    assert trend.series(UNAPPROVED, 13, "2026-10 (this run)") == [
+        ("2026-08 (aug)", 13), ("2026-09 (sep)", 13), ("2026-10 (this run)", 13)]
+    assert trend.series(VALIDATION, 1, "now")[0] == ("2026-08 (aug)", None)  # no data then: no count, not zero
+    assert compare(make_result(), tmp_path / "empty").series(UNAPPROVED, 13, "now") == []

@@ -14,10 +14,14 @@ from .files import FilesExtractor
 
 
 class CloudTrailFilesExtractor(FilesExtractor):
-    def extract(self, ctx: ExtractContext) -> RawEvidence:
+    def check_root(self) -> Path:
         root = self.root()
         if not (root / "AWSLogs").is_dir():
             raise SourceError(self.name, f"{root}: no AWSLogs/ folder (expected the CloudTrail S3 key layout)")
+        return root
+
+    def extract(self, ctx: ExtractContext) -> RawEvidence:
+        root = self.check_root()
         # listed as the loader reads: the workers parse the first objects while the rest are being listed
         return RawEvidence(source=self.name, kind="files", root=root, location=str(root),
                            objects=ObjectStream(iter_cloudtrail_objects(root, ctx)))

@@ -85,12 +85,7 @@ class S3CloudTrailExtractor:
         bucket, prefix = parse_s3_uri(src.uri)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
         sessions = AwsSessions(aws, ctx.run_id, source=self.name)
-        accounts = src.accounts or aws.accounts or None
-        regions = src.regions or aws.regions or None
-        # the bucket is read with the role of bucket_account, else of the first account; without a role pattern,
-        # with the credentials at hand (the accounts are then only the folders to read)
-        reader_account = src.bucket_account or (accounts[0] if accounts and aws.role_arn else None)
-        client_region = (regions[0] if regions else None) or sessions.default_region()
+        accounts, regions, reader_account, client_region = self.reader(sessions)
         try:
             s3 = sessions.client("s3", reader_account, client_region)
         except ScopeError as e:
@@ -115,6 +110,23 @@ class S3CloudTrailExtractor:
             source=self.name, kind="s3", root=root, location=src.uri, objects=ObjectStream(objects()),
             errors=errors, captured_at=captured_at,
         )
+
+    def reader(self, sessions: AwsSessions) -> tuple[list[str] | None, list[str] | None, str | None, str]:
+        """(accounts, regions: None when discovered; the account whose credentials read the bucket, the client's
+        region). The bucket is read with the role of bucket_account, else of the first account; without a role
+        pattern, with the credentials at hand (the accounts are then only the folders to read)."""
+        src, aws = self.settings, self.aws
+        accounts = src.accounts or aws.accounts or None
+        regions = src.regions or aws.regions or None
+        reader_account = src.bucket_account or (accounts[0] if accounts and aws.role_arn else None)
+        return accounts, regions, reader_account, (regions[0] if regions else None) or sessions.default_region()
+
+    def probe(self, period):
+        """Preflight: can the bucket be listed, and do its day folders hold log files for ``period``
+        (``cloudtrail_probe``)."""
+        from .cloudtrail_probe import probe_trail_bucket
+
+        return probe_trail_bucket(self, period)
 
     # -- planning ----------------------------------------------------------------------------------------------
 

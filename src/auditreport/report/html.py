@@ -1,11 +1,17 @@
-"""Render the report HTML: one Jinja2 template set, CSS inlined, no scripts, no external assets.
+"""Render the report HTML: one Jinja2 template set, CSS and our one script inlined, no external assets.
 
 Autoescape is always on: every evidence value, reason and source detail can be attacker-controlled log text.
 Every ``{{ ... }}`` output also passes ``finalize``, which shows invisible and bidi-control characters as ``⟨U+XXXX⟩``.
+
+The script (``templates/report.js``: sorting and filtering in a browser; WeasyPrint runs none) is the only one the
+page may run: the Content-Security-Policy in its ``<head>`` allows that script by its SHA-256 and no other, no
+fetch of any kind (``default-src 'none'``), inline styles only.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,22 +19,28 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-import auditreport
-
 from ..checks.frameworks import Framework
+from ..resources import templates_dir
 from ..results import RunResult
+from .order import severity_rank, status_rank
 from .values import reveal_invisible
+from .figures import trend_lines
 from .view import build_context
 
 
-def templates_dir() -> Path:
-    """The repository's ``templates/`` (source checkout or editable install); a ``templates/`` inside the package
-    is used instead when present, for installs that ship it as package data."""
-    package = Path(auditreport.__file__).resolve().parent
-    for candidate in (package.parents[1] / "templates", package / "templates"):
-        if (candidate / "report.html.j2").is_file():
-            return candidate
-    raise FileNotFoundError(f"report templates not found: looked in {package.parents[1] / 'templates'} and {package / 'templates'}")
+def report_script(template_dir: Path | None = None) -> str:
+    """The page's script, as inlined between ``<script>`` and ``</script>``."""
+    script = ((template_dir or templates_dir()) / "report.js").read_text(encoding="utf-8")
+    if "</script" in script.lower() or "<!--" in script:
+        raise ValueError("report.js may not hold '</script' or '<!--': the HTML parser would end the script there")
+    return script
+
+
+def content_security_policy(script: str) -> str:
+    """What the browser lets report.html do: run ``script`` (by its SHA-256) and inline styles; fetch nothing."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return ("default-src 'none'; style-src 'unsafe-inline'; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
 
 
 def _finalize(value: Any) -> Any:
@@ -79,6 +91,8 @@ def environment(template_dir: Path | None = None) -> Environment:
     env.filters["size"] = _size
     env.filters["status_label"] = _status_label
     env.filters["colname"] = _colname
+    env.filters["status_rank"] = status_rank
+    env.filters["severity_rank"] = severity_rank
     return env
 
 
@@ -98,6 +112,10 @@ def render_html(
     context["trend"] = trend
     context["privacy"] = result.privacy  # [privacy]: mode, fields, patterns, key id; None when names are as recorded
     context["trend_by_check"] = trend.by_check() if trend is not None else {}
+    context["trend_lines"] = trend_lines(result, trend)
     # Our own stylesheet, inlined verbatim (not parsed as a template).
     context["css"] = Markup((tdir / "report.css").read_text(encoding="utf-8"))
+    script = report_script(tdir)
+    context["script"] = Markup(script)
+    context["content_security_policy"] = content_security_policy(script)
     return env.get_template("report.html.j2").render(**context)

@@ -50,6 +50,7 @@ class PastRun:
     generated_at: str
     path: Path
     failing: dict[str, Finding]  # fingerprint -> finding
+    statuses: dict[str, str] = field(default_factory=dict)  # check id -> its status in that run
 
 
 @dataclass
@@ -61,6 +62,18 @@ class Trend:
     persisting: list[Finding] = field(default_factory=list)
     not_reverified: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # history files skipped, each with its reason
+    history: list[PastRun] = field(default_factory=list)  # every earlier run read, oldest first
+
+    def series(self, check_id: str, now_failing: int | None, now_label: str) -> list[tuple[str, int | None]]:
+        """Failing rows of ``check_id`` per run, oldest first, ending with this run's ``now_failing``; None for a
+        run in which the check did not run (error, no data, not in its catalogue: nothing was verified, so no count);
+        empty when there is no earlier run to draw a trend from."""
+        if not self.history:
+            return []
+        past = [(f"{r.period} ({r.run_id})",
+                 sum(1 for f in r.failing.values() if f.check_id == check_id)
+                 if r.statuses.get(check_id) in RAN else None) for r in self.history]  # fmt: skip
+        return past + [(now_label, now_failing)]
 
     def by_check(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -114,7 +127,7 @@ def load_history(history_dir: Path) -> tuple[list[PastRun], list[str]]:
                         fp = fingerprint(c["id"], row)
                         failing[fp] = Finding(fp, c["id"], str(row.get("resource")))
             runs.append(PastRun(doc["run_id"], doc["period"]["label"], doc["period"]["end"], doc.get("generated_at") or "",
-                                path, failing))  # fmt: skip
+                                path, failing, {c["id"]: c.get("status") for c in doc["checks"]}))  # fmt: skip
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
             unreadable.append(f"{path}: not a findings document auditreport can read ({type(e).__name__}: {e})"[:300])
     return runs, unreadable
@@ -129,10 +142,11 @@ def compare(result: RunResult, history_dir: Path | None) -> Trend:
     if not earlier:
         return Trend(None, f"No comparison with an earlier run: {history_dir} holds no earlier run's findings.",
                      unreadable=unreadable)  # fmt: skip
-    prev = max(earlier, key=lambda r: (r.period_end, r.generated_at))
+    earlier.sort(key=lambda r: (r.period_end, r.generated_at, r.run_id))
+    prev = earlier[-1]
     now = current_failing(result)
     status = {cr.check.id: cr.status for cr in result.checks}
-    t = Trend(prev, f"Compared with run {prev.run_id} ({prev.period}).", unreadable=unreadable)
+    t = Trend(prev, f"Compared with run {prev.run_id} ({prev.period}).", unreadable=unreadable, history=earlier)
     t.new = [f for fp, f in now.items() if fp not in prev.failing]
     t.persisting = [f for fp, f in now.items() if fp in prev.failing]
     for fp, f in prev.failing.items():
