@@ -1,6 +1,7 @@
 """``audit.duckdb``: a DuckDB database over the lake for ad-hoc SQL, one view per lake table, plus the run's
 findings as tables. Views point at the Parquet files by absolute path; ``auditreport sql`` rebuilds them if the
-folder moved."""
+folder moved. With ``[privacy]`` each lake table is a masked copy instead, and a ``privacy`` table says how
+(:mod:`auditreport.masking`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,13 @@ def write_audit_database(out_dir: Path, lake_root: Path, result=None) -> dict[st
     with staged(path) as tmp:
         con = connect(tmp)
         try:
-            create_views(con, lake_root, comments=True)
+            masker = getattr(result, "masker", None)
+            if masker is not None:  # [privacy]: the lake tables as masked copies, never views of the raw lake
+                from .masking import write_masked_lake
+
+                write_masked_lake(con, lake_root, masker)
+            else:
+                create_views(con, lake_root, comments=True)
             (result.catalogue if result is not None and result.catalogue else load_catalogue()).create_views(con)
             if result is not None:
                 _write_findings(con, result)

@@ -19,6 +19,7 @@ from .iam_actions import expand_actions
 from .notify import NotifySettings
 from .period import Period
 from .resources import sample_config
+from .privacy import PrivacySettings, load_key
 from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
@@ -137,6 +138,8 @@ class Config(_Strict):
     signing: SigningSettings | None = None
     # notify when a run or an extract ends: a webhook (Slack or Teams) and/or SNS; see auditreport.notify
     notify: NotifySettings | None = None
+    # mask personal data in every output, or replace it by keyed pseudonyms; see auditreport.privacy
+    privacy: PrivacySettings | None = None
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -261,6 +264,9 @@ def load_config(path: Path | str | None = None) -> Config:
         load_signer(cfg.signing, str(path))
     if cfg.notify is not None:  # a webhook URL file relative to the configuration, like every path in it
         cfg.notify.resolve(base)
+    if cfg.privacy is not None:  # a pseudonym key that is not there stops the run before any work
+        cfg.privacy.resolve(base)
+        load_key(cfg.privacy, str(path))
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

@@ -52,6 +52,7 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         "outputs": outputs,
         "integrity": integrity,
         "notifications": result.notifications,  # what [notify] sent, or why it could not
+        **({"privacy": result.privacy} if result.privacy is not None else {}),
     }  # fmt: skip
     path = Path(out_dir) / name
     with staged(path) as tmp:

@@ -12,6 +12,7 @@ from .period import Period
 
 if TYPE_CHECKING:
     from .checks.catalogue import Catalogue
+    from .privacy import Masker
 
 # Exit codes, documented in the README.
 EXIT_OK = 0
@@ -78,6 +79,13 @@ class RunResult:
     integrity: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)  # what the report draws, from the lake after the checks (report/figures.py)
     notifications: list[dict] = field(default_factory=list)  # [notify]: {"channel", "status", "detail"} each (notify.py)
+    # [privacy]: the Masker every output went through (masking.mask_run), None when personal data is shown as recorded
+    masker: Masker | None = field(default=None, repr=False)
+
+    @property
+    def privacy(self) -> dict | None:
+        """What the report states about masking: mode, fields, patterns, the key's id (never the key)."""
+        return self.masker.describe() if self.masker is not None else None
 
     @property
     def incomplete_reasons(self) -> list[str]:

@@ -26,6 +26,7 @@ from .notify import notifies_failure, outcome_of_result
 from .notify import notify as send_notification
 from .output_lock import output_lock
 from .period import Period
+from .privacy import privacy_masker
 from .results import RunResult, SourceStatus
 from .sources import SOURCES, Source
 
@@ -55,6 +56,7 @@ class Run:
             catalogue=self.catalogue,
         )  # fmt: skip
         self.unavailable: dict[str, str] = {}  # table -> why its evidence is missing
+        self.masker = privacy_masker(config)
         self.con = None
         self.fail_on: str | None = None  # the --fail-on of a run: its notification tells findings from complete
         self._loaded: list[tuple[Source, object, LoadResult, SourceStatus]] = []
@@ -158,6 +160,11 @@ class Run:
             from .report.figures import collect
 
             self.result.figures = collect(self.con, self.period, params)
+        if self.masker is not None:
+            from .masking import mask_run
+
+            with self._timed("privacy"):
+                mask_run(self.result, self.masker, self.con)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:

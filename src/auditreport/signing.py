@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import ConfigError
+from .secret_settings import refuse_secret
 
 SIGNATURE_FIELD = "auditreport"
 
@@ -36,10 +37,7 @@ class SigningSettings(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _no_password(cls, v):
-        if isinstance(v, dict) and any(k in v for k in ("password", "passphrase", "pin")):
-            raise ValueError("a password never goes in the configuration: name the environment variable that holds "
-                             "it in password_env")  # fmt: skip
-        return v
+        return refuse_secret(v, ("password", "passphrase", "pin"), "a password")
 
     @model_validator(mode="after")
     def _one_kind(self):

@@ -10,6 +10,10 @@ The investigator reads evidence; nothing they type can change it. Two locks, eac
   SELECT (with SHOW, DESCRIBE, SUMMARIZE, VALUES, FROM-first), EXPLAIN of an allowed statement, and PRAGMAs that only
   read. Everything else (COPY, EXPORT, ATTACH, DETACH, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, SET, RESET,
   INSTALL, LOAD, CALL, PREPARE, EXECUTE, IMPORT, ...) is refused with one line before DuckDB runs any of the text.
+
+With ``[privacy]`` the run's ``audit.duckdb`` holds masked copies of the lake tables (and a ``privacy`` table): the
+shell then shows audit.duckdb's tables and views only, and no directory is allowed, so the raw lake cannot be read
+through it (:mod:`auditreport.masking`).
 """
 
 from __future__ import annotations
@@ -70,22 +74,37 @@ def open_lake(out_dir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _open(con, lake_root: Path, db: Path) -> None:
-    try:
-        create_views(con, lake_root)
-        load_catalogue().create_views(con)  # the shared views the checks read, so a check's SQL runs here as it ran
-    except duckdb.Error as e:
-        raise environment_failure(e) or ConfigError(f"{lake_root}: cannot open the lake: {_first_line(e)}") from None
     if db.is_file():
         try:
             con.execute(f"ATTACH {sql_string(db.resolve())} AS audit (READ_ONLY)")
         except duckdb.Error as e:
             raise environment_failure(e) or ConfigError(f"{db}: cannot open it: {_first_line(e)}") from None
+    if db.is_file() and _audit_has(con, "privacy"):
+        # [privacy]: audit.duckdb holds the lake's tables masked; the shell shows those and cannot read the lake
+        names = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'audit' UNION ALL "
+                            "SELECT view_name FROM duckdb_views() WHERE database_name = 'audit' AND NOT internal "
+                            "ORDER BY 1").fetchall()  # fmt: skip
+        for (name,) in names:
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM audit."{name}"')
+        con.execute("SET allowed_directories = []")
+    else:
+        try:
+            create_views(con, lake_root)
+            load_catalogue().create_views(con)  # the shared views the checks read, so a check's SQL runs as it ran
+        except duckdb.Error as e:
+            failure = environment_failure(e)
+            raise failure or ConfigError(f"{lake_root}: cannot open the lake: {_first_line(e)}") from None
         for t in ("check_results", "findings"):
-            if con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'audit' AND table_name = ?", [t]).fetchone()[0]:
+            if db.is_file() and _audit_has(con, t):
                 con.execute(f'CREATE VIEW "{t}" AS SELECT * FROM audit."{t}"')
-    con.execute(f"SET allowed_directories = [{sql_string(str(lake_root) + '/')}]")
+        con.execute(f"SET allowed_directories = [{sql_string(str(lake_root) + '/')}]")
     for statement in _LOCK_DOWN:
         con.execute(statement)
+
+
+def _audit_has(con, table: str) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'audit' AND table_name = ?",
+                            [table]).fetchone()[0])  # fmt: skip
 
 
 def _first_line(e: BaseException) -> str:

@@ -36,7 +36,8 @@ def iban_ok(iban: str) -> bool:
     return int("".join(str(int(c, 36)) for c in rearranged)) % 97 == 1
 
 
-def _mask_email(m: re.Match) -> str:
+def mask_email(m: re.Match) -> str:
+    """An email as `a***@e***.com`: the first letter of the name and of the domain, and the top-level domain."""
     return f"{m.group(1)[0]}***@{m.group(2)[0]}***.{m.group(3)}"
 
 
@@ -49,7 +50,7 @@ def find(message: str) -> list[tuple[str, str, int]]:
         return all(end <= s or start >= e for _, _, s, e in found)
 
     for m in EMAIL.finditer(message):
-        found.append(("email", _mask_email(m), m.start(), m.end()))
+        found.append(("email", mask_email(m), m.start(), m.end()))
     for m in IBAN.finditer(message):
         value = m.group(0).replace(" ", "")
         if free(m.start(), m.end()):

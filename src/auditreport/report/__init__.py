@@ -97,6 +97,10 @@ def write_reports(
         evidence = write_evidence(result, out_dir)
     with timed("findings.json"):
         trend = compare(result, history_dir)
+        if result.masker is not None:  # the earlier runs' findings name their resources as those runs wrote them
+            from ..masking import mask_trend
+
+            mask_trend(trend, result.masker)
         doc = findings_document(result, generated_at, trend)  # every machine-readable format is built from this one
         outputs["findings_json"] = write_findings_document(doc, out_dir / "findings.json")
         outputs["findings_schema"] = write_findings_schema(out_dir)

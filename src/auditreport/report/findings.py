@@ -77,6 +77,7 @@ def _source(s) -> dict:
 
 def findings_document(result: RunResult, generated_at: datetime, trend: Trend | None = None) -> dict:
     p = result.period
+    privacy = {"privacy": result.privacy} if result.privacy is not None else {}  # only when [privacy] is configured
     return {
         "$schema": SCHEMA_FILE,
         "schema_version": SCHEMA_VERSION,
@@ -104,6 +105,7 @@ def findings_document(result: RunResult, generated_at: datetime, trend: Trend | 
         "sources": [_source(s) for s in result.sources],
         "checks": [_check(cr) for cr in report_order(result.checks)],
         "trend": trend.as_dict() if trend is not None else None,
+        **privacy,
     }
 
 
