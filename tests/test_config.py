@@ -147,8 +147,24 @@ def test_bad_account_id(tmp_path):
 
 def test_bad_period(tmp_path):
     msg = _error(_write(tmp_path, 'period = "2026-13"\n'))
-    assert msg == "period: period '2026-13' is not a month in the form YYYY-MM"
+    assert msg == ("period: period '2026-13' is not a month (YYYY-MM), a quarter (YYYY-Qn), a year (YYYY) or a "
+                   "range of months (YYYY-MM..YYYY-MM): month 13 does not exist")
     assert _error(_write(tmp_path, 'period = "October"\n')).startswith("period: period 'October'")
+    assert _error(_write(tmp_path, 'period = "2026-Q5"\n')) == "period: period '2026-Q5': a year has quarters Q1 to Q4"
+
+
+def test_a_period_may_be_a_quarter_a_year_or_a_range(tmp_path):
+    for text in ("2026-Q3", "2026", "2026-01..2026-06"):
+        assert load_config(_write(tmp_path, f'period = "{text}"\n')).resolve_period().label == text
+
+
+def test_retention_settings(tmp_path):
+    cfg = load_config(_write(tmp_path, "[retention]\nraw_days = 90\nlake_months = 24\n"))
+    assert (cfg.retention.raw_days, cfg.retention.lake_months) == (90, 24)
+    assert (Config().retention.raw_days, Config().retention.lake_months) == (None, None)  # keep everything
+    assert _error(_write(tmp_path, "[retention]\nraw_days = 0\n")).startswith("retention.raw_days: ")
+    assert _error(_write(tmp_path, '[retention]\nlake_months = "12"\n')).startswith("retention.lake_months: ")
+    assert _error(_write(tmp_path, "[retention]\ndays = 3\n")).startswith("retention.days: ")
 
 
 def test_several_errors_are_still_one_line_and_counted(tmp_path):
@@ -195,7 +211,7 @@ def test_resolve_period_previous_month_is_in_utc():
 
 
 def test_resolve_period_bad_override_is_a_config_error():
-    with pytest.raises(ConfigError, match="period '2026-1' is not a month"):
+    with pytest.raises(ConfigError, match=r"period '2026-1' is not a month \(YYYY-MM\)"):
         Config().resolve_period("2026-1")
 
 

@@ -111,6 +111,14 @@ class Policy(_Strict):
         return expand_actions(v)
 
 
+class Retention(_Strict):
+    """``[retention]``: how long an output folder kept from run to run holds raw CloudTrail objects and lake months
+    (None: for ever). Never what the period being reported needs (auditreport.retention)."""
+
+    raw_days: int | None = Field(None, ge=1)  # raw CloudTrail day folders under OUT/raw/cloudtrail/
+    lake_months: int | None = Field(None, ge=1)  # months of the lake's event tables, the current month included
+
+
 class Config(_Strict):
     organisation: str = "Unnamed organisation"
     period: str | None = None
@@ -125,6 +133,7 @@ class Config(_Strict):
     # new, resolved or persisting since the previous run; with keep_history each run adds its own findings there
     history_dir: Path | None = Field(default=None, strict=False)
     keep_history: bool = True
+    retention: Retention = Retention()  # what an output folder kept from run to run lets go
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
     # not part of the file: where it came from

@@ -50,7 +50,10 @@ class CloudTrailSourceLoader:
         in_period = f"source = '{self.source}' AND object_key IN (SELECT k FROM _period_keys)"
         records_quarantined = con.execute(
             f"SELECT count(*) FROM quarantine WHERE {in_period} AND record_index IS NOT NULL").fetchone()[0]
+        days = con.execute("SELECT DISTINCT CAST(event_time AS DATE) FROM cloudtrail_events "
+                           "WHERE event_time >= ? AND event_time < ?", [period.start, period.end]).fetchall()
         return Coverage(
             records_loaded=rows, records_quarantined=records_quarantined, time_min=first, time_max=last,
             quarantine=quarantine_rows(con, f"({in_period}) OR source = '{DIGEST_SOURCE}'"),
+            days_present=[d for (d,) in days],
         )  # fmt: skip

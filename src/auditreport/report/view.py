@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import math
 import re
@@ -117,7 +116,7 @@ def _rollup(statuses: list[str]) -> str:
 def period_long(result: RunResult) -> str:
     p = result.period
     last = (p.end - timedelta(days=1)).date()
-    return f"{calendar.month_name[p.month]} {p.year} ({p.start.date().isoformat()} – {last.isoformat()} UTC)"
+    return f"{p.long_name} ({p.start.date().isoformat()} – {last.isoformat()} UTC)"
 
 
 EVIDENCE_FIXED_PCT = 13.0  # the '#' and status columns
@@ -271,6 +270,8 @@ def _source(s) -> dict:
         "time_min": human_utc(s.time_min).removesuffix(" UTC") or None,
         "time_max": human_utc(s.time_max).removesuffix(" UTC") or None,
         "tables": list(s.tables),
+        "days": None if s.days is None else {"present": s.days.present, "expected": s.days.expected,
+                                             "missing": s.days.missing_text(limit=6) or None},  # fmt: skip
     }
 
 
