@@ -307,3 +307,27 @@ def test_a_bad_change_window_is_one_line_naming_it(tmp_path, window, message):
     with pytest.raises(ConfigError) as e:
         load_config(p)
     assert "\n" not in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_several_trails_in_one_configuration_and_their_errors_name_the_key(tmp_path):
+    cfg = load_config(_write(tmp_path, '[sources.cloudtrail]\nkind = "files"\n[[sources.cloudtrail.trails]]\n'
+                                       'name = "prod"\npath = "prod-logs"\n[[sources.cloudtrail.trails]]\n'
+                                       'name = "dev"\npath = "dev-logs"\n'))
+    assert [(t.name, t.path) for t in cfg.sources["cloudtrail"].trails] == [
+        ("prod", (tmp_path / "prod-logs").resolve()), ("dev", (tmp_path / "dev-logs").resolve())]
+    assert _error(_write(tmp_path, '[sources.cloudtrail]\nkind = "s3"\n')).startswith(
+        "sources.cloudtrail: give uri (one trail bucket) or trails")
+    assert _error(_write(tmp_path, '[sources.cloudtrail]\nkind = "s3"\n[[sources.cloudtrail.trails]]\nname = "x"\n')
+                  ).startswith("sources.cloudtrail.trails.0.uri: ")
+
+
+def test_the_s3_source_reads_every_trail_bucket():
+    from auditreport.sources import SOURCES
+
+    cfg = Config.model_validate({"sources": {
+        "cloudtrail": {"kind": "s3", "trails": [{"name": "org", "uri": "s3://org-logs/o", "bucket_account": "999988887777"},
+                                                {"name": "dev", "uri": "s3://dev-logs"}]},
+        "s3": {"kind": "aws", "buckets": ["data"]}}})  # fmt: skip
+    s3 = SOURCES["s3"].settings_for(cfg)
+    assert s3.buckets == ["data", "org-logs", "dev-logs"] and s3.log_uris == ["s3://org-logs/o", "s3://dev-logs"]
+    assert s3.bucket_accounts == ["999988887777"]

@@ -154,8 +154,8 @@ class Config(_Strict):
                 body = body.model_dump()
             try:
                 out[name] = SOURCES[name].validate(body)
-            except ValidationError as e:
-                raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
+            except ValidationError as e:  # a key's error: <name>.<key>: ...; the whole table's: <name>: ...
+                raise ValueError(f"{_NESTED}{name}{'.' if e.errors()[0]['loc'] else ': '}{_one_error(e)}") from None
         return out
 
     @field_validator("frameworks_dir", "checks_dir", "history_dir", mode="before")
@@ -245,8 +245,8 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{path}: values nested too deeply") from None
     base = path.resolve().parent
     for src in cfg.sources.values():
-        if isinstance(src, FilesSettings) and not src.path.is_absolute():
-            src.path = (base / src.path).resolve()
+        if isinstance(src, FilesSettings):
+            src.resolve_paths(base)
     for key in ("frameworks_dir", "checks_dir", "history_dir"):  # relative to the configuration file, like the sources' paths
         folder = getattr(cfg, key)
         if folder is not None:

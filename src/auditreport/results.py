@@ -53,6 +53,8 @@ class SourceStatus:
     time_max: datetime | None = None
     tables: list[str] = field(default_factory=list)
     days: DayCoverage | None = None  # for a source measured by day (CloudTrail): which days of the period hold evidence
+    # CloudTrail: per trail (None: the single-bucket form), account and region: days_present, records, time_min/max
+    scopes: list[dict] | None = None
 
 
 @dataclass

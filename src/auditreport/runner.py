@@ -83,10 +83,12 @@ class Run:
 
     def _held(self, source: Source, settings):
         """Without fetching, a live source is read as files from ``OUT/raw/<source>/``, where its extractor put its
-        evidence in the canonical layout on earlier runs; a files source is read where it is, as always."""
-        if isinstance(settings, FilesSettings):
-            return settings
-        return FilesSettings(kind="files", path=self.raw_dir / source.name)
+        evidence in the canonical layout on earlier runs (a files source is read where it is, as always)."""
+        held = source.kinds["files"].settings
+        if getattr(settings, "trails", None):  # several trails: OUT/raw/cloudtrail/<trail>/ each
+            return held.model_validate({"kind": "files", "trails": [
+                {"name": t.name, "path": self.raw_dir / source.name / t.name} for t in settings.trails]})
+        return held.model_validate({"kind": "files", "path": self.raw_dir / source.name})
 
     def _extract_and_load(self, source: Source) -> None:
         name = source.name
@@ -98,13 +100,15 @@ class Run:
             status.status, status.detail = "not_configured", "not in the configuration"
             self._mark_unavailable(source, f"source '{name}' is not configured")
             return
-        if not self.fetch:
+        held = not self.fetch and not isinstance(settings, FilesSettings)  # a live source, read from OUT/raw/
+        if held:
             settings = self._held(source, settings)
         loader = source.loader_instance()
         load_ctx = LoadContext(con=self.con, lake_root=self.lake_root, period=self.period, run_id=self.run_id,
                                progress=self._load_progress(name))  # fmt: skip
         extract_ctx = ExtractContext(period=self.period, raw_dir=self.raw_dir, run_id=self.run_id,
-                                     already_loaded=loader.already_loaded(load_ctx), progress=self.progress)
+                                     already_loaded=loader.already_loaded(load_ctx), progress=self.progress,
+                                     held=held)  # fmt: skip
         try:
             with self._timed(f"extract.{name}"):
                 raw = source.extractor(settings, self.config.aws).extract(extract_ctx)
@@ -156,6 +160,7 @@ class Run:
             status.records_loaded, status.time_min, status.time_max = cov.records_loaded, cov.time_min, cov.time_max
             if cov.days_present is not None:
                 self._day_coverage(status, cov.days_present)
+            status.scopes = cov.scopes
             if cov.records_quarantined is not None:
                 status.records_quarantined = cov.records_quarantined
             quarantine += cov.quarantine

@@ -114,13 +114,16 @@ def test_live_run_matches_files_run_and_reruns_load_nothing(estate, tmp_path):
     # ListPublicKeys (live_seed.MOTO_UNIMPLEMENTED); the digest signatures are then not verifiable, never valid
     # (tests/load/test_cloudtrail_signatures.py proves them from files)
     partial = {"sagemaker": "ListMonitoringSchedules: 500", "trails": "ListPublicKeys: 500"}
+    # cloudtrail is partial because the seeded bucket holds logs of 6 days of October: a day without a record is
+    # missing evidence, never a quiet day
+    partial["cloudtrail"] = "no record on 25 of 31 days of 2026-10: 2026-10-02 – 2026-10-09"
     statuses = {s.name: s.status for s in live.sources}
     # eks is not in the live configuration (tests/extract/test_eks.py reads it from moto)
     assert statuses == {**dict.fromkeys(statuses, "ok"), **dict.fromkeys(partial, "partial"), "eks": "not_configured"}, [
         (s.name, s.detail) for s in live.sources]
     for s in live.sources:
         if s.name in partial:
-            assert partial[s.name] in s.detail and only_moto_gaps([s.detail]), s.detail
+            assert partial[s.name] in s.detail and (s.name == "cloudtrail" or only_moto_gaps([s.detail])), s.detail
     got = findings(live)
     failing = {k for k, (status, _) in got.items() if status == "fail"}
     assert {

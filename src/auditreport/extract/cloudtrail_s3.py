@@ -74,13 +74,20 @@ class S3CloudTrailExtractor:
 
     name = "cloudtrail"
 
-    def __init__(self, settings: S3TrailSettings, aws: Aws):
+    def __init__(self, settings: S3TrailSettings, aws: Aws, folder: str = "cloudtrail"):
         self.settings = settings
         self.aws = aws  # accounts, regions and credentials shared by every live AWS source
+        self.folder = folder  # below OUT/raw/: cloudtrail, or cloudtrail/<trail> for one of several trails
 
     # -- entry point -------------------------------------------------------------------------------------------
 
     def extract(self, ctx: ExtractContext) -> RawEvidence:
+        if self.settings.trails:  # several trail buckets: each read as the only one, into one stream
+            from .cloudtrail_trails import extract_trails
+
+            trails = [(name, S3CloudTrailExtractor(one, self.aws, f"{self.name}/{name}"))
+                      for name, one in self.settings.each_trail()]  # fmt: skip
+            return extract_trails(self.name, "s3", trails, ctx, lambda name: ctx.raw_dir / self.name / name)
         src, aws = self.settings, self.aws
         bucket, prefix = parse_s3_uri(src.uri)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
@@ -95,7 +102,7 @@ class S3CloudTrailExtractor:
             s3 = sessions.client("s3", reader_account, client_region)
         except ScopeError as e:
             raise SourceError(self.name, str(e)) from None
-        root = ctx.raw_dir / self.name
+        root = ctx.raw_dir / self.folder
         root.mkdir(parents=True, exist_ok=True)
         remove_partial_downloads(root)
 

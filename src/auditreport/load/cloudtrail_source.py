@@ -55,5 +55,18 @@ class CloudTrailSourceLoader:
         return Coverage(
             records_loaded=rows, records_quarantined=records_quarantined, time_min=first, time_max=last,
             quarantine=quarantine_rows(con, f"({in_period}) OR source = '{DIGEST_SOURCE}'"),
-            days_present=[d for (d,) in days],
+            days_present=[d for (d,) in days], scopes=trail_scopes(con, period),
         )  # fmt: skip
+
+
+def trail_scopes(con, period: Period) -> list[dict]:
+    """Per trail (None: the single-bucket form), account and region of the log file's key: the days of the period
+    with a record, the records, the first and last record."""
+    cur = con.execute(
+        "SELECT trail, coalesce(source_account_id, recipient_account_id) AS account, "
+        "coalesce(source_region, aws_region) AS region, count(DISTINCT CAST(event_time AS DATE)) AS days_present, "
+        "count(*) AS records, min(event_time) AS time_min, max(event_time) AS time_max FROM cloudtrail_events "
+        "WHERE event_time >= ? AND event_time < ? GROUP BY ALL ORDER BY trail NULLS FIRST, account, region",
+        [period.start, period.end])  # fmt: skip
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]

@@ -76,6 +76,10 @@ def _source(s) -> dict:
             "expected": s.days.expected, "present": s.days.present,
             "missing": [[a.isoformat(), b.isoformat()] for a, b in s.days.missing],
         },
+        "scopes": None if s.scopes is None else [
+            {"trail": c["trail"], "account": c["account"], "region": c["region"], "days_present": c["days_present"],
+             "records": c["records"], "time_min": iso_z(c["time_min"]) if c["time_min"] else None,
+             "time_max": iso_z(c["time_max"]) if c["time_max"] else None} for c in s.scopes],
     }
 
 

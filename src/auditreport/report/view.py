@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from ..checks.frameworks import Framework
 from ..checks.model import SEVERITIES, CheckResult, View
 from ..results import RunResult
+from .coverage import trail_coverage
 from .order import (
     columns_of,
     evidence_filename,
@@ -374,6 +375,7 @@ def build_context(
         "not_verified_sources": not_verified_sources,
         "frameworks": fws,
         "sources": [_source(s) for s in result.sources],
+        "trail_coverage": trail_coverage(result),
         "quarantine": [{k: display_text(q.get(k), CELL_LIMIT) for k in QUARANTINE_COLUMNS} for q in quarantine[:quarantine_row_cap]],
         "quarantine_total": len(quarantine),
         "quarantine_by_reason": _count_by(quarantine, "source", "reason"),
