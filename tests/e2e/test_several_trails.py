@@ -92,18 +92,38 @@ def test_the_report_and_findings_show_each_trails_coverage(loaded, tmp_path):
     assert findings_errors(doc) == []
 
 
-def test_the_single_bucket_form_has_no_trail_and_no_trail_table(tmp_path):
-    """Backward compatible: the sample's one folder loads as before, its records without a trail."""
-    run = Run(load_config(SAMPLE_CONFIG), Period(2026, 10), tmp_path / "out")
+@pytest.fixture(scope="module")
+def single(tmp_path_factory):
+    run = Run(load_config(SAMPLE_CONFIG), Period(2026, 10), tmp_path_factory.mktemp("single") / "out")
     try:
         run.extract_and_load()
-        assert run.con.execute("SELECT count(*) FROM cloudtrail_events WHERE trail IS NOT NULL").fetchone() == (0,)
+        run.check()
+        with_trail = run.con.execute("SELECT count(*) FROM cloudtrail_events WHERE trail IS NOT NULL").fetchone()
     finally:
         run.close()
+    return run, with_trail
+
+
+def test_the_single_bucket_form_has_no_trail_and_no_trail_table(single):
+    """Backward compatible: the sample's one folder loads as before, its records without a trail."""
+    run, with_trail = single
+    assert with_trail == (0,)
     assert {s["trail"] for s in run.result.sources[0].scopes} == {None}
     from auditreport.report.coverage import trail_coverage
 
     assert trail_coverage(run.result) is None
+
+
+@pytest.mark.parametrize("check", ["cloudtrail_log_file_deleted", "cloudtrail_log_file_modified",
+                                   "cloudtrail_digest_chain", "cloudtrail_delivery_gaps", "root_account_activity"])
+def test_split_into_trails_the_sample_finds_what_it_finds_in_one_bucket(loaded, single, check):
+    """The digests' log files are keyed in their trail like the loaded objects: a file present is never reported
+    deleted because its trail named it, and every other finding is the same, keys aside."""
+    def failing(run):
+        cr = next(c for c in run.result.checks if c.check.id == check)
+        return cr.status, sorted(str(r["resource"]).split("/", 1)[1] if str(r["resource"]).split("/", 1)[0] in TRAILS
+                                 else str(r["resource"]) for r in cr.failing_rows)  # fmt: skip
+    assert failing(loaded[0]) == failing(single[0])
 
 
 def test_a_run_that_fetches_nothing_reads_each_trail_from_its_raw_folder(tmp_path):
