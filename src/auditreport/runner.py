@@ -169,8 +169,11 @@ class Run:
                                        q["record_index"] or 0))  # fmt: skip
 
     def _day_coverage(self, status: SourceStatus, present: list) -> None:
-        """Days of the period without a single record make the source partial: a missing day is never a pass."""
-        expected = self.period.days()
+        """Days of the period without a single record make the source partial: a missing day is never a pass. Only
+        the days that ended before the run started are expected (a daily extract of the current month is not
+        missing the days to come)."""
+        today = self.result.started_at.astimezone(timezone.utc).date()
+        expected = [d for d in self.period.days() if d < today]
         missing = sorted(set(expected) - set(present))
         status.days = DayCoverage(len(expected), len(expected) - len(missing), day_runs(missing))
         if missing and status.status == "ok":

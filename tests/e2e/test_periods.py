@@ -92,3 +92,21 @@ def test_a_year_and_a_range_cover_every_day_of_the_period(tmp_path, label, expec
     assert min(days) == "2026-09-30" and max(days) == "2026-11-01"
     assert run.result.figures["cloudtrail_days"] and date(2026, 10, 15).isoformat() in days
     assert Period.parse(label).start <= datetime(2026, 9, 30) < Period.parse(label).end
+
+
+def test_only_the_days_that_have_ended_are_expected(tmp_path):
+    """A daily extract of the month under way is not missing the days to come: only the days of the period that
+    ended before the run started are expected (here, the sample has nothing in the current month at all)."""
+    from datetime import timezone
+
+    today = datetime.now(timezone.utc).date()
+    month = Period(today.year, today.month)
+    run = Run(load_config(SAMPLE_CONFIG), month, tmp_path)
+    try:
+        run.extract_and_load()
+    finally:
+        run.close()
+    ct = next(s for s in run.result.sources if s.name == "cloudtrail")
+    ended = today.day - 1
+    assert (ct.days.expected, ct.days.present, ct.days.missing_days) == (ended, 0, ended)
+    assert (ct.status == "partial") == (ended > 0)  # on the 1st, no day of the month has ended yet
