@@ -169,13 +169,6 @@ def test_month_labels_and_days_cover_the_whole_period():
     assert len(Period.parse("2028").days()) == 366  # a leap year
 
 
-def test_previous_period_has_the_same_length():
-    assert Period.parse("2026-Q1").previous() == Period.parse("2025-Q4")
-    assert Period.parse("2026").previous() == Period.parse("2025")
-    assert Period.parse("2026-01..2026-06").previous().label == "2025-07..2025-12"
-    assert Period(2026, 1).previous() == Period(2025, 12)
-
-
 def test_day_runs_group_consecutive_days():
     from auditreport.period import day_runs
 

@@ -21,7 +21,6 @@ _QUARTER = re.compile(r"([0-9]{4})-[Qq]([0-9])")
 _YEAR = re.compile(r"([0-9]{4})")
 _RANGE = re.compile(r"([0-9]{4}-[0-9]{2})\.\.([0-9]{4}-[0-9]{2})")
 FORMS = "a month (YYYY-MM), a quarter (YYYY-Qn), a year (YYYY) or a range of months (YYYY-MM..YYYY-MM)"
-KINDS = ("month", "quarter", "year", "range")
 
 
 @dataclass(frozen=True)
@@ -114,11 +113,6 @@ class Period:
 
     def month_labels(self) -> list[str]:
         return [m.label for m in self.month_periods()]
-
-    def previous(self) -> "Period":
-        """The period of the same length (and kind) that ends where this one starts."""
-        index = self.year * 12 + self.month - 1 - self.months
-        return Period(index // 12, index % 12 + 1, self.months, self.kind)
 
     def days(self, margin_days: int = 0) -> list[date]:
         """Every calendar day of the period, widened by ``margin_days`` on each side."""
