@@ -176,11 +176,16 @@ class Run:
         expected = [d for d in self.period.days() if d < today]
         missing = sorted(set(expected) - set(present))
         status.days = DayCoverage(len(expected), len(expected) - len(missing), day_runs(missing))
+        to_come = len(self.period.days()) - len(expected)
+        first_to_come = max(today, self.period.start.date())
+        notes = [f"the period is not over: its last {to_come} day(s), from {first_to_come.isoformat()}, are not "
+                 "counted"] if to_come else []  # fmt: skip
         if missing and status.status == "ok":
             status.status = "partial"
-            status.detail = "; ".join(filter(None, [
-                f"no record on {len(missing)} of {len(expected)} days of {self.period.label}: "
-                f"{status.days.missing_text()}", status.detail]))  # fmt: skip
+            notes.insert(0, f"no record on {len(missing)} of {len(expected)} days of {self.period.label}: "
+                            f"{status.days.missing_text()}")  # fmt: skip
+        if notes:
+            status.detail = "; ".join(notes + ([status.detail] if status.detail else []))
 
     # --- check ---------------------------------------------------------------------------------------------
     def check(self) -> None:

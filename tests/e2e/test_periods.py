@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -25,6 +25,13 @@ def quarter(tmp_path_factory):
     return r, out, json.loads((out / "findings.json").read_text())
 
 
+def _ended_days_of_q4() -> tuple[int, date]:
+    """How many days of 2026-Q4 have ended today (UTC), and the last of them: a run before 2027 counts only those."""
+    today = datetime.now(timezone.utc).date()
+    last = min(date(2026, 12, 31), today - timedelta(days=1))
+    return (last - date(2026, 10, 1)).days + 1, last
+
+
 def test_a_quarter_reports_the_days_without_evidence_and_is_incomplete(quarter):
     r, _, doc = quarter
     assert r.returncode == 2, r.stdout + r.stderr  # incomplete: two months of CloudTrail are missing
@@ -33,10 +40,15 @@ def test_a_quarter_reports_the_days_without_evidence_and_is_incomplete(quarter):
                              "end": "2027-01-01T00:00:00Z", "end_is_exclusive": True}  # fmt: skip
     assert doc["run_id"].startswith("2026-Q4-")
     ct = next(s for s in doc["sources"] if s["name"] == "cloudtrail")
-    # October and the sample's margin day (November 1) hold records; the rest of the quarter none
-    assert ct["days"] == {"expected": 92, "present": 32, "missing": [["2026-11-02", "2026-12-31"]]}
-    assert ct["status"] == "partial" and "no record on 60 of 92 days of 2026-Q4: 2026-11-02 – 2026-12-31" in ct["detail"]
-    assert any("source 'cloudtrail' partial: no record on 60 of 92 days" in x for x in doc["incomplete_reasons"])
+    # October and the sample's margin day (November 1) hold records; the rest of the quarter none (of the days that
+    # have ended: on 2027-01-01 or later, all 92, 2026-11-02 - 2026-12-31 missing)
+    expected, last = _ended_days_of_q4()
+    assert ct["days"] == {"expected": expected, "present": 32, "missing": [["2026-11-02", last.isoformat()]]}
+    missing = f"no record on {expected - 32} of {expected} days of 2026-Q4: 2026-11-02 – {last.isoformat()}"
+    assert ct["status"] == "partial" and missing in ct["detail"]
+    assert any(f"source 'cloudtrail' partial: {missing}" in x for x in doc["incomplete_reasons"])
+    if expected < 92:  # the quarter is not over: the days to come are named, not counted as missing
+        assert f"the period is not over: its last {92 - expected} day(s)" in ct["detail"]
     # sources measured otherwise carry no day count
     assert all(s["days"] is None for s in doc["sources"] if s["name"] != "cloudtrail")
 
@@ -57,7 +69,7 @@ def test_a_quarters_report_names_the_quarter_and_draws_every_day(quarter):
     assert "ML Platform Compliance Report: Northwind Analytics ML Platform (sample), 2026-Q4" in html
     assert "Q4 2026 (2026-10-01 – 2026-12-31 UTC)" in html
     assert "CloudTrail records per day, 2026-10-01 to 2026-12-31" in html
-    assert "32 of 92 days" in html
+    assert f"32 of {_ended_days_of_q4()[0]} days" in html
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["period"]["label"] == "2026-Q4" and manifest["period"]["months"] == 3
     assert manifest["retention_deleted"] == []  # the sample configuration keeps everything
@@ -75,6 +87,7 @@ def test_a_year_and_a_range_cover_every_day_of_the_period(tmp_path, label, expec
     expected, the sample's days (September 30 and November 1, its margin days, and October) are present."""
     config = load_config(SAMPLE_CONFIG)
     run = Run(config, Period.parse(label), tmp_path)
+    run.result.started_at = datetime(2027, 1, 2, tzinfo=timezone.utc)  # as a run after the period's end: every day counts
     try:
         run.extract_and_load()
         run.check()
@@ -97,8 +110,6 @@ def test_a_year_and_a_range_cover_every_day_of_the_period(tmp_path, label, expec
 def test_only_the_days_that_have_ended_are_expected(tmp_path):
     """A daily extract of the month under way is not missing the days to come: only the days of the period that
     ended before the run started are expected (here, the sample has nothing in the current month at all)."""
-    from datetime import timezone
-
     today = datetime.now(timezone.utc).date()
     month = Period(today.year, today.month)
     run = Run(load_config(SAMPLE_CONFIG), month, tmp_path)
@@ -110,3 +121,6 @@ def test_only_the_days_that_have_ended_are_expected(tmp_path):
     ended = today.day - 1
     assert (ct.days.expected, ct.days.present, ct.days.missing_days) == (ended, 0, ended)
     assert (ct.status == "partial") == (ended > 0)  # on the 1st, no day of the month has ended yet
+    to_come = month.end.date() - today
+    assert f"the period is not over: its last {to_come.days} day(s), from {today.isoformat()}, are not counted" \
+        in ct.detail
