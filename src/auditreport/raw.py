@@ -127,7 +127,7 @@ def cloudtrail_key_trail(key: str) -> str | None:
 
 
 def cloudtrail_trail_sql(key_column: str) -> str:
-    """:func:`cloudtrail_key_trail` as a DuckDB expression over ``key_column``: the ``trail`` column of the views."""
+    """:func:`cloudtrail_key_trail` as a DuckDB expression over ``key_column``: the ``source_trail`` column of the views."""
     return (f"CASE WHEN strpos({key_column}, '/AWSLogs/') > 1 AND strpos(split_part({key_column}, '/AWSLogs/', 1), '/') = 0 "
             f"THEN split_part({key_column}, '/AWSLogs/', 1) END")
 

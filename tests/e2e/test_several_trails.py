@@ -45,10 +45,10 @@ def loaded(tmp_path_factory):
         run.extract_and_load()
         run.check()
         rows = {q: run.con.execute(q).fetchall() for q in (
-            "SELECT trail, count(*), count(DISTINCT source_account_id), min(source_account_id) FROM cloudtrail_events GROUP BY ALL ORDER BY 1",
-            "SELECT trail, count(*) FROM ingest_objects WHERE source = 'cloudtrail' GROUP BY ALL ORDER BY 1",
-            "SELECT source, trail, object_key FROM quarantine WHERE source LIKE 'cloudtrail%' ORDER BY object_key",
-            "SELECT count(*) FROM ingest_objects WHERE source NOT LIKE 'cloudtrail%' AND trail IS NOT NULL",
+            "SELECT source_trail, count(*), count(DISTINCT source_account_id), min(source_account_id) FROM cloudtrail_events GROUP BY ALL ORDER BY 1",
+            "SELECT source_trail, count(*) FROM ingest_objects WHERE source = 'cloudtrail' GROUP BY ALL ORDER BY 1",
+            "SELECT source, source_trail, object_key FROM quarantine WHERE source LIKE 'cloudtrail%' ORDER BY object_key",
+            "SELECT count(*) FROM ingest_objects WHERE source NOT LIKE 'cloudtrail%' AND source_trail IS NOT NULL",
         )}  # fmt: skip
     finally:
         run.close()
@@ -98,7 +98,7 @@ def single(tmp_path_factory):
     try:
         run.extract_and_load()
         run.check()
-        with_trail = run.con.execute("SELECT count(*) FROM cloudtrail_events WHERE trail IS NOT NULL").fetchone()
+        with_trail = run.con.execute("SELECT count(*) FROM cloudtrail_events WHERE source_trail IS NOT NULL").fetchone()
     finally:
         run.close()
     return run, with_trail
@@ -140,7 +140,7 @@ def test_a_run_that_fetches_nothing_reads_each_trail_from_its_raw_folder(tmp_pat
     run = Run(config, Period(2026, 10), out, fetch=False)
     try:
         run.extract_and_load()
-        got = run.con.execute("SELECT trail, count(*) FROM cloudtrail_events GROUP BY ALL ORDER BY 1").fetchall()
+        got = run.con.execute("SELECT source_trail, count(*) FROM cloudtrail_events GROUP BY ALL ORDER BY 1").fetchall()
     finally:
         run.close()
     ct = run.result.sources[0]

@@ -137,7 +137,7 @@ def test_create_views_can_be_run_again_after_files_appear(lake_root):
 
 
 def test_the_views_give_each_cloudtrail_row_its_trail_from_its_key(lake_root):
-    """``trail`` is computed by the views from the key (``<trail>/AWSLogs/...`` when the source reads several trails),
+    """``source_trail`` is computed by the views from the key (``<trail>/AWSLogs/...`` when the source reads several trails),
     never stored: NULL for the single-bucket form's keys and for other sources' objects."""
     from auditreport.lake.writer import write_rows
 
@@ -152,6 +152,6 @@ def test_the_views_give_each_cloudtrail_row_its_trail_from_its_key(lake_root):
                {"source": "cloudwatch", "object_key": "x/AWSLogs/not-a-trail.json"}]  # fmt: skip
     write_rows(con, "ingest_objects", objects, lake_root / "ingest_objects" / "part-0.parquet")
     create_views(con, lake_root)
-    assert con.execute("SELECT event_id, trail FROM cloudtrail_events ORDER BY 1").fetchall() == [("a", "prod"), ("b", None)]
-    assert con.execute("SELECT source, trail FROM ingest_objects ORDER BY 1").fetchall() == [
+    assert con.execute("SELECT event_id, source_trail FROM cloudtrail_events ORDER BY 1").fetchall() == [("a", "prod"), ("b", None)]
+    assert con.execute("SELECT source, source_trail FROM ingest_objects ORDER BY 1").fetchall() == [
         ("cloudtrail", "prod"), ("cloudtrail_digest", "dev"), ("cloudwatch", None)]

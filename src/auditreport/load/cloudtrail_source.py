@@ -63,7 +63,7 @@ def trail_scopes(con, period: Period) -> list[dict]:
     """Per trail (None: the single-bucket form), account and region of the log file's key: the days of the period
     with a record, the records, the first and last record."""
     cur = con.execute(
-        "SELECT trail, coalesce(source_account_id, recipient_account_id) AS account, "
+        "SELECT source_trail AS trail, coalesce(source_account_id, recipient_account_id) AS account, "
         "coalesce(source_region, aws_region) AS region, count(DISTINCT CAST(event_time AS DATE)) AS days_present, "
         "count(*) AS records, min(event_time) AS time_min, max(event_time) AS time_max FROM cloudtrail_events "
         "WHERE event_time >= ? AND event_time < ? GROUP BY ALL ORDER BY trail NULLS FIRST, account, region",

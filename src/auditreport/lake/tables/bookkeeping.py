@@ -6,7 +6,7 @@ from ...raw import cloudtrail_trail_sql
 from ..schema import Table
 
 # the trail a CloudTrail object or record came from, when the cloudtrail source reads several
-_TRAIL = (("trail", "VARCHAR",
+_TRAIL = (("source_trail", "VARCHAR",
            f"CASE WHEN source IN ('cloudtrail', 'cloudtrail_digest') THEN {cloudtrail_trail_sql('object_key')} END"),)
 
 TABLES = [

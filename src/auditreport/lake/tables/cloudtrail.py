@@ -54,7 +54,7 @@ TABLES = [
         ],
         time_column="event_time",
         partitioned=True,
-        derived=(("trail", "VARCHAR", cloudtrail_trail_sql("source_key")),),  # the trail read, with several
+        derived=(("source_trail", "VARCHAR", cloudtrail_trail_sql("source_key")),),  # the trail read, with several
     ),
     Table(
         name="cloudtrail_digests",
