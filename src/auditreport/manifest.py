@@ -52,6 +52,7 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         "inputs": result.inputs,  # msgspec encodes the dataclasses itself, in C
         "outputs": outputs,
         "integrity": integrity,
+        "notifications": result.notifications,  # what [notify] sent, or why it could not
     }  # fmt: skip
     path = Path(out_dir) / name
     with staged(path) as tmp:

@@ -100,6 +100,7 @@ class RunResult:
     integrity: dict = field(default_factory=dict)
     retention: list[dict] = field(default_factory=list)  # what [retention] deleted: what, path, files, bytes
     figures: dict = field(default_factory=dict)  # what the report draws, from the lake after the checks (report/figures.py)
+    notifications: list[dict] = field(default_factory=list)  # [notify]: {"channel", "status", "detail"} each (notify.py)
 
     @property
     def incomplete_reasons(self) -> list[str]:

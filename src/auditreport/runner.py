@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,12 +16,14 @@ from pathlib import Path
 from . import __version__
 from .config import Config
 from .checks.catalogue import Catalogue, load_catalogue
-from .checks.runner import run_check
+from .checks.runner import run_checks
 from .errors import SourceError
 from .extract.base import ExtractContext
 from .lake import TABLES
-from .lake.connection import connect, create_views
+from .lake.connection import connect, create_views, settle_lake
 from .load.base import LoadContext, LoadResult, table_count
+from .notify import notifies_failure, outcome_of_result
+from .notify import notify as send_notification
 from .output_lock import output_lock
 from .period import Period, day_runs
 from .results import DayCoverage, RunResult, SourceStatus
@@ -56,6 +59,7 @@ class Run:
         )  # fmt: skip
         self.unavailable: dict[str, str] = {}  # table -> why its evidence is missing
         self.con = None
+        self.fail_on: str | None = None  # the --fail-on of a run: its notification tells findings from complete
         self._loaded: list[tuple[Source, object, LoadResult, SourceStatus]] = []
 
     @contextmanager
@@ -191,30 +195,46 @@ class Run:
     def check(self) -> None:
         params = self.config.policy_params()
         with self._timed("check"):
-            # the shared views, made here: ``extract`` alone does not need them, and the materialized ones cost a
-            # pass over the month's events
+            # the lake settled for reading (small tables in memory), then the shared views, made here: ``extract``
+            # alone does not need them, and the materialized ones cost a pass over the month's events
+            settle_lake(self.con, self.result.table_counts)
             self.catalogue.create_views(self.con, materialize=True)
-            empty: dict[str, str] = {}  # per lake table, asked once for the whole catalogue
-            for check in self.catalogue.checks:
-                self.result.checks.append(run_check(self.con, check, self.period, params, self.unavailable, empty))
+            self.result.checks += run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
             from .report.figures import collect
 
-            self.result.figures = collect(self.con, self.period)
+            self.result.figures = collect(self.con, self.period, params)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:
-        from .audit_database import write_audit_database
         from .manifest import write_manifest
         from .report import write_reports
 
         with self._timed("report"):
             self.result.finished_at = datetime.now(timezone.utc)
-            self.result.outputs.update(write_audit_database(self.out_dir, self.lake_root, self.result))
-            self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
-                                                     history_dir=self.config.history_dir,
-                                                     keep_history=self.config.keep_history,
-                                                     signing=signing))  # fmt: skip
+            # audit.duckdb in a thread beside the reports: DuckDB works without the GIL, the PDF render needs it
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                audit_db = pool.submit(self._audit_database)
+                self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
+                                                         history_dir=self.config.history_dir,
+                                                         keep_history=self.config.keep_history,
+                                                         signing=signing, timings=self.result.timings))  # fmt: skip
+                self.result.outputs.update(audit_db.result())
+        self.notify("run")
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
+
+    def _audit_database(self) -> dict[str, Path]:
+        from .audit_database import write_audit_database
+
+        t0 = time.perf_counter()
+        written = write_audit_database(self.out_dir, self.lake_root, self.result)
+        self.result.timings["report.audit.duckdb"] = round(time.perf_counter() - t0, 3)
+        return written
+
+    def notify(self, command: str) -> None:
+        """Before the manifest is written, so that it records what was sent (``notifications``)."""
+        if self.config.notify is not None:
+            outcome = outcome_of_result(command, self.result, self.fail_on, self.config.notify.report_location)
+            self.result.notifications = send_notification(self.config.notify, outcome, self.config.aws)
 
     def close(self) -> None:
         if self.con is not None:
@@ -222,17 +242,20 @@ class Run:
             self.con = None
 
 
+@notifies_failure("run")
 def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_row_cap: int = 25,
-        fetch: bool = True) -> RunResult:
+        fail_on: str | None = None, fetch: bool = True) -> RunResult:
     """The monthly job: extract every configured source, load the lake, run every check, write the reports.
-    ``fetch=False`` fetches nothing: live sources are read from what earlier runs (a daily ``extract``) put in
-    ``OUT/raw/``, so a quarter or a year is checked and reported over the lake already kept current."""
+    ``fail_on`` (the CLI's --fail-on) only tells a notification "findings" from "complete". ``fetch=False`` fetches
+    nothing: live sources are read from what earlier runs (a daily ``extract``) put in ``OUT/raw/``, so a quarter or
+    a year is checked and reported over the lake already kept current."""
     signing = None
     if config.signing is not None:  # loaded first: a key that cannot be read stops the run before any work
         from .signing import load_signer
 
         signing = (load_signer(config.signing, str(config.config_path or "configuration")), config.signing)
     r = Run(config, period, out_dir, progress, fetch=fetch)
+    r.fail_on = fail_on
     with output_lock(r.out_dir, r.run_id):
         try:
             r.extract_and_load()
@@ -243,6 +266,7 @@ def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_r
     return r.result
 
 
+@notifies_failure("extract")
 def extract(config: Config, period: Period, out_dir: Path, progress=None) -> RunResult:
     """Extract and load only (no checks, no report): for teams that extract daily and report monthly."""
     from .manifest import write_manifest
@@ -252,6 +276,7 @@ def extract(config: Config, period: Period, out_dir: Path, progress=None) -> Run
         try:
             r.extract_and_load()
             r.result.finished_at = datetime.now(timezone.utc)
+            r.notify("extract")
             r.result.outputs.update(write_manifest(r.result, r.out_dir, name="extract-manifest.json"))
         finally:
             r.close()

@@ -11,7 +11,8 @@ from check_case_support import new_lake
 
 from auditreport.checks.catalogue import load_catalogue
 from auditreport.checks.model import Check
-from auditreport.checks.runner import bind_params, check_status, missing_data, run_check
+from auditreport.checks.runner import bind_params, check_status, missing_data, run_check, run_checks
+from auditreport.config import load_config
 from auditreport.period import Period
 
 OCT = Period(2026, 10)
@@ -149,3 +150,39 @@ def test_a_run_asks_once_per_table_whether_it_holds_rows(con):
     assert run_check(con, events, OCT, {}, None, {}).status == "pass"  # a new run asks again
     trails = make_check("select trail_name as resource, 'pass' as status, 'r' as reason from cloudtrail_trails")
     assert run_check(con, trails, OCT, {}, None, empty).status == "pass" and empty["cloudtrail_trails"] == ""
+
+
+def test_run_checks_side_by_side_gives_the_results_of_one_at_a_time_in_order():
+    catalogue = load_catalogue()
+    con = new_lake()
+    try:
+        con.execute("INSERT INTO cloudtrail_trails (trail_name, is_logging) VALUES ('a', true), ('b', false)")
+        con.execute("INSERT INTO cloudtrail_events (event_id, event_time, event_source, event_name, error_code) VALUES "
+                    "('e1', TIMESTAMP '2026-10-03 00:00:00', 'cloudtrail.amazonaws.com', 'StopLogging', NULL), "
+                    "('e1', TIMESTAMP '2026-10-03 00:00:00', 'cloudtrail.amazonaws.com', 'StopLogging', NULL), "
+                    "('e2', TIMESTAMP '2026-10-04 00:00:00', 'sagemaker.amazonaws.com', 'X', 'AccessDenied')")
+        for view in catalogue.views.values():  # as a run makes them: the materialized ones as tables
+            con.execute(view.create_sql(materialize=True))
+        params = load_config(None).policy_params()
+        one = run_checks(con, catalogue.checks, OCT, params, threads=1)
+        many = run_checks(con, catalogue.checks, OCT, params, threads=3)
+    finally:
+        con.close()
+    assert [r.check.id for r in many] == [c.id for c in catalogue.checks]
+    def outcome(results):
+        return [(r.status, r.message, r.columns, r.rows) for r in results]
+
+    assert outcome(many) == outcome(one)
+    assert {r.status for r in one} >= {"fail", "no_data"} and "error" not in {r.status for r in one}
+
+
+def test_run_checks_threads_see_the_connections_time_zone():
+    con = new_lake()
+    con.execute("SET TimeZone = 'Asia/Tokyo'")
+    check = make_check("select current_setting('TimeZone') as resource, 'info' as status, "
+                       "strftime(TIMESTAMPTZ '2026-10-01 00:00:00+00', '%H') as reason", requires=())
+    try:
+        results = run_checks(con, [check] * 4, None, {}, threads=2)
+    finally:
+        con.close()
+    assert {(r.rows[0]["resource"], r.rows[0]["reason"]) for r in results} == {("Asia/Tokyo", "09")}

@@ -200,3 +200,20 @@ def test_run_help_names_the_period_forms_and_no_extract():
     r = cli("run", "--help")
     text = " ".join(r.stdout.split()).replace("- ", "-")  # click wraps the help, even inside a word
     assert r.returncode == 0 and "--no-extract" in text and "YYYY-Qn" in text and "YYYY-MM..YYYY-MM" in text
+
+
+def test_the_heap_is_frozen_before_the_interpreters_last_collections():
+    """The process's last garbage collections skip what the command left (gc.freeze at exit), and the command's
+    output and exit code are unchanged. The check runs at exit after the CLI's own handler (last registered, first
+    run)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+        "from auditreport.cli import main\n"
+        "sys.argv = ['auditreport', 'checks', '--format', 'json']\n"
+        "main()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("frozen at exit: True")
+    assert json.loads(proc.stdout.rstrip().removesuffix("frozen at exit: True"))  # the listing itself is intact

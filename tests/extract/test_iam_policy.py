@@ -18,6 +18,7 @@ from pathlib import Path
 import botocore.session
 from botocore import xform_name
 
+from auditreport.iam_actions import action_for_operation
 from live_seed import (ACCOUNTS, ORG, REGIONS, ROLE_PATTERN, TRAIL_BUCKET, TRAIL_PREFIX, extractor, make_config,
                        make_ctx, seed_everything, without_moto_gaps)
 
@@ -26,16 +27,6 @@ POLICY = REPO / "docs" / "iam-policy.json"
 EXTRACT_SRC = REPO / "src" / "auditreport" / "extract"
 SERVICES = ["s3", "cloudtrail", "sagemaker", "logs", "iam", "sts", "eks"]
 
-# API operations whose IAM action is not "<prefix>:<Operation>"
-IAM_ACTION = {
-    ("s3", "ListObjectsV2"): "s3:ListBucket",
-    ("s3", "ListObjects"): "s3:ListBucket",
-    ("s3", "HeadObject"): "s3:GetObject",
-    ("s3", "ListBuckets"): "s3:ListAllMyBuckets",
-    ("s3", "GetObjectLockConfiguration"): "s3:GetBucketObjectLockConfiguration",
-    ("s3", "GetBucketLifecycleConfiguration"): "s3:GetLifecycleConfiguration",
-    ("s3", "GetPublicAccessBlock"): "s3:GetBucketPublicAccessBlock",
-}
 NO_PERMISSION_NEEDED = {("sts", "GetCallerIdentity")}
 # called by the code but never reached against moto: moto answers 500 to ListMonitoringSchedules, so no schedule is
 # ever described (the static check below still maps the call to its action)
@@ -47,7 +38,7 @@ WRITE_VERBS = ("Put", "Create", "Delete", "Update", "Attach", "Detach", "Start",
 
 
 def iam_action(service: str, operation: str) -> str:
-    return IAM_ACTION.get((service, operation), f"{service}:{operation}")
+    return action_for_operation(service, operation)
 
 
 def allowed_actions() -> list[str]:

@@ -10,7 +10,16 @@ import duckdb
 import pytest
 
 from auditreport.lake import TABLES
-from auditreport.lake.connection import connect, create_views, has_files, sql_string, view_sql
+from auditreport.lake.connection import (
+    IN_MEMORY_SCHEMA,
+    connect,
+    create_views,
+    has_files,
+    read_small_tables_into_memory,
+    settle_lake,
+    sql_string,
+    view_sql,
+)
 from auditreport.lake.writer import replace_period_files, replace_table
 
 
@@ -155,3 +164,39 @@ def test_the_views_give_each_cloudtrail_row_its_trail_from_its_key(lake_root):
     assert con.execute("SELECT event_id, source_trail FROM cloudtrail_events ORDER BY 1").fetchall() == [("a", "prod"), ("b", None)]
     assert con.execute("SELECT source, source_trail FROM ingest_objects ORDER BY 1").fetchall() == [
         ("cloudtrail", "prod"), ("cloudtrail_digest", "dev"), ("cloudwatch", None)]
+
+
+def test_read_small_tables_into_memory_keeps_rows_and_types_and_leaves_large_ones_on_disk(lake_root):
+    con = connect()
+    events = [{"event_id": str(i), "event_time": datetime(2026, 10, 1 + i % 3), "year": 2026, "month": 10}
+              for i in range(5)]
+    replace_period_files(con, lake_root, "cloudwatch_log_events", events, "2026-10")
+    replace_table(con, lake_root, "iam_principals", [{"principal_name": "r", "tags": {"k": "v"}}])
+    create_views(con, lake_root)
+    before = {n: (con.execute(f'DESCRIBE "{n}"').fetchall(), sorted(con.execute(f'SELECT * FROM "{n}"').fetchall()))
+              for n in ("cloudwatch_log_events", "iam_principals")}
+    counts = {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in TABLES}
+    # at most 4 rows: the principal (1 row) is read into memory, the events (5) stay on disk, empty tables too
+    assert read_small_tables_into_memory(con, counts, max_rows=4) == ["iam_principals"]
+    in_memory = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                            [IN_MEMORY_SCHEMA]).fetchall()
+    assert in_memory == [("iam_principals",)]
+    for n, (described, rows) in before.items():
+        assert con.execute(f'DESCRIBE "{n}"').fetchall() == described
+        assert sorted(con.execute(f'SELECT * FROM "{n}"').fetchall()) == rows
+    assert "read_parquet" in con.execute("SELECT sql FROM duckdb_views() WHERE view_name = 'cloudwatch_log_events'"
+                                         ).fetchone()[0]
+    assert read_small_tables_into_memory(con, counts, max_rows=4) == ["iam_principals"]  # again: nothing changes
+    assert sorted(con.execute('SELECT * FROM "iam_principals"').fetchall()) == before["iam_principals"][1]
+    # a cursor (a check's thread) reads the same
+    assert con.cursor().execute("SELECT principal_name, tags->>'$.k' FROM iam_principals").fetchall() == [("r", "v")]
+
+
+def test_settle_lake_caches_parquet_metadata_and_reads_small_tables_into_memory(lake_root):
+    con = connect()
+    replace_table(con, lake_root, "iam_principals", [{"principal_name": "r"}])
+    create_views(con, lake_root)
+    assert con.execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (False,)
+    assert settle_lake(con, {"iam_principals": 1}) == ["iam_principals"]
+    assert con.execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)
+    assert con.cursor().execute("SELECT current_setting('parquet_metadata_cache')").fetchone() == (True,)

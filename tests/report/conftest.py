@@ -43,3 +43,39 @@ def pdf_text(report_dir: Path) -> str:
     assert shutil.which("pdftotext"), "pdftotext is missing: run scripts/ensure-system-deps.sh --test"
     return subprocess.run(["pdftotext", "-layout", str(report_dir / "report.pdf"), "-"], check=True,
                           capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def sample_month(tmp_path_factory):
+    """The bundled sample month through extract, load and the checks (no report): a real RunResult whose figures,
+    models in production included, come from the real lake."""
+    from auditreport.config import SAMPLE_CONFIG, load_config
+    from auditreport.runner import Run
+
+    config = load_config(SAMPLE_CONFIG)
+    run = Run(config, config.resolve_period(), tmp_path_factory.mktemp("sample-month"))
+    try:
+        run.extract_and_load()
+        run.check()
+    finally:
+        run.close()
+    return run.result
+
+@pytest.fixture(scope="session")
+def sample_month_dir(sample_month) -> Path:
+    """The bundled sample month, extracted, loaded and checked as `auditreport run` does, with every report output
+    but the PDF (the slow part, which the browser tests do not read), written beside its lake."""
+    out = sample_month.out_dir
+    write_reports(sample_month, out, pdf=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module (Debian's, driven by Playwright). Not per session: Playwright's sync API
+    keeps an event loop running in the main thread while it is open, and a later test that calls asyncio.run()
+    (pyHanko signs that way) would fail."""
+    from browser_support import browser
+
+    with browser() as instance:
+        yield instance

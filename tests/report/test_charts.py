@@ -34,3 +34,29 @@ def test_heatmap_marks_empty_days_and_gap_days_and_escapes_labels():
     assert any(t.startswith("<b>x</b> us-east-1") for t in tips)
     assert len([t for t in tips if t.endswith(" records")]) == 2 * 31  # every day of October, both rows
     assert activity_heatmap([], start, end, []) is None
+
+
+def test_sparkline_draws_failing_rows_per_run_with_a_gap_for_a_run_the_check_did_not_run():
+    from auditreport.report.charts import sparkline
+
+    svg = ET.fromstring(str(sparkline([("2026-08 (a)", 3), ("2026-09 (b)", None), ("2026-10 (this run)", 0)], "c1")))
+    assert svg.find(f"{SVG}title").text == ("Failing rows per run, oldest first: 2026-08 (a): 3, 2026-09 (b): not run, "
+                                            "2026-10 (this run): 0")
+    dots = list(svg.iter(f"{SVG}circle"))
+    assert [d.get("fill") for d in dots] == ["#b42318", "#fff", "#067647"]  # failing, not run (hollow), clean
+    assert float(dots[2].get("r")) > float(dots[0].get("r"))  # this run's point is the larger
+    assert float(dots[0].get("cy")) < float(dots[2].get("cy"))  # 3 rows stand higher than 0
+    assert list(svg.iter(f"{SVG}polyline")) == []  # no line across a run that did not run
+    assert sparkline([("2026-10 (this run)", 2)], "c1") is None
+
+def test_each_picture_is_described_in_words_for_a_screen_reader():
+    bars = ET.fromstring(str(severity_bars({"critical": 1}, SEVERITIES)))
+    assert bars.get("role") == "img" and bars.get("aria-describedby") == "sev-desc"
+    assert bars.find(f"{SVG}desc").text.startswith("A horizontal bar per severity, critical to info")
+    start, end = datetime(2026, 10, 1), datetime(2026, 10, 5)
+    rows = [("111122223333", "eu-west-1", "2026-10-01", 50), ("111122223333", "eu-west-1", "2026-10-03", 5)]
+    gaps = [("111122223333/eu-west-1", datetime(2026, 10, 2, 23), datetime(2026, 10, 3, 1))]
+    heat = ET.fromstring(str(activity_heatmap(rows, start, end, gaps)))
+    assert heat.get("aria-labelledby") == "hm-title" and heat.get("aria-describedby") == "hm-desc"
+    assert heat.find(f"{SVG}desc").text.endswith(
+        "111122223333 eu-west-1: 55 records; no record on day 2, 4; a delivery gap on day 2, 3.")

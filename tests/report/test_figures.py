@@ -32,3 +32,21 @@ def test_delivery_gaps_come_from_the_gap_checks_failing_rows():
     assert delivery_gaps(result_with("cloudtrail_delivery_gaps", [g, {**g, "status": "pass"}])) == [
         ("a1/r1", datetime(2026, 10, 2), datetime(2026, 10, 3))]
     assert delivery_gaps(result_with("other_check", [g])) == []
+
+
+def test_trend_lines_say_first_run_without_history_and_draw_with_it(tmp_path):
+    from report_support import NOW
+    from sample_run import UNAPPROVED, make_result
+
+    from auditreport.report import write_reports
+    from auditreport.report.figures import trend_lines
+    from auditreport.report.trend import compare
+
+    assert trend_lines(make_result(), None)[UNAPPROVED] == (None, "First run, no trend (no history_dir configured).")
+    assert trend_lines(make_result(), compare(make_result(), tmp_path))[UNAPPROVED][1] == (
+        "First run, no trend (no earlier run in the history).")
+    earlier = make_result()
+    earlier.period, earlier.run_id = Period(2026, 9), "sep"
+    write_reports(earlier, tmp_path / "sep", generated_at=NOW, pdf=False, history_dir=tmp_path / "h", keep_history=True)
+    svg, words = trend_lines(make_result(), compare(make_result(), tmp_path / "h"))[UNAPPROVED]
+    assert words == "Failing rows per run: 2026-09: 13, 2026-10: 13." and "<svg" in str(svg)

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from report_support import NOW, section, squash, tags, text
+from report_support import NOW, scripts, section, squash, tags, text
 from sample_run import (
     BURST,
     IMG,
@@ -23,12 +23,17 @@ from sample_run import (
 
 from auditreport.period import Period
 from auditreport.report import render_html
-from auditreport.report.html import _size, environment
+from auditreport.report.html import _size, content_security_policy, environment, render_documents, report_script
 from auditreport.results import InputFile, RunResult
 
 
 def render(result: RunResult, **kw) -> str:
     return render_html(result, catalogue().frameworks, NOW, **kw)
+
+
+def render_pdf_html(result: RunResult, **kw) -> str:
+    """The HTML report.pdf is rendered from (report.html's, with Appendix A an index and Appendix B as text lines)."""
+    return render_documents(result, catalogue().frameworks, NOW, **kw).pdf_html
 
 
 def test_autoescape_is_always_on():
@@ -60,9 +65,24 @@ def test_empty_run_renders():
 def test_input_list_is_capped_with_pointer_to_manifest():
     result = make_result()
     result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100) for i in range(620)]
-    part = section(render(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
-    assert part.count("<tr class=\"input-") == 500
+    part = section(render_pdf_html(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
+    listed = part[part.index('<pre class="inputs-list"'):part.index("</pre>")]
+    assert [line.split()[0] for line in listed.splitlines()[3::2]] == [str(n) for n in range(1, 501)]
+    assert [line.split()[0] for line in listed.splitlines()[4::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
+    assert f"{499:064x}" in listed and f"{500:064x}" not in listed
     assert "120 more in manifest.json" in text(part)
+    # report.html lists the same 500 as a table, which a browser sorts and filters
+    page = section(render(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
+    assert page.count("<tr class=\"input-") == 500 and f"{499:064x}" in page and f"{500:064x}" not in page
+    assert "120 more in manifest.json" in text(page)
+
+
+def test_input_list_lines_keep_log_text_as_text():
+    result = make_result()
+    result.inputs = [InputFile("cloudtrail", f"k/{SCRIPT}\u202e.json.gz", "a" * 64, 100, status="quarantined")]
+    listed = section(render_pdf_html(result), "appendix-inputs", "appendix-lake")
+    assert SCRIPT not in listed and "k/&lt;script&gt;alert(1)&lt;/script&gt;⟨U+202E⟩.json.gz" in listed
+    assert "quarantined" in listed
 
 
 def test_passing_detection_check_without_rows():
@@ -81,7 +101,11 @@ def test_check_text_is_escaped_too():
 
 def test_html_is_self_contained(html: str):
     found = tags(html)
-    assert not {t for t, _ in found} & {"script", "link", "img", "iframe", "object", "embed", "base"}
+    assert not {t for t, _ in found} & {"link", "img", "iframe", "object", "embed", "base"}
+    # one script, ours, inline; the page's Content-Security-Policy lets that one run and nothing be fetched
+    assert scripts(html) == [({}, report_script())] and [t for t, _ in found].count("script") == 1
+    csp = [a["content"] for t, a in found if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp == [content_security_policy(report_script())] and csp[0].startswith("default-src 'none';")
     for tag, attrs in found:
         assert "src" not in attrs, tag
         href = attrs.get("href") or ""

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 from format_schemas import findings_errors, junit_errors, ocsf_errors, oscal_errors, sarif_errors
-from report_support import NOW, tags, text
+from report_support import NOW, scripts, tags, text
 from sample_run import BURST, IMG, PRODUCTION, SCRIPT, make_result
 
 from auditreport.report import write_reports
+from auditreport.report.html import report_script
 
 CDATA_END = '"]]></x>'
 HOSTILE = f"{SCRIPT}{CDATA_END}{IMG}&amp;"
@@ -41,7 +42,8 @@ def out(tmp_path_factory) -> Path:
 def test_html_shows_the_markup_as_text(out: Path):
     html = (out / "report.html").read_text(encoding="utf-8")
     assert SCRIPT not in html and "<b>Corp" not in html and "</x>" not in html
-    assert not [t for t, attrs in tags(html) if t in ("script", "x", "b") or "onerror" in attrs]
+    assert not [t for t, attrs in tags(html) if t in ("x", "b") or "onerror" in attrs]
+    assert scripts(html) == [({}, report_script())]  # the page's own script, and no other
     seen = text(html)
     assert SCRIPT in seen and AGENT in seen and "Evil <b>Corp</b>" in seen
 

@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_support import squash
+from report_support import pdf_destinations, pdf_links, squash
 from sample_run import UNAPPROVED, make_result
 
 from auditreport.report.pdf import _no_fetch
@@ -52,3 +52,62 @@ def test_pdf_prints_the_integrity_appendix_and_carries_the_digests(report_dir: P
     assert shutil.which("pdfinfo"), "pdfinfo is missing: run scripts/ensure-system-deps.sh --test"
     info = subprocess.run(["pdfinfo", str(report_dir / "report.pdf")], check=True, capture_output=True, text=True).stdout
     assert f"findings-sha256 {findings}" in info  # the keywords: what verify compares with the manifest
+
+
+# ---------- report.pdf and report-sql.pdf: numbering, contents, links, the SQL texts beside ----------
+
+
+def _pdftotext(path: Path, *args: str) -> str:
+    return subprocess.run(["pdftotext", "-layout", *args, str(path), "-"], check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _page_count(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def test_every_page_says_page_x_of_y_and_the_contents_page_numbers_are_where_the_sections_are(report_dir: Path,
+                                                                                             pdf_text: str):
+    pdf = report_dir / "report.pdf"
+    pages = _page_count(pdf)
+    footers = [int(n) for n in re.findall(rf"Page (\d+) of {pages}\b", pdf_text)]
+    assert footers == list(range(1, pages + 1))  # every page, in order, with the document's own total
+    dests = pdf_destinations(pdf)
+    contents = squash(_pdftotext(pdf, "-f", "2", "-l", "3"))
+    for anchor, label in [("summary", "Executive summary"), ("findings", "Findings"),
+                          ("appendix-sql", "Appendix A: check SQL"), ("appendix-inputs", "Appendix B: input files"),
+                          ("appendix-integrity", "Appendix D: integrity")]:
+        shown = re.search(rf"{re.escape(label)} [. ]*?(\d+)\b", contents)
+        assert shown and int(shown.group(1)) == dests[anchor] + 1, (label, shown and shown.group(1), dests[anchor] + 1)
+
+
+def test_every_internal_link_of_report_pdf_lands_on_a_destination(report_dir: Path):
+    pdf = report_dir / "report.pdf"
+    dests, links = pdf_destinations(pdf), pdf_links(pdf)
+    internal = {target for _page, kind, target in links if kind == "dest"}
+    assert internal and internal <= set(dests), sorted(internal - set(dests))
+    for cr in make_result().checks:  # the contents, the framework tables and Appendix A link to every check
+        assert f"check-{cr.check.id}" in internal and f"sql-{cr.check.id}" in dests, cr.check.id
+
+
+def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_hash(report_dir: Path, pdf_text: str):
+    import hashlib
+
+    sql_pdf = report_dir / "report-sql.pdf"
+    outputs = dict(line.split("=", 1) for line in (report_dir / "_outputs.txt").read_text().splitlines())
+    assert Path(outputs["report_sql_pdf"]) == sql_pdf and sql_pdf.read_bytes().startswith(b"%PDF")
+    sql_text = _pdftotext(sql_pdf)
+    flat_sql, flat_report = re.sub(r"\s+", "", sql_text), re.sub(r"\s+", "", pdf_text)
+    sql_dests = pdf_destinations(sql_pdf)
+    uris = {target for _page, kind, target in pdf_links(report_dir / "report.pdf") if kind == "uri"}
+    for cr in make_result().checks:
+        digest = hashlib.sha256(cr.check.sql.encode("utf-8")).hexdigest()
+        assert digest in flat_report and digest in flat_sql, cr.check.id  # named in the signed report, and beside it
+        body = [line for line in cr.check.sql.splitlines() if line.strip() and not line.startswith(("/*", "--"))]
+        assert re.sub(r"\s+", "", body[-1]) in flat_sql, cr.check.id  # the text itself, to its last line
+        assert f"report-sql.pdf#sql-{cr.check.id}" in uris and f"sql-{cr.check.id}" in sql_dests, cr.check.id
+    back = {target for _page, kind, target in pdf_links(sql_pdf) if kind == "uri"}
+    assert f"report.pdf#check-{UNAPPROVED}" in back  # each SQL names the finding it produced, in report.pdf
+    assert "Appendix A: check SQL" in sql_text and "Run 20261101T020000Z-5f3a9c" in sql_text
+    assert f"Page {_page_count(sql_pdf)} of {_page_count(sql_pdf)}" in sql_text

@@ -124,3 +124,20 @@ def test_a_range_is_kept_in_history_under_a_file_name_without_dots(tmp_path):
     assert json.loads(out["findings_json"].read_text())["period"] == {
         "label": "2026-01..2026-06", "kind": "range", "months": 6, "start": "2026-01-01T00:00:00Z",
         "end": "2026-07-01T00:00:00Z", "end_is_exclusive": True}
+
+
+def test_the_trend_series_counts_failing_rows_per_earlier_run_and_none_where_the_check_did_not_run(tmp_path):
+    history = tmp_path / "history"
+    for month, run_id in ((8, "aug"), (9, "sep")):
+        earlier = make_result()
+        earlier.period, earlier.run_id = Period(2026, month), run_id
+        if month == 8:
+            earlier.checks = [c if c.check.id != VALIDATION else replace(c, status="no_data", rows=[])
+                              for c in earlier.checks]
+        _run(tmp_path, earlier, run_id, history_dir=history, keep_history=True)
+    trend = compare(make_result(), history)
+    assert [r.run_id for r in trend.history] == ["aug", "sep"]
+    assert trend.series(UNAPPROVED, 13, "2026-10 (this run)") == [
+        ("2026-08 (aug)", 13), ("2026-09 (sep)", 13), ("2026-10 (this run)", 13)]
+    assert trend.series(VALIDATION, 1, "now")[0] == ("2026-08 (aug)", None)  # no data then: no count, not zero
+    assert compare(make_result(), tmp_path / "empty").series(UNAPPROVED, 13, "now") == []

@@ -23,15 +23,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError
 
-import auditreport
-
 from ..errors import CheckDefinitionError
+from ..resources import queries_dir as default_queries_dir  # the built-in catalogue (a checkout's or the wheel's)
 from .headers import pydantic_line, safe_load
-
-
-def default_queries_dir() -> Path:
-    """The catalogue shipped with the repository: ``<repo>/queries``."""
-    return Path(auditreport.__file__).resolve().parents[2] / "queries"
 
 
 @dataclass(frozen=True)

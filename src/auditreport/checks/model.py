@@ -43,8 +43,10 @@ class View:
     materialize: bool = False  # computed once per run (a small result many checks read), not at every read
 
     def create_sql(self, materialize: bool = False) -> str:
-        """A view; a temporary table holding its rows when ``materialize`` is asked and the view allows it."""
-        kind = "TEMP TABLE" if materialize and self.materialize else "VIEW"
+        """A view; a table holding its rows when ``materialize`` is asked and the view allows it (a table of the
+        database, not a temporary one: the run's checks read it from several cursors, and a temporary table is seen
+        by its own connection only)."""
+        kind = "TABLE" if materialize and self.materialize else "VIEW"
         return f'CREATE OR REPLACE {kind} "{self.id}" AS\n{self.body.strip().rstrip(";").strip()}\n'
 
 

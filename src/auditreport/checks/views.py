@@ -111,6 +111,7 @@ def load_views(queries_dir: Path) -> dict[str, View]:
 def create_views(con, views: dict[str, View], materialize: bool = False) -> None:
     """Create (or replace) every view on ``con``, where the lake tables or lake views already exist. With
     ``materialize`` (the run, whose lake no longer changes), views marked ``materialize: true`` are computed once
-    into temporary tables; elsewhere (``audit.duckdb``, ``auditreport sql``) every view stays a view."""
+    into tables of the run's in-memory database (not temporary ones: the checks read them from cursors of their
+    own); elsewhere (``audit.duckdb``, ``auditreport sql``) every view stays a view."""
     for v in views.values():
         con.execute(v.create_sql(materialize))

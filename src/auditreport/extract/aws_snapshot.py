@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import SourceError
+from ..period import Period
 from ..raw import (
     CAPTURE_FILE,
     GLOBAL_REGION,
@@ -39,6 +40,7 @@ from ..raw import (
 from ..source_settings import Aws, AwsApiSettings
 from .aws_session import AWS_ERRORS, AwsSessions, ScopeError, error_line
 from .base import ExtractContext
+from .probe import Probe, SourceProbe, failed_call, probe_scope
 
 _MAX_ERROR_LINES = 50
 
@@ -73,6 +75,7 @@ class AwsSnapshotExtractor(ABC):
     name = ""
     service = ""
     global_scope = False
+    probe_call: Probe  # preflight: one cheap read call its scopes make (extract/probe.py)
 
     def __init__(self, settings: AwsApiSettings, aws: Aws):
         self.settings = settings  # this source's own settings (borrowed values already filled in)
@@ -80,8 +83,7 @@ class AwsSnapshotExtractor(ABC):
 
     def extract(self, ctx: ExtractContext) -> RawEvidence:
         sessions = AwsSessions(self.aws, ctx.run_id, source=self.name)
-        accounts = self.scope_accounts(sessions)
-        regions = [GLOBAL_REGION] if self.global_scope else sessions.regions()
+        accounts, regions = self.scope_accounts(sessions), self.scope_regions(sessions)
         scopes = [(a, r) for a in accounts for r in regions]
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
         final = ctx.raw_dir / self.name
@@ -102,10 +104,27 @@ class AwsSnapshotExtractor(ABC):
         self.ctx_progress(ctx, final)
         return RawEvidence(
             source=self.name, kind="aws", root=final,
-            location=f"AWS accounts {', '.join(accounts)}"
-            + ("" if self.global_scope else f"; regions {', '.join(regions)}"),
-            errors=_cap(errors), captured_at=captured_at,
+            location=self.location(accounts, regions), errors=_cap(errors), captured_at=captured_at,
         )
+
+    def location(self, accounts: list[str], regions: list[str]) -> str:
+        return f"AWS accounts {', '.join(accounts)}" + ("" if self.global_scope else f"; regions {', '.join(regions)}")
+
+    def probe(self, period: Period) -> SourceProbe:
+        """Preflight: :attr:`probe_call` in every account and region :meth:`extract` would read, in parallel."""
+        sessions = AwsSessions(self.aws, "preflight", source=self.name)
+        result = SourceProbe(self.name, self.settings.kind, "AWS")
+        try:
+            accounts, regions = self.scope_accounts(sessions), self.scope_regions(sessions)
+        except SourceError as e:  # no region, or GetCallerIdentity failed (its error is the context: raised from None)
+            cause = e.__context__ or e
+            result.calls.append(failed_call(cause, "GetCallerIdentity", None, None, None, "GetCallerIdentity"))
+            return result
+        result.location = self.location(accounts, regions)
+        scopes = [(a, r) for a in accounts for r in regions]
+        with ThreadPoolExecutor(max_workers=max(1, min(self.aws.max_concurrency, len(scopes) or 1))) as pool:
+            result.calls = list(pool.map(lambda s: probe_scope(sessions, self.probe_call, *s), scopes))
+        return result
 
     def _run_scopes(self, run: SnapshotRun, scopes, workers: int) -> dict:
         """(account, region) -> (True, [note lines]) or (False, error line)."""
@@ -135,6 +154,10 @@ class AwsSnapshotExtractor(ABC):
     def scope_accounts(self, sessions: AwsSessions) -> list[str]:
         """The accounts to read: ``[aws].accounts``, else the account of the credentials."""
         return sessions.accounts()
+
+    def scope_regions(self, sessions: AwsSessions) -> list[str]:
+        """The regions to read: ``global`` for a global service, else ``[aws].regions`` (or the session's)."""
+        return [GLOBAL_REGION] if self.global_scope else sessions.regions()
 
     def prepare(self, run: SnapshotRun) -> None:
         """Before the scopes run (single-threaded)."""

@@ -15,18 +15,27 @@ from .files import FilesExtractor
 
 
 class CloudTrailFilesExtractor(FilesExtractor):
-    def extract(self, ctx: ExtractContext) -> RawEvidence:
-        trails = getattr(self.settings, "trails", None)
-        if trails:  # one folder per trail: each read as the only one, into one stream
-            from .cloudtrail_trails import extract_trails
+    def trail_extractors(self) -> list[tuple[str, "CloudTrailFilesExtractor"]]:
+        """(trail name, the extractor of its folder) per trail of several; [] for the single-folder form."""
+        return [(t.name, CloudTrailFilesExtractor(self.name, FilesSettings(kind="files", path=t.path)))
+                for t in getattr(self.settings, "trails", None) or []]  # fmt: skip
 
-            paths = {t.name: Path(t.path) for t in trails}
-            return extract_trails(self.name, "files", [
-                (t.name, CloudTrailFilesExtractor(self.name, FilesSettings(kind="files", path=t.path))) for t in trails
-            ], ctx, paths.__getitem__)  # fmt: skip
+    def check_root(self) -> Path:
+        if self.trail_extractors():  # several trails: every folder checked, the first one's root returned
+            return [e.check_root() for _, e in self.trail_extractors()][0]
         root = self.root()
         if not (root / "AWSLogs").is_dir():
             raise SourceError(self.name, f"{root}: no AWSLogs/ folder (expected the CloudTrail S3 key layout)")
+        return root
+
+    def extract(self, ctx: ExtractContext) -> RawEvidence:
+        trails = self.trail_extractors()
+        if trails:  # one folder per trail: each read as the only one, into one stream
+            from .cloudtrail_trails import extract_trails
+
+            paths = {t.name: Path(t.path) for t in self.settings.trails}
+            return extract_trails(self.name, "files", trails, ctx, paths.__getitem__)
+        root = self.check_root()
         # listed as the loader reads: the workers parse the first objects while the rest are being listed
         return RawEvidence(source=self.name, kind="files", root=root, location=str(root),
                            objects=ObjectStream(iter_cloudtrail_objects(root, ctx)))

@@ -92,12 +92,7 @@ class S3CloudTrailExtractor:
         bucket, prefix = parse_s3_uri(src.uri)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
         sessions = AwsSessions(aws, ctx.run_id, source=self.name)
-        accounts = src.accounts or aws.accounts or None
-        regions = src.regions or aws.regions or None
-        # the bucket is read with the role of bucket_account, else of the first account; without a role pattern,
-        # with the credentials at hand (the accounts are then only the folders to read)
-        reader_account = src.bucket_account or (accounts[0] if accounts and aws.role_arn else None)
-        client_region = (regions[0] if regions else None) or sessions.default_region()
+        accounts, regions, reader_account, client_region = self.reader(sessions)
         try:
             s3 = sessions.client("s3", reader_account, client_region)
         except ScopeError as e:
@@ -122,6 +117,33 @@ class S3CloudTrailExtractor:
             source=self.name, kind="s3", root=root, location=src.uri, objects=ObjectStream(objects()),
             errors=errors, captured_at=captured_at,
         )
+
+    def reader(self, sessions: AwsSessions) -> tuple[list[str] | None, list[str] | None, str | None, str]:
+        """(accounts, regions: None when discovered; the account whose credentials read the bucket, the client's
+        region). The bucket is read with the role of bucket_account, else of the first account; without a role
+        pattern, with the credentials at hand (the accounts are then only the folders to read)."""
+        src, aws = self.settings, self.aws
+        accounts = src.accounts or aws.accounts or None
+        regions = src.regions or aws.regions or None
+        reader_account = src.bucket_account or (accounts[0] if accounts and aws.role_arn else None)
+        return accounts, regions, reader_account, (regions[0] if regions else None) or sessions.default_region()
+
+    def probe(self, period):
+        """Preflight: can the bucket be listed, and do its day folders hold log files for ``period``
+        (``cloudtrail_probe``)."""
+        from .cloudtrail_probe import probe_trail_bucket
+
+        if self.settings.trails:  # several trail buckets: each probed as the only one, in one account
+            from .probe import SourceProbe
+
+            out = SourceProbe(self.name, "s3", ", ".join(self.settings.uris))
+            for name, one in self.settings.each_trail():
+                got = probe_trail_bucket(S3CloudTrailExtractor(one, self.aws, f"{self.name}/{name}"), period)
+                out.calls += got.calls
+                out.empty += [f"trail '{name}': {e}" for e in got.empty]
+                out.notes += [f"trail '{name}': {n}" for n in got.notes]
+            return out
+        return probe_trail_bucket(self, period)
 
     # -- planning ----------------------------------------------------------------------------------------------
 

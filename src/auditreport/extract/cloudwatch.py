@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 
 from .aws_session import AWS_ERRORS, error_code, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, paginate
+from .probe import Probe
 
 
 class CloudWatchExtractor(AwsSnapshotExtractor):
@@ -15,6 +16,7 @@ class CloudWatchExtractor(AwsSnapshotExtractor):
 
     name = "cloudwatch"
     service = "logs"
+    probe_call = Probe("logs", "DescribeLogGroups", {"limit": 1})
 
     def prepare(self, run: SnapshotRun) -> None:
         run.shared["found"] = set()

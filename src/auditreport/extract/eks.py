@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .aws_session import AWS_ERRORS, error_code, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, paginate
+from .probe import Probe
 
 
 class EksExtractor(AwsSnapshotExtractor):
@@ -12,6 +13,7 @@ class EksExtractor(AwsSnapshotExtractor):
 
     name = "eks"
     service = "eks"
+    probe_call = Probe("eks", "ListClusters", {"maxResults": 1})
 
     def capture(self, run: SnapshotRun, account: str, region: str, notes: list[str]) -> None:
         eks = run.sessions.client("eks", account, region)

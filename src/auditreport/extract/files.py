@@ -9,6 +9,7 @@ from ..errors import SourceError
 from ..raw import RawEvidence
 from ..source_settings import FilesSettings
 from .base import ExtractContext
+from .probe import ProbeCall, SourceProbe
 
 
 class FilesExtractor:
@@ -21,6 +22,22 @@ class FilesExtractor:
         if not root.is_dir():
             raise SourceError(self.name, f"{root}: directory not found")
         return root
+
+    def probe(self, period=None) -> SourceProbe:
+        """Preflight: the folder is there (``error`` naming it when not); what it holds is the loader's business."""
+        result = SourceProbe(self.name, self.settings.kind, str(self.settings.path))
+        try:
+            self.check_root()
+        except SourceError as e:
+            result.calls.append(ProbeCall(what=str(self.settings.path), status="error",
+                                          detail=str(e).removeprefix(f"source '{self.name}': ")))
+        else:
+            result.calls.append(ProbeCall(what=str(self.settings.path), status="ok"))
+            result.notes.append("folder found")
+        return result
+
+    def check_root(self) -> Path:
+        return self.root()
 
     def extract(self, ctx: ExtractContext) -> RawEvidence:
         root = self.root()

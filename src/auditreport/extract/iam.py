@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..raw import GLOBAL_REGION
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, paginate
+from .probe import Probe
 
 _IAM_LISTS = ("UserDetailList", "GroupDetailList", "RoleDetailList", "Policies")
 
@@ -14,6 +15,7 @@ class IamExtractor(AwsSnapshotExtractor):
     name = "iam"
     service = "iam"
     global_scope = True
+    probe_call = Probe("iam", "GetAccountAuthorizationDetails", {"Filter": ["Role"], "MaxItems": 1})
 
     def capture(self, run: SnapshotRun, account: str, region: str, notes: list[str]) -> None:
         iam = run.sessions.client("iam", account, region)

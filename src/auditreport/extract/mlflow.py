@@ -48,6 +48,7 @@ from ..raw import (
 )
 from ..source_settings import MlflowRestSettings
 from .base import ExtractContext
+from .probe import ProbeCall, SourceProbe
 
 API = "/api/2.0/mlflow/"
 _RETRY_STATUS = {429, 502, 503, 504}
@@ -181,6 +182,27 @@ class MlflowRestExtractor:
             raise SourceError(self.name, f"{uri}: {e}") from None
         ctx.progress(self.name, n_files + 1, sum(p.stat().st_size for p in final.rglob("*.json")))
         return RawEvidence(source=self.name, kind="rest", root=root, location=uri, captured_at=captured_at)
+
+    def probe(self, period=None) -> SourceProbe:
+        """Preflight: does the REST API answer, with the credentials of the environment? One search for one
+        registered model. 401 and 403 are ``denied``; no connection or no answer in time ``unreachable``."""
+        uri = self.settings.tracking_uri.rstrip("/")
+        result = SourceProbe(self.name, self.settings.kind, uri)
+        what = f"{uri} GET {API}registered-models/search"
+        if not uri.startswith(("http://", "https://")):
+            result.calls.append(ProbeCall(what=what, status="error",
+                                          detail=f"{uri}: tracking_uri must be an http:// or https:// address"))
+            return result
+        client = MlflowRestClient(uri, timeout=self.settings.timeout_seconds, env=self.env)
+        try:
+            client.get("registered-models/search", {"max_results": 1})
+        except MlflowHttpError as e:
+            status = ("denied" if e.status in (401, 403) else "error") if e.status else "unreachable"
+            code = (e.body or {}).get("error_code") or (str(e.status) if e.status else None)
+            result.calls.append(ProbeCall(what=what, status=status, code=code, detail=f"{uri}: {e}"))
+            return result
+        result.calls.append(ProbeCall(what=what, status="ok"))
+        return result
 
     def _capture(self, client: MlflowRestClient, stage: Path, ctx: ExtractContext) -> int:
         models = client.paginate("registered-models/search", "registered_models", self.page_size)

@@ -8,6 +8,7 @@ from ..raw import GLOBAL_REGION
 from ..source_settings import parse_s3_uri
 from .aws_session import AWS_ERRORS, AwsSessions, error_code, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, error_body, paginate
+from .probe import Probe
 from .s3_log_listing import oldest_log_objects
 
 # "not configured" answers: evidence of a missing setting, stored as an Error body
@@ -28,6 +29,7 @@ class S3SettingsExtractor(AwsSnapshotExtractor):
     name = "s3"
     service = "s3"
     global_scope = True
+    probe_call = Probe("s3", "ListBuckets")
 
     def scope_accounts(self, sessions: AwsSessions) -> list[str]:
         """Plus ``bucket_accounts`` (a log-archive account is often not among the audited ones)."""

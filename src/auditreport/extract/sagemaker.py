@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .aws_session import AWS_ERRORS, error_code
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun, error_body, paginate
+from .probe import Probe
 from .sagemaker_lineage import capture_monitoring, capture_training_jobs, package_training_jobs
 
 _SM_NOT_FOUND = {"ValidationException", "ResourceNotFound", "ResourceNotFoundException"}
@@ -17,6 +18,7 @@ class SageMakerExtractor(AwsSnapshotExtractor):
 
     name = "sagemaker"
     service = "sagemaker"
+    probe_call = Probe("sagemaker", "ListModelPackageGroups", {"MaxResults": 1})
 
     def capture(self, run: SnapshotRun, account: str, region: str, notes: list[str]) -> None:
         sm = run.sessions.client("sagemaker", account, region)

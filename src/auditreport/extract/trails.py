@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from .aws_session import AWS_ERRORS, ScopeError, error_line
 from .aws_snapshot import AwsSnapshotExtractor, SnapshotRun
+from .probe import Probe
 
 
 class TrailsExtractor(AwsSnapshotExtractor):
@@ -18,6 +19,7 @@ class TrailsExtractor(AwsSnapshotExtractor):
 
     name = "trails"
     service = "cloudtrail"
+    probe_call = Probe("cloudtrail", "DescribeTrails", {"includeShadowTrails": False})
 
     def capture(self, run: SnapshotRun, account: str, region: str, notes: list[str]) -> None:
         ct = run.sessions.client("cloudtrail", account, region)

@@ -45,6 +45,15 @@ def connect(database: str | Path = ":memory:", *, work_dir: Path | None = None, 
     return con
 
 
+def cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Another connection to ``con``'s database (for a thread of its own), in ``con``'s time zone: a cursor sees the
+    database's tables and views, but takes the machine's time zone, not the one ``con`` was set to."""
+    cur = con.cursor()
+    zone = con.execute("SELECT current_setting('TimeZone')").fetchone()[0]
+    cur.execute(f"SET TimeZone = {sql_string(zone)}")
+    return cur
+
+
 def has_files(lake_root: Path, name: str) -> bool:
     d = Path(lake_root) / name
     return d.is_dir() and any(d.rglob("*.parquet"))
@@ -72,3 +81,40 @@ def create_views(con: duckdb.DuckDBPyConnection, lake_root: Path, *, comments: b
         con.execute(view_sql(lake_root, name))
         if comments:
             con.execute(f'COMMENT ON VIEW "{name}" IS {sql_string(t.description)}')
+
+
+def settle_lake(con: duckdb.DuckDBPyConnection, counts: dict[str, int]) -> list[str]:
+    """For reads of a lake that no longer changes (a run's checks, after its load): the small tables read into
+    memory (:func:`read_small_tables_into_memory`), and DuckDB's Parquet metadata cache on for the large ones, so
+    that the many reads of a table's files parse each file's footer once, not once per read (the whole catalogue
+    over 2,000,000 events: 5.2 s of CPU instead of 5.7-6.3 s). The cache knows a file by its path and modification
+    time. Returns the tables read into memory."""
+    con.execute("SET GLOBAL parquet_metadata_cache = true")  # GLOBAL: the checks read through cursors too
+    return read_small_tables_into_memory(con, counts)
+
+
+IN_MEMORY_SCHEMA = "lake_in_memory"
+IN_MEMORY_MAX_ROWS = 100_000  # about 230 MB of CloudTrail rows at most; a larger table stays on disk
+
+
+def read_small_tables_into_memory(con: duckdb.DuckDBPyConnection, counts: dict[str, int],
+                                  max_rows: int = IN_MEMORY_MAX_ROWS) -> list[str]:  # fmt: skip
+    """Each lake table of at most ``max_rows`` rows (``counts``: table -> rows, as the run measured them) read once
+    into a table of ``con``'s in-memory database, its view then reading that table: the same rows and column types.
+    Returns the tables so read. For a run's checks, which read the lake many times once it no longer changes: over
+    Parquet, every read of a view binds ``read_parquet`` again (listing the files, reading their schemas) and
+    decodes the columns again, which on a small lake costs more than the query itself (the sample month: 0.37 s of
+    CPU saved over 57 checks, for 0.13 s spent reading). A large table stays on disk, where its clustering lets a
+    selective check skip most of it."""
+    small = [name for name in TABLES if 0 < counts.get(name, 0) <= max_rows]
+    if not small:
+        return []
+    con.execute(f'CREATE SCHEMA IF NOT EXISTS "{IN_MEMORY_SCHEMA}"')
+    done = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = ?",
+                                      [IN_MEMORY_SCHEMA]).fetchall()}  # fmt: skip
+    for name in small:
+        if name in done:  # read by an earlier call (the lake does not change under a run)
+            continue
+        con.execute(f'CREATE OR REPLACE TABLE "{IN_MEMORY_SCHEMA}"."{name}" AS SELECT * FROM main."{name}"')
+        con.execute(f'CREATE OR REPLACE VIEW main."{name}" AS SELECT * FROM "{IN_MEMORY_SCHEMA}"."{name}"')
+    return small

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 
 _INT_RANGE = {"INTEGER": 1 << 31, "BIGINT": 1 << 63}
@@ -66,11 +67,16 @@ class Table:
         """``, <expr> AS "<name>"`` for each derived column (empty without any), to follow a view's columns."""
         return "".join(f', CAST({expr} AS {t}) AS "{c}"' for c, t, expr in self.derived)
 
+    @cached_property
+    def _types(self) -> dict[str, str]:
+        """Column -> type, made once per table (a loader conforms every row)."""
+        return dict(self.all_columns)
+
     def conform(self, row: dict) -> dict:
         """``row`` checked against the columns: each value of the column's type (or None), so that one strange input
         is refused by its loader, where it can be quarantined alone, rather than failing the whole table's write.
         Numbers given for a VARCHAR column become text. Raises TypeError or ValueError naming the column."""
-        types = dict(self.all_columns)
+        types = self._types
         out = {}
         for col, v in row.items():
             typ = types.get(col)

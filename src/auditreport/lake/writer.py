@@ -12,6 +12,7 @@ import pyarrow as pa
 from ..period import Period
 from ..raw import staged
 from . import TABLES
+from .arrow_probe import answer_without_pandas
 from .connection import sql_string
 
 
@@ -25,6 +26,7 @@ def insert_rows(con, name: str, temp_name: str, rows: list[dict]) -> None:
     Goes through one Arrow table: DuckDB's executemany runs one statement per row, far too slow for thousands."""
     if not rows:
         return
+    answer_without_pandas()
     cols = TABLES[name].all_columns
     arrays, names = [], []
     for c, typ in cols:

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from .. import lake
+from ..lake.arrow_probe import answer_without_pandas
 from ..lake.connection import file_sql, sql_string
 from ..raw import RawObject, cloudtrail_key_scope
 from .cloudtrail_objects import classify_read_error, excerpt, salvage_invalid_utf8
@@ -163,6 +164,7 @@ class CarefulReader:
         for obj, _ in items:
             for col, v in zip(keys, (str(obj.path), obj.key, *cloudtrail_key_scope(obj.key))):
                 col.append(v)
+        answer_without_pandas()  # no pandas import for pyarrow's probe (see lake.arrow_probe)
         keys_arrow = pa.table(keys, names=["filename", "key", "source_account_id", "source_region"])
         self.con.execute("CREATE OR REPLACE TEMP TABLE _ct_keys AS SELECT * FROM keys_arrow")  # DuckDB scans the local
         del keys_arrow

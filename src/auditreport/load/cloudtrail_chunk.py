@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from zlib_ng import zlib_ng  # zlib's API, inflates a small object in ~2/3 of zlib's time
 
+from ..lake.arrow_probe import answer_without_pandas
 from ..raw import cloudtrail_key_scope
 from .cloudtrail_fast import NESTED_COLUMNS, Refused, build_rows, cluster, decode_log_file
 from .gc_pause import gc_paused
@@ -116,6 +117,7 @@ def _content(key: str, data: bytes) -> bytes | None:
 
 def load_chunk(task: ChunkTask) -> ChunkResult:
     """Read, parse and stage one chunk, the garbage collector paused (:mod:`.gc_pause`)."""
+    answer_without_pandas()  # before the first pa.array: no pandas import, in a worker or here (lake.arrow_probe)
     with gc_paused():
         return _load_chunk(task)
 

@@ -1,8 +1,8 @@
-"""Reports: report.html and report.pdf from one template set, findings.json (with its JSON Schema beside it),
+"""Reports: report.html, report.pdf and report-sql.pdf (Appendix A's SQL texts) from one template set, findings.json (with its JSON Schema beside it),
 evidence/<check_id>.csv, and the interchange formats built from the same findings document: findings.sarif
 (SARIF 2.1.0), junit.xml, findings.ocsf.json (OCSF Compliance Findings) and assessment-results.oscal.json (OSCAL).
 
-    write_reports(result, out_dir, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ...,
+    write_reports(result, out_dir, evidence_row_cap=25) -> {"report_html": ..., "report_pdf": ..., "report_sql_pdf": ...,
         "findings_json": ..., "findings_schema": ..., "findings_sarif": ..., "junit_xml": ...,
         "findings_ocsf": ..., "assessment_results_oscal": ..., "evidence_dir": ..., "evidence:<check_id>": ..., "evidence_parquet:<check_id>": ...}
 
@@ -12,11 +12,15 @@ Before the HTML and PDF are rendered, ``result.integrity`` gets the run's two di
 just written), which the report prints and manifest.json then records (:mod:`auditreport.integrity`).
 
 The HTML and PDF cap each evidence table at ``evidence_row_cap`` rows (failing rows first) and name the CSV that holds
-them all; findings.json and the CSVs hold every row.
+them all; findings.json and the CSVs hold every row, so the PDF stays bounded whatever the month holds.
+
+Each output's seconds go to ``timings`` when given (``report.<output>``; the run keeps them in manifest.json).
 """
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,8 +30,8 @@ from ..integrity import file_sha256, inputs_digest
 from ._io import atomic_write_text
 from .evidence import write_evidence
 from .findings import findings_document, write_findings_document, write_findings_schema
-from .html import render_html
-from .pdf import write_pdf
+from .html import SQL_PDF, render_documents, render_html
+from .pdf import write_report_pdfs
 from .trend import compare, keep
 
 __all__ = ["render_html", "report_frameworks", "write_interchange_formats", "write_reports"]
@@ -66,12 +70,13 @@ def write_reports(
     history_dir: Path | None = None,
     keep_history: bool = False,
     signing=None,
+    timings: dict[str, float] | None = None,
 ) -> dict[str, Path]:
     """Write every report output into ``out_dir``; return output name -> path.
 
     The frameworks come from ``result.catalogue``. ``pdf=False`` skips the (slow) PDF render. ``history_dir`` holds
     earlier runs' findings to compare with (:mod:`.trend`); ``keep_history`` adds this run's findings to it.
-    ``signing``: None, or (signer, SigningSettings) to sign report.pdf.
+    ``signing``: None, or (signer, SigningSettings) to sign report.pdf. ``timings``: output -> seconds, filled in.
     """
     if evidence_row_cap < 1:
         raise ValueError("evidence_row_cap must be at least 1")
@@ -79,26 +84,43 @@ def write_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     generated_at = generated_at or datetime.now(timezone.utc)
 
+    timings = {} if timings is None else timings
+
+    @contextmanager
+    def timed(name: str):
+        t0 = time.perf_counter()
+        yield
+        timings[f"report.{name}"] = round(time.perf_counter() - t0, 3)
+
     outputs: dict[str, Path] = {}
-    evidence = write_evidence(result, out_dir)
-    trend = compare(result, history_dir)
-    doc = findings_document(result, generated_at, trend)  # every machine-readable format is built from this one
-    outputs["findings_json"] = write_findings_document(doc, out_dir / "findings.json")
-    outputs["findings_schema"] = write_findings_schema(out_dir)
-    if keep_history and history_dir is not None:
-        outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
-    outputs.update(write_interchange_formats(doc, out_dir, report_frameworks(result)))
+    with timed("evidence"):
+        evidence = write_evidence(result, out_dir)
+    with timed("findings.json"):
+        trend = compare(result, history_dir)
+        doc = findings_document(result, generated_at, trend)  # every machine-readable format is built from this one
+        outputs["findings_json"] = write_findings_document(doc, out_dir / "findings.json")
+        outputs["findings_schema"] = write_findings_schema(out_dir)
+        if keep_history and history_dir is not None:
+            outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
+    with timed("interchange"):
+        outputs.update(write_interchange_formats(doc, out_dir, report_frameworks(result)))
     result.integrity.update(inputs_sha256=inputs_digest(result.inputs),
                             findings_sha256=file_sha256(outputs["findings_json"]),
                             report_pdf_signed=bool(pdf and signing is not None))  # fmt: skip
 
-    html = render_html(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
-                       trend=trend)  # fmt: skip
-    html_path = out_dir / "report.html"
-    atomic_write_text(html_path, html)
-    outputs["report_html"] = html_path
+    with timed("html"):
+        docs = render_documents(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap,
+                                input_row_cap, trend=trend, pdf=pdf)  # fmt: skip
+        html_path = out_dir / "report.html"
+        atomic_write_text(html_path, docs.html)
+        outputs["report_html"] = html_path
     if pdf:
-        outputs["report_pdf"] = write_pdf(html, out_dir / "report.pdf", signing)
+        pdf_timings: dict[str, float] = {}
+        outputs["report_pdf"], outputs["report_sql_pdf"] = write_report_pdfs(
+            docs.pdf_html, docs.sql_html, out_dir / "report.pdf", out_dir / SQL_PDF, signing, pdf_timings)
+        timings.update(pdf_timings)  # "report.pdf", "report-sql.pdf"
+    else:
+        (out_dir / SQL_PDF).unlink(missing_ok=True)  # never left from an earlier run beside a report that did not write it
     outputs["evidence_dir"] = out_dir / "evidence"
     for check_id, path in evidence.items():
         kind, _, cid = check_id.rpartition(":")  # "parquet:<id>" is the Parquet twin of evidence:<id>'s CSV

@@ -1,6 +1,7 @@
 """Pictures as inline SVG: drawn here from plain numbers, the same in the HTML (no script, no network) and the PDF
 (WeasyPrint renders SVG). Every picture has a text equivalent beside it (a title and the numbers in words), so it
-adds a view, never a fact the tables do not hold."""
+adds a view, never a fact the tables do not hold. Each is ``role="img"`` named by its ``<title>`` and described by
+its ``<desc>`` (what the picture shows, in words, for a screen reader), neither of which is drawn."""
 
 from __future__ import annotations
 
@@ -20,9 +21,11 @@ def severity_bars(failing_by_severity: dict[str, int], severities: list[str]) ->
     row_h, label_w, bar_w, w = 13, 60, 300, 400
     h = row_h * len(severities) + 4
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-severity" viewBox="0 0 {w} {h}" '
-             f'width="{w}" height="{h}" role="img" aria-labelledby="sev-title">',
+             f'width="{w}" height="{h}" role="img" aria-labelledby="sev-title" aria-describedby="sev-desc">',
              '<title id="sev-title">Failing checks by severity: '
-             + ", ".join(f"{failing_by_severity.get(s, 0)} {s}" for s in severities) + "</title>"]
+             + ", ".join(f"{failing_by_severity.get(s, 0)} {s}" for s in severities) + "</title>",
+             f'<desc id="sev-desc">A horizontal bar per severity, {escape(severities[0])} to {escape(severities[-1])}, '
+             "as long as the number of failing checks of that severity, that number written beside it.</desc>"]
     for i, s in enumerate(severities):
         n = failing_by_severity.get(s, 0)
         y = 2 + i * row_h
@@ -44,6 +47,21 @@ def _days(start: datetime, end: datetime) -> list[date]:
         out.append(d)
         d += timedelta(days=1)
     return out
+
+
+def _heatmap_words(keys, days, counts, gap_days) -> str:
+    """The heatmap in words: per account and region, the records of the period, the days without any, and the days
+    a delivery gap touches."""
+    said = []
+    for a, r in keys:
+        empty = [d.day for d in days if not counts.get((a, r, d.isoformat()))]
+        gaps = [d.day for d in days if (f"{a}/{r}", d) in gap_days]
+        total = sum(counts.get((a, r, d.isoformat()), 0) for d in days)
+        said.append(f"{a} {r}: {total} records; "
+                    + (f"no record on day {', '.join(map(str, empty))}" if empty else "records every day")
+                    + (f"; a delivery gap on day {', '.join(map(str, gaps))}" if gaps else ""))  # fmt: skip
+    lead = "A row per account and region, a column per day of the month, darker for more records. "
+    return lead + ". ".join(said) + "."
 
 
 def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end: datetime,
@@ -68,10 +86,11 @@ def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end
             gap_days.add((scope, d))
             d += timedelta(days=1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-heatmap" viewBox="0 0 {w} {h}" '
-             f'width="{w}" height="{h}" role="img" aria-labelledby="hm-title">',
+             f'width="{w}" height="{h}" role="img" aria-labelledby="hm-title" aria-describedby="hm-desc">',
              f'<title id="hm-title">CloudTrail records per day, {days[0].isoformat()} to {days[-1].isoformat()}, '
              f"for {len(keys)} account and region pairs; {len(gap_days)} account-region days touched by a delivery "
-             "gap</title>"]
+             "gap</title>",
+             f"<desc id=\"hm-desc\">{escape(_heatmap_words(keys, days, counts, gap_days))}</desc>"]
     for j, d in enumerate(days):
         if col == cell and (d.day == 1 or d.day % 5 == 0):
             parts.append(f'<text x="{label_w + j * col + col / 2}" y="11" text-anchor="middle" font-size="8" '
@@ -99,5 +118,42 @@ def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end
             if (f"{a}/{r}", d) in gap_days:
                 parts.append(f'<rect x="{x}" y="{y + cell}" width="{max(col - 1, 1)}" height="3" fill="#b42318">'
                              f"<title>{escape(f'{a} {r} {d.isoformat()}: a delivery gap')}</title></rect>")
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def sparkline(points: list[tuple[str, int | None]], ident: str) -> Markup | None:
+    """Failing rows per run, oldest first, the last point this run's (a larger dot): a line over the runs in which the
+    check ran, a hollow grey mark at the foot for a run in which it did not (no count, never drawn as zero). None
+    with fewer than two runs."""
+    if len(points) < 2:
+        return None
+    w, h, pad = 96, 18, 3
+    top = max([n for _, n in points if n is not None] + [1])
+    step = (w - 2 * pad) / (len(points) - 1)
+    xy = [(pad + i * step, None if n is None else h - pad - (h - 2 * pad) * n / top) for i, (_, n) in enumerate(points)]
+    words = ", ".join(f"{label}: {'not run' if n is None else n}" for label, n in points)
+    uid = escape(ident)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-spark" viewBox="0 0 {w} {h}" width="{w}" '
+             f'height="{h}" role="img" aria-labelledby="sp-{uid}" aria-describedby="sp-{uid}-d"><title id="sp-{uid}">'
+             f"Failing rows per run, oldest first: {escape(words)}</title>"
+             f'<desc id="sp-{uid}-d">A line through one point per run, oldest on the left, as high as the run\'s '
+             "failing rows: red where rows failed, green where none did, hollow where the check did not run; this "
+             "run's point is the larger.</desc>"]
+    run: list[str] = []
+    for x, y in xy + [(0, None)]:  # a run of consecutive counted points is one polyline
+        if y is not None:
+            run.append(f"{x:.1f},{y:.1f}")
+        elif run:
+            if len(run) > 1:
+                parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="#475467" stroke-width="1.2"/>')
+            run = []
+    for i, (x, y) in enumerate(xy):
+        last = i == len(xy) - 1
+        if y is None:
+            parts.append(f'<circle cx="{x:.1f}" cy="{h - pad}" r="1.8" fill="#fff" stroke="#98a2b3"/>')
+        else:
+            colour = "#b42318" if points[i][1] else "#067647"
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{2.6 if last else 1.6}" fill="{colour}"/>')
     parts.append("</svg>")
     return Markup("".join(parts))

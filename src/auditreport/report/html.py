@@ -1,11 +1,22 @@
-"""Render the report HTML: one Jinja2 template set, CSS inlined, no scripts, no external assets.
+"""Render the report HTML: one Jinja2 template set, CSS and our one script inlined, no external assets.
+
+``render_documents`` builds the view once and renders the three documents of a report from it: ``report.html`` (every
+check's SQL inline in Appendix A), the HTML report.pdf is rendered from (the same, except that Appendix A lists each SQL
+file with its SHA-256 and a link into ``report-sql.pdf``), and the HTML of ``report-sql.pdf`` (the SQL texts).
 
 Autoescape is always on: every evidence value, reason and source detail can be attacker-controlled log text.
 Every ``{{ ... }}`` output also passes ``finalize``, which shows invisible and bidi-control characters as ``⟨U+XXXX⟩``.
+
+The script (``templates/report.js``: sorting and filtering in a browser; WeasyPrint runs none) is the only one the
+page may run: the Content-Security-Policy in its ``<head>`` allows that script by its SHA-256 and no other, no
+fetch of any kind (``default-src 'none'``), inline styles only.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,22 +24,28 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-import auditreport
-
 from ..checks.frameworks import Framework
+from ..resources import templates_dir
 from ..results import RunResult
+from .order import severity_rank, status_rank
 from .values import reveal_invisible
+from .figures import trend_lines
 from .view import build_context
 
 
-def templates_dir() -> Path:
-    """The repository's ``templates/`` (source checkout or editable install); a ``templates/`` inside the package
-    is used instead when present, for installs that ship it as package data."""
-    package = Path(auditreport.__file__).resolve().parent
-    for candidate in (package.parents[1] / "templates", package / "templates"):
-        if (candidate / "report.html.j2").is_file():
-            return candidate
-    raise FileNotFoundError(f"report templates not found: looked in {package.parents[1] / 'templates'} and {package / 'templates'}")
+def report_script(template_dir: Path | None = None) -> str:
+    """The page's script, as inlined between ``<script>`` and ``</script>``."""
+    script = ((template_dir or templates_dir()) / "report.js").read_text(encoding="utf-8")
+    if "</script" in script.lower() or "<!--" in script:
+        raise ValueError("report.js may not hold '</script' or '<!--': the HTML parser would end the script there")
+    return script
+
+
+def content_security_policy(script: str) -> str:
+    """What the browser lets report.html do: run ``script`` (by its SHA-256) and inline styles; fetch nothing."""
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return ("default-src 'none'; style-src 'unsafe-inline'; "
+            f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'")
 
 
 def _finalize(value: Any) -> Any:
@@ -79,10 +96,38 @@ def environment(template_dir: Path | None = None) -> Environment:
     env.filters["size"] = _size
     env.filters["status_label"] = _status_label
     env.filters["colname"] = _colname
+    env.filters["status_rank"] = status_rank
+    env.filters["severity_rank"] = severity_rank
     return env
 
 
-def render_html(
+SQL_PDF = "report-sql.pdf"  # Appendix A's texts, beside report.pdf
+
+
+@dataclass
+class ReportDocuments:
+    html: str  # report.html
+    pdf_html: str  # what report.pdf is rendered from
+    sql_html: str  # what report-sql.pdf is rendered from
+
+
+def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, evidence_row_cap: int,
+             quarantine_row_cap: int, input_row_cap: int, tdir: Path, trend) -> dict:
+    context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
+    context["trend"] = trend
+    context["trend_by_check"] = trend.by_check() if trend is not None else {}
+    context["trend_lines"] = trend_lines(result, trend)
+    # Our own stylesheet, inlined verbatim (not parsed as a template).
+    context["css"] = Markup((tdir / "report.css").read_text(encoding="utf-8"))
+    script = report_script(tdir)
+    context["script"] = Markup(script)
+    context["content_security_policy"] = content_security_policy(script)
+    context["sql_file"] = None  # Appendix A holds the SQL texts itself
+    context["report_file"] = ""  # links to findings stay inside the document
+    return context
+
+
+def render_documents(
     result: RunResult,
     frameworks: dict[str, Framework],
     generated_at: datetime,
@@ -91,12 +136,21 @@ def render_html(
     input_row_cap: int = 500,
     template_dir: Path | None = None,
     trend=None,
-) -> str:
+    pdf: bool = True,
+) -> ReportDocuments:
+    """report.html, and with ``pdf`` report.pdf's HTML and report-sql.pdf's HTML (else ""), from one view of the
+    run."""
     tdir = template_dir or templates_dir()
     env = environment(tdir)
-    context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
-    context["trend"] = trend
-    context["trend_by_check"] = trend.by_check() if trend is not None else {}
-    # Our own stylesheet, inlined verbatim (not parsed as a template).
-    context["css"] = Markup((tdir / "report.css").read_text(encoding="utf-8"))
-    return env.get_template("report.html.j2").render(**context)
+    context = _context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap, tdir, trend)
+    html = env.get_template("report.html.j2").render(**context)
+    if not pdf:
+        return ReportDocuments(html=html, pdf_html="", sql_html="")
+    pdf_html = env.get_template("report.html.j2").render(**{**context, "sql_file": SQL_PDF})
+    sql_html = env.get_template("report-sql.html.j2").render(**context)
+    return ReportDocuments(html=html, pdf_html=pdf_html, sql_html=sql_html)
+
+
+def render_html(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, *args, **kwargs) -> str:
+    """report.html (the arguments are ``render_documents``'s)."""
+    return render_documents(result, frameworks, generated_at, *args, **kwargs, pdf=False).html

@@ -11,6 +11,11 @@ import re
 from ..checks.model import SEVERITIES, CheckResult
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+STATUS_RANK = {"fail": 0, "error": 1, "no_data": 2, "info": 3, "pass": 4, "not_assessed": 5}  # worst first
+
+
+def status_rank(status: str) -> int:
+    return STATUS_RANK.get(status, len(STATUS_RANK))
 
 
 def severity_rank(severity: str) -> int:
@@ -19,8 +24,7 @@ def severity_rank(severity: str) -> int:
 
 def report_order(checks: list[CheckResult]) -> list[CheckResult]:
     """Fail by severity, then error, no_data, info, and pass last; severity, then id, within each status."""
-    rank = {"fail": 0, "error": 1, "no_data": 2, "info": 3, "pass": 4}
-    return sorted(checks, key=lambda c: (rank.get(c.status, 5), severity_rank(c.check.severity), c.check.id))
+    return sorted(checks, key=lambda c: (status_rank(c.status), severity_rank(c.check.severity), c.check.id))
 
 
 def ordered_rows(result: CheckResult) -> list[dict]:

@@ -11,8 +11,10 @@ earlier run's ``findings.json``, or whole earlier output folders). Each run is k
 previous run is the latest earlier one (by period end, then generation time) whose period is as long as this one's
 (as many calendar months) and does not end after it: a quarter is compared with the quarter before (or an earlier
 run of the same quarter), never with the last month of its own, so the counts of new and resolved findings mean the
-same at every length. With no earlier run of that length, there is no comparison, and the note says so. A finding the previous run failed is **resolved** only when its check ran now and did not fail it; when the
-check could not run now (error, no data, no longer in the catalogue) it is **not re-verified**, never resolved.
+same at every length (the history a check's trend line draws holds runs of that length too). With no earlier run
+of that length, there is no comparison, and the note says so. A finding the previous run failed is **resolved** only
+when its check ran now and did not fail it; when the check could not run now (error, no data, no longer in the
+catalogue) it is **not re-verified**, never resolved.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class PastRun:
     generated_at: str
     path: Path
     failing: dict[str, Finding]  # fingerprint -> finding
+    statuses: dict[str, str] = field(default_factory=dict)  # check id -> its status in that run
 
 
 @dataclass
@@ -64,6 +67,18 @@ class Trend:
     persisting: list[Finding] = field(default_factory=list)
     not_reverified: list[Finding] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)  # history files skipped, each with its reason
+    history: list[PastRun] = field(default_factory=list)  # every earlier run read, oldest first
+
+    def series(self, check_id: str, now_failing: int | None, now_label: str) -> list[tuple[str, int | None]]:
+        """Failing rows of ``check_id`` per run, oldest first, ending with this run's ``now_failing``; None for a
+        run in which the check did not run (error, no data, not in its catalogue: nothing was verified, so no count);
+        empty when there is no earlier run to draw a trend from."""
+        if not self.history:
+            return []
+        past = [(f"{r.period} ({r.run_id})",
+                 sum(1 for f in r.failing.values() if f.check_id == check_id)
+                 if r.statuses.get(check_id) in RAN else None) for r in self.history]  # fmt: skip
+        return past + [(now_label, now_failing)]
 
     def by_check(self) -> dict[str, dict[str, int]]:
         out: dict[str, dict[str, int]] = {}
@@ -118,7 +133,7 @@ def load_history(history_dir: Path) -> tuple[list[PastRun], list[str]]:
                         failing[fp] = Finding(fp, c["id"], str(row.get("resource")))
             runs.append(PastRun(doc["run_id"], doc["period"]["label"], doc["period"]["end"],
                                 _months(doc["period"]["start"], doc["period"]["end"]), doc.get("generated_at") or "",
-                                path, failing))  # fmt: skip
+                                path, failing, {c["id"]: c.get("status") for c in doc["checks"]}))  # fmt: skip
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
             unreadable.append(f"{path}: not a findings document auditreport can read ({type(e).__name__}: {e})"[:300])
     return runs, unreadable
@@ -136,11 +151,11 @@ def compare(result: RunResult, history_dir: Path | None) -> Trend:
         length = "month" if result.period.months == 1 else f"{result.period.months}-month period"
         return Trend(None, f"No comparison with an earlier run: {history_dir} holds no earlier run of a {length}"
                      f"{other}.", unreadable=unreadable)  # fmt: skip
-    earlier = same_length
-    prev = max(earlier, key=lambda r: (r.period_end, r.generated_at))
+    earlier = sorted(same_length, key=lambda r: (r.period_end, r.generated_at, r.run_id))
+    prev = earlier[-1]
     now = current_failing(result)
     status = {cr.check.id: cr.status for cr in result.checks}
-    t = Trend(prev, f"Compared with run {prev.run_id} ({prev.period}).", unreadable=unreadable)
+    t = Trend(prev, f"Compared with run {prev.run_id} ({prev.period}).", unreadable=unreadable, history=earlier)
     t.new = [f for fp, f in now.items() if fp not in prev.failing]
     t.persisting = [f for fp, f in now.items() if fp in prev.failing]
     for fp, f in prev.failing.items():

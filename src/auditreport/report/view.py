@@ -20,6 +20,7 @@ from .order import (
     severity_rank,
 )
 from .figures import charts
+from .model_cards import model_cards
 from .outcome import TOP_FINDINGS, lead_reason, outcome
 from .values import display_text, human_utc
 
@@ -338,7 +339,11 @@ def build_context(
     toc += [(f.anchor, "", f"{f.title}", 2, f.status) for f in detailed]
     if passing:
         toc.append(("passing", "", f"Passing checks ({len(passing)})", 2, "pass"))
-    toc.append(("sources", "4", "Data sources and limitations", 1, None))
+    models = model_cards(result)
+    toc.append(("models", "4", "Models in production", 1, None))
+    toc += [(c.anchor, "", f"{c.title}: " + (f"{len(c.violations)} failing check{'s' if len(c.violations) != 1 else ''}"
+                                             if c.violations else "no finding"), 2, None) for c in models]
+    toc.append(("sources", "5", "Data sources and limitations", 1, None))
     toc.append(("appendix-sql", "A", "Appendix A: check SQL", 1, None))
     toc.append(("appendix-inputs", "B", "Appendix B: input files", 1, None))
     toc.append(("appendix-lake", "C", "Appendix C: policy parameters and the lake", 1, None))
@@ -364,6 +369,9 @@ def build_context(
         "outcome": outcome(result.status_counts(), result.failing_by_severity(), len(findings), result.complete),
         "top_findings": [(f, lead_reason(f)) for f in failing[:TOP_FINDINGS]],
         "charts": charts(result),
+        "models": models,
+        "model_policy": {k: ", ".join(map(str, result.policy.get(f"production_{k}") or [])) or "none configured"
+                         for k in ("aliases", "stages")},
         "severities": SEVERITIES,
         "total_checks": len(findings),
         "findings": findings,
@@ -384,7 +392,8 @@ def build_context(
         "input_status": sorted(input_status.items()),
         "policy": sorted((k, display_text(v)) for k, v in result.policy.items()),
         "table_counts": sorted(result.table_counts.items()),
-        "timings": list(result.timings.items()),
+        # the stages before the report: its own outputs are being written (and timed) while it renders
+        "timings": [(k, v) for k, v in list(result.timings.items()) if not k.startswith("report")],
         "evidence_row_cap": evidence_row_cap,
         "toc": toc,
         # the run's digests (write_reports sets them before rendering); empty strings when rendered on its own
