@@ -11,7 +11,7 @@ import pytest
 
 from auditreport.errors import SourceError
 from auditreport.raw import cloudtrail_key_trail
-from live_seed import ACCOUNTS, REGIONS, TRAIL_PREFIX, extractor, make_config, make_ctx, seed_trail_bucket
+from live_seed import ACCOUNTS, PERIOD, REGIONS, TRAIL_PREFIX, extractor, make_config, make_ctx, seed_trail_bucket
 from servers import moto_client
 
 A, B = ACCOUNTS
@@ -99,3 +99,20 @@ def test_two_trail_folders_on_disk(tmp_path):
     for o in out.objects:
         trail, rel = o.key.split("/", 1)
         assert Path(o.path) == tmp_path / trail / rel
+
+
+def test_preflight_probes_each_trail_bucket(moto, two_buckets):
+    """The extractor's probe (auditreport preflight) lists each trail's bucket as the only one, and names the trail
+    in what it notes; a bucket that cannot be listed fails the probe."""
+    from auditreport.sources import SOURCES
+
+    cfg = _trails_config(moto.url)
+    probe = SOURCES["cloudtrail"].extractor(cfg.sources["cloudtrail"], cfg.aws).probe(PERIOD)
+    assert probe.ok, probe.failed
+    assert probe.location == f"s3://org-trail/{TRAIL_PREFIX}, s3://dev-trail"
+    listed = " ".join(c.what for c in probe.calls)
+    assert "org-trail" in listed and "dev-trail" in listed, listed  # both buckets listed
+    assert any(n.startswith("trail 'org': ") for n in probe.notes) and any(n.startswith("trail 'dev': ") for n in probe.notes)
+    cfg = _trails_config(moto.url, uri="s3://no-such-bucket")
+    broken = SOURCES["cloudtrail"].extractor(cfg.sources["cloudtrail"], cfg.aws).probe(PERIOD)
+    assert not broken.ok and any("no-such-bucket" in c.line() for c in broken.calls if c.status != "ok")
