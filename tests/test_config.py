@@ -147,8 +147,24 @@ def test_bad_account_id(tmp_path):
 
 def test_bad_period(tmp_path):
     msg = _error(_write(tmp_path, 'period = "2026-13"\n'))
-    assert msg == "period: period '2026-13' is not a month in the form YYYY-MM"
+    assert msg == ("period: period '2026-13' is not a month (YYYY-MM), a quarter (YYYY-Qn), a year (YYYY) or a "
+                   "range of months (YYYY-MM..YYYY-MM): month 13 does not exist")
     assert _error(_write(tmp_path, 'period = "October"\n')).startswith("period: period 'October'")
+    assert _error(_write(tmp_path, 'period = "2026-Q5"\n')) == "period: period '2026-Q5': a year has quarters Q1 to Q4"
+
+
+def test_a_period_may_be_a_quarter_a_year_or_a_range(tmp_path):
+    for text in ("2026-Q3", "2026", "2026-01..2026-06"):
+        assert load_config(_write(tmp_path, f'period = "{text}"\n')).resolve_period().label == text
+
+
+def test_retention_settings(tmp_path):
+    cfg = load_config(_write(tmp_path, "[retention]\nraw_days = 90\nlake_months = 24\n"))
+    assert (cfg.retention.raw_days, cfg.retention.lake_months) == (90, 24)
+    assert (Config().retention.raw_days, Config().retention.lake_months) == (None, None)  # keep everything
+    assert _error(_write(tmp_path, "[retention]\nraw_days = 0\n")).startswith("retention.raw_days: ")
+    assert _error(_write(tmp_path, '[retention]\nlake_months = "12"\n')).startswith("retention.lake_months: ")
+    assert _error(_write(tmp_path, "[retention]\ndays = 3\n")).startswith("retention.days: ")
 
 
 def test_several_errors_are_still_one_line_and_counted(tmp_path):
@@ -195,7 +211,7 @@ def test_resolve_period_previous_month_is_in_utc():
 
 
 def test_resolve_period_bad_override_is_a_config_error():
-    with pytest.raises(ConfigError, match="period '2026-1' is not a month"):
+    with pytest.raises(ConfigError, match=r"period '2026-1' is not a month \(YYYY-MM\)"):
         Config().resolve_period("2026-1")
 
 
@@ -291,3 +307,27 @@ def test_a_bad_change_window_is_one_line_naming_it(tmp_path, window, message):
     with pytest.raises(ConfigError) as e:
         load_config(p)
     assert "\n" not in str(e.value) and message in str(e.value), str(e.value)
+
+
+def test_several_trails_in_one_configuration_and_their_errors_name_the_key(tmp_path):
+    cfg = load_config(_write(tmp_path, '[sources.cloudtrail]\nkind = "files"\n[[sources.cloudtrail.trails]]\n'
+                                       'name = "prod"\npath = "prod-logs"\n[[sources.cloudtrail.trails]]\n'
+                                       'name = "dev"\npath = "dev-logs"\n'))
+    assert [(t.name, t.path) for t in cfg.sources["cloudtrail"].trails] == [
+        ("prod", (tmp_path / "prod-logs").resolve()), ("dev", (tmp_path / "dev-logs").resolve())]
+    assert _error(_write(tmp_path, '[sources.cloudtrail]\nkind = "s3"\n')).startswith(
+        "sources.cloudtrail: give uri (one trail bucket) or trails")
+    assert _error(_write(tmp_path, '[sources.cloudtrail]\nkind = "s3"\n[[sources.cloudtrail.trails]]\nname = "x"\n')
+                  ).startswith("sources.cloudtrail.trails.0.uri: ")
+
+
+def test_the_s3_source_reads_every_trail_bucket():
+    from auditreport.sources import SOURCES
+
+    cfg = Config.model_validate({"sources": {
+        "cloudtrail": {"kind": "s3", "trails": [{"name": "org", "uri": "s3://org-logs/o", "bucket_account": "999988887777"},
+                                                {"name": "dev", "uri": "s3://dev-logs"}]},
+        "s3": {"kind": "aws", "buckets": ["data"]}}})  # fmt: skip
+    s3 = SOURCES["s3"].settings_for(cfg)
+    assert s3.buckets == ["data", "org-logs", "dev-logs"] and s3.log_uris == ["s3://org-logs/o", "s3://dev-logs"]
+    assert s3.bucket_accounts == ["999988887777"]

@@ -49,7 +49,9 @@ def test_write_manifest_records_the_run(result):
     assert body["schema_version"] == 1
     assert body["tool"] == {"name": "auditreport", "version": __version__}
     assert (body["run_id"], body["organisation"]) == ("2026-10-20261101T020000Z-abc123", "Org")
-    assert body["period"] == {"label": "2026-10", "start": "2026-10-01T00:00:00Z", "end": "2026-11-01T00:00:00Z"}
+    assert body["period"] == {"label": "2026-10", "kind": "month", "months": 1, "start": "2026-10-01T00:00:00Z",
+                              "end": "2026-11-01T00:00:00Z"}
+    assert body["retention_deleted"] == []
     assert body["config"] == {"path": "/c/audit.toml", "sha256": "f" * 64}
     assert body["policy"] == {"min_log_retention_days": 365}
     assert (body["started_at"], body["finished_at"]) == ("2026-11-01T02:00:00Z", "2026-11-01T02:01:30Z")

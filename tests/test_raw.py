@@ -254,3 +254,18 @@ def test_sha256_file_equals_hashlib_over_the_stored_bytes(tmp_path):
     empty = tmp_path / "empty"
     empty.write_bytes(b"")
     assert sha256_file(empty) == hashlib.sha256(b"").hexdigest()
+
+
+@pytest.mark.parametrize("key,trail", [
+    ("AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/01/x.json.gz", None),  # the single-bucket form
+    ("org/AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2026/10/01/x.json.gz", "org"),
+    ("a/b/AWSLogs/111122223333/x.json.gz", None),  # not a trail name: a folder path
+    ("/AWSLogs/x", None), ("org/not-cloudtrail.json", None),
+])
+def test_the_trail_a_cloudtrail_key_names_in_python_and_in_sql(key, trail):
+    import duckdb
+
+    from auditreport.raw import cloudtrail_key_trail, cloudtrail_trail_sql
+
+    assert cloudtrail_key_trail(key) == trail
+    assert duckdb.execute(f"SELECT {cloudtrail_trail_sql('k')} FROM (SELECT ? AS k)", [key]).fetchone() == (trail,)

@@ -195,3 +195,32 @@ def test_extract_loads_the_lake_and_writes_extract_manifest_but_no_report(config
     body = json.loads((out / "extract-manifest.json").read_text())
     assert body["run_id"] == result.run_id and body["period"]["label"] == "2026-10"
     assert any(r.startswith("source 'cloudtrail' unavailable") for r in body["incomplete_reasons"])
+
+
+def test_new_run_id_of_a_quarter_a_year_and_a_range():
+    assert new_run_id(Period.parse("2026-Q4")).startswith("2026-Q4-2")
+    assert new_run_id(Period.parse("2026")).startswith("2026-2")
+    assert new_run_id(Period.parse("2026-01..2026-06")).startswith("2026-01_to_2026-06-")
+
+
+def test_retention_deletes_what_is_older_and_the_manifest_lists_it(tmp_path):
+    """[retention] applied by a run: a raw CloudTrail day folder and a lake month from long ago go, listed in the
+    manifest; the period's own months stay."""
+    out = tmp_path / "out"
+    old_raw = out / "raw" / "cloudtrail" / "AWSLogs" / "111122223333" / "CloudTrail" / "eu-west-1" / "2025" / "01" / "02"
+    old_raw.mkdir(parents=True)
+    (old_raw / "x.json.gz").write_bytes(b"old")
+    old_lake = out / "lake" / "cloudwatch_log_events" / "year=2025" / "month=1"
+    old_lake.mkdir(parents=True)
+    (old_lake / "period-2025-01-0.parquet").write_bytes(b"not read: deleted first")
+    from auditreport.config import Retention
+
+    config = load_config(SAMPLE_CONFIG)
+    config.retention = Retention(raw_days=30, lake_months=3)
+    result = extract(config, Period(2026, 10), out)
+    assert [(d["what"], d["path"], d["files"]) for d in result.retention] == [
+        ("raw", old_raw.relative_to(out).as_posix(), 1), ("lake", old_lake.relative_to(out).as_posix(), 1)]
+    assert not old_raw.exists() and not old_lake.exists()
+    assert any((out / "lake" / "cloudtrail_events" / "year=2026" / "month=10").iterdir())  # the period's month stays
+    manifest = json.loads((out / "extract-manifest.json").read_text())
+    assert [d["path"] for d in manifest["retention_deleted"]] == [d["path"] for d in result.retention]

@@ -122,7 +122,8 @@ def _common(f):
     f = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
                      show_default=True, callback=_remember_out,
                      help="Output folder: reports, lake, raw evidence, audit.duckdb.")(f)  # fmt: skip
-    f = click.option("--period", help="Month to report, YYYY-MM. Default: the config's period, else last month (UTC).")(f)
+    f = click.option("--period", help="Period: a month YYYY-MM, a quarter YYYY-Qn, a year YYYY or a range of months "
+                     "YYYY-MM..YYYY-MM. Default: the config's period, else last month (UTC).")(f)  # fmt: skip
     f = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                      help="Configuration file (TOML). Default: the bundled sample configuration.")(f)  # fmt: skip
     return f
@@ -138,13 +139,15 @@ def _load(config_path, period):
 @click.option("--fail-on", type=SEVERITY_CHOICE, help="Exit 1 when a check at or above this severity fails.")
 @click.option("--evidence-rows", type=click.IntRange(1, 10000), default=25, show_default=True,
               help="Evidence rows per check shown in the PDF/HTML (all rows go to evidence/*.csv).")  # fmt: skip
-def run(config_path, period, out_dir, debug, fail_on, evidence_rows):
-    """Extract, load, check and report one month."""
+@click.option("--no-extract", "no_extract", is_flag=True,
+              help="Fetch nothing: check and report over what earlier runs (a daily 'extract') put in --out.")
+def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract):
+    """Extract, load, check and report one period (a month, quarter, year or range of months)."""
     from .runner import run as run_pipeline
 
     config, period = _load(config_path, period)
     result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows,
-                          fail_on=fail_on)
+                          fail_on=fail_on, fetch=not no_extract)  # fmt: skip
     _print_summary(result)
     sys.exit(result.exit_code(fail_on))
 

@@ -120,6 +120,14 @@ class Policy(_Strict):
         return expand_actions(v)
 
 
+class Retention(_Strict):
+    """``[retention]``: how long an output folder kept from run to run holds raw CloudTrail objects and lake months
+    (None: for ever). Never what the period being reported needs (auditreport.retention)."""
+
+    raw_days: int | None = Field(None, ge=1)  # raw CloudTrail day folders under OUT/raw/cloudtrail/
+    lake_months: int | None = Field(None, ge=1)  # months of the lake's event tables, the current month included
+
+
 class Config(_Strict):
     organisation: str = "Unnamed organisation"
     period: str | None = None
@@ -134,6 +142,7 @@ class Config(_Strict):
     # new, resolved or persisting since the previous run; with keep_history each run adds its own findings there
     history_dir: Path | None = Field(default=None, strict=False)
     keep_history: bool = True
+    retention: Retention = Retention()  # what an output folder kept from run to run lets go
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
     # notify when a run or an extract ends: a webhook (Slack or Teams) and/or SNS; see auditreport.notify
@@ -158,8 +167,8 @@ class Config(_Strict):
                 body = body.model_dump()
             try:
                 out[name] = SOURCES[name].validate(body)
-            except ValidationError as e:
-                raise ValueError(f"{_NESTED}{name}.{_one_error(e)}") from None
+            except ValidationError as e:  # a key's error: <name>.<key>: ...; the whole table's: <name>: ...
+                raise ValueError(f"{_NESTED}{name}{'.' if e.errors()[0]['loc'] else ': '}{_one_error(e)}") from None
         return out
 
     @field_validator("frameworks_dir", "checks_dir", "history_dir", mode="before")
@@ -249,8 +258,8 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{path}: values nested too deeply") from None
     base = path.resolve().parent
     for src in cfg.sources.values():
-        if isinstance(src, FilesSettings) and not src.path.is_absolute():
-            src.path = (base / src.path).resolve()
+        if isinstance(src, FilesSettings):
+            src.resolve_paths(base)
     for key in ("frameworks_dir", "checks_dir", "history_dir"):  # relative to the configuration file, like the sources' paths
         folder = getattr(cfg, key)
         if folder is not None:

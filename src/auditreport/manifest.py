@@ -35,8 +35,8 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         "tool": {"name": "auditreport", "version": result.tool_version},
         "run_id": result.run_id,
         "organisation": result.organisation,
-        "period": {"label": result.period.label, "start": _iso(result.period.start) + "Z",
-                   "end": _iso(result.period.end) + "Z"},
+        "period": {"label": result.period.label, "kind": result.period.kind, "months": result.period.months,
+                   "start": _iso(result.period.start) + "Z", "end": _iso(result.period.end) + "Z"},
         "config": {"path": result.config_path, "sha256": result.config_sha256},
         "policy": result.policy,
         "started_at": _iso(result.started_at),
@@ -48,6 +48,7 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
             {**asdict(s), "time_min": _iso(s.time_min), "time_max": _iso(s.time_max)} for s in result.sources
         ],
         "table_counts": result.table_counts,
+        "retention_deleted": result.retention,  # what [retention] deleted from the output folder in this run
         "inputs": result.inputs,  # msgspec encodes the dataclasses itself, in C
         "outputs": outputs,
         "integrity": integrity,

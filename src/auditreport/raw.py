@@ -120,6 +120,18 @@ def digest_signature_body(metadata: dict | None, etag: str | None, read_from: st
             "signature_algorithm": meta.get("signature-algorithm"), "read_from": read_from, "etag": etag}
 
 
+def cloudtrail_key_trail(key: str) -> str | None:
+    """The trail a CloudTrail key belongs to when the source reads several (``<trail>/AWSLogs/...``), else None."""
+    head, sep, _ = key.partition("/AWSLogs/")
+    return head if sep and head and "/" not in head else None
+
+
+def cloudtrail_trail_sql(key_column: str) -> str:
+    """:func:`cloudtrail_key_trail` as a DuckDB expression over ``key_column``: the ``source_trail`` column of the views."""
+    return (f"CASE WHEN strpos({key_column}, '/AWSLogs/') > 1 AND strpos(split_part({key_column}, '/AWSLogs/', 1), '/') = 0 "
+            f"THEN split_part({key_column}, '/AWSLogs/', 1) END")
+
+
 def cloudtrail_key_scope(key: str) -> tuple[str | None, str | None]:
     """(account, region) a key in the CloudTrail layout names, or (None, None) for any other key: the
     ``source_account_id`` and ``source_region`` of its rows."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +53,28 @@ class SourceStatus:
     time_min: datetime | None = None  # coverage of the evidence it holds for the period
     time_max: datetime | None = None
     tables: list[str] = field(default_factory=list)
+    days: DayCoverage | None = None  # for a source measured by day (CloudTrail): which days of the period hold evidence
+    # CloudTrail: per trail (None: the single-bucket form), account and region: days_present, records, time_min/max
+    scopes: list[dict] | None = None
+
+
+@dataclass
+class DayCoverage:
+    """Days of the period with evidence from a source: a missing day is never a quiet one."""
+
+    expected: int
+    present: int
+    missing: list[tuple[date, date]] = field(default_factory=list)  # runs of consecutive days without a record
+
+    @property
+    def missing_days(self) -> int:
+        return sum((b - a).days + 1 for a, b in self.missing)
+
+    def missing_text(self, limit: int = 4) -> str:
+        """``2026-11-01 – 2026-12-31`` (runs of one day as that day), the first ``limit`` runs."""
+        runs = [a.isoformat() if a == b else f"{a.isoformat()} – {b.isoformat()}" for a, b in self.missing]
+        more = f" (+{len(runs) - limit} more)" if len(runs) > limit else ""
+        return ", ".join(runs[:limit]) + more
 
 
 @dataclass
@@ -77,6 +99,7 @@ class RunResult:
     catalogue: Catalogue | None = None  # what the checks came from: their frameworks and shared views, for the report
     # inputs_sha256, findings_sha256, report_pdf_signature: set by the report before it renders (integrity.py)
     integrity: dict = field(default_factory=dict)
+    retention: list[dict] = field(default_factory=list)  # what [retention] deleted: what, path, files, bytes
     figures: dict = field(default_factory=dict)  # what the report draws, from the lake after the checks (report/figures.py)
     notifications: list[dict] = field(default_factory=list)  # [notify]: {"channel", "status", "detail"} each (notify.py)
     # [privacy]: the Masker every output went through (masking.mask_run), None when personal data is shown as recorded

@@ -25,21 +25,24 @@ from .load.base import LoadContext, LoadResult, table_count
 from .notify import notifies_failure, outcome_of_result
 from .notify import notify as send_notification
 from .output_lock import output_lock
-from .period import Period
+from .period import Period, day_runs
 from .privacy import privacy_masker
-from .results import RunResult, SourceStatus
+from .results import DayCoverage, RunResult, SourceStatus
+from .source_settings import FilesSettings
 from .sources import SOURCES, Source
 
 
 def new_run_id(period: Period) -> str:
-    return f"{period.label}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    return f"{period.slug}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
 class Run:
     """One run. Stages are methods so that ``extract`` alone can reuse the first two."""
 
-    def __init__(self, config: Config, period: Period, out_dir: Path, progress=None, catalogue: Catalogue | None = None):
+    def __init__(self, config: Config, period: Period, out_dir: Path, progress=None, catalogue: Catalogue | None = None,
+                 fetch: bool = True):
         self.config = config
+        self.fetch = fetch  # False: live sources are read from what earlier runs put in OUT/raw/, nothing is fetched
         # first: a bad check or framework file stops the run before any work
         self.catalogue = catalogue or load_catalogue(user_frameworks_dir=config.frameworks_dir,
                                                        user_checks_dir=config.checks_dir)
@@ -74,8 +77,24 @@ class Run:
         self.con = connect(work_dir=self.out_dir)
         for source in SOURCES.values():
             self._extract_and_load(source)
+        self._apply_retention()
         create_views(self.con, self.lake_root)
         self._measure_coverage()
+
+    def _apply_retention(self) -> None:
+        from .retention import apply_retention
+
+        partitioned = [name for name, table in TABLES.items() if table.partitioned]
+        self.result.retention = apply_retention(self.config.retention, self.period, self.out_dir, partitioned)
+
+    def _held(self, source: Source, settings):
+        """Without fetching, a live source is read as files from ``OUT/raw/<source>/``, where its extractor put its
+        evidence in the canonical layout on earlier runs (a files source is read where it is, as always)."""
+        held = source.kinds["files"].settings
+        if getattr(settings, "trails", None):  # several trails: OUT/raw/cloudtrail/<trail>/ each
+            return held.model_validate({"kind": "files", "trails": [
+                {"name": t.name, "path": self.raw_dir / source.name / t.name} for t in settings.trails]})
+        return held.model_validate({"kind": "files", "path": self.raw_dir / source.name})
 
     def _extract_and_load(self, source: Source) -> None:
         name = source.name
@@ -87,11 +106,15 @@ class Run:
             status.status, status.detail = "not_configured", "not in the configuration"
             self._mark_unavailable(source, f"source '{name}' is not configured")
             return
+        held = not self.fetch and not isinstance(settings, FilesSettings)  # a live source, read from OUT/raw/
+        if held:
+            settings = self._held(source, settings)
         loader = source.loader_instance()
         load_ctx = LoadContext(con=self.con, lake_root=self.lake_root, period=self.period, run_id=self.run_id,
                                progress=self._load_progress(name))  # fmt: skip
         extract_ctx = ExtractContext(period=self.period, raw_dir=self.raw_dir, run_id=self.run_id,
-                                     already_loaded=loader.already_loaded(load_ctx), progress=self.progress)
+                                     already_loaded=loader.already_loaded(load_ctx), progress=self.progress,
+                                     held=held)  # fmt: skip
         try:
             with self._timed(f"extract.{name}"):
                 raw = source.extractor(settings, self.config.aws).extract(extract_ctx)
@@ -141,12 +164,34 @@ class Run:
         for _source, loader, loaded, status in self._loaded:
             cov = loader.coverage(self.con, self.period, loaded)
             status.records_loaded, status.time_min, status.time_max = cov.records_loaded, cov.time_min, cov.time_max
+            if cov.days_present is not None:
+                self._day_coverage(status, cov.days_present)
+            status.scopes = cov.scopes
             if cov.records_quarantined is not None:
                 status.records_quarantined = cov.records_quarantined
             quarantine += cov.quarantine
         self.result.quarantine = sorted(
             quarantine, key=lambda q: (q["source"], q["object_key"] or "", q["record_index"] is not None,
                                        q["record_index"] or 0))  # fmt: skip
+
+    def _day_coverage(self, status: SourceStatus, present: list) -> None:
+        """Days of the period without a single record make the source partial: a missing day is never a pass. Only
+        the days that ended before the run started are expected (a daily extract of the current month is not
+        missing the days to come)."""
+        today = self.result.started_at.astimezone(timezone.utc).date()
+        expected = [d for d in self.period.days() if d < today]
+        missing = sorted(set(expected) - set(present))
+        status.days = DayCoverage(len(expected), len(expected) - len(missing), day_runs(missing))
+        to_come = len(self.period.days()) - len(expected)
+        first_to_come = max(today, self.period.start.date())
+        notes = [f"the period is not over: its last {to_come} day(s), from {first_to_come.isoformat()}, are not "
+                 "counted"] if to_come else []  # fmt: skip
+        if missing and status.status == "ok":
+            status.status = "partial"
+            notes.insert(0, f"no record on {len(missing)} of {len(expected)} days of {self.period.label}: "
+                            f"{status.days.missing_text()}")  # fmt: skip
+        if notes:
+            status.detail = "; ".join(notes + ([status.detail] if status.detail else []))
 
     # --- check ---------------------------------------------------------------------------------------------
     def check(self) -> None:
@@ -206,15 +251,17 @@ class Run:
 
 @notifies_failure("run")
 def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_row_cap: int = 25,
-        fail_on: str | None = None) -> RunResult:
+        fail_on: str | None = None, fetch: bool = True) -> RunResult:
     """The monthly job: extract every configured source, load the lake, run every check, write the reports.
-    ``fail_on`` (the CLI's --fail-on) only tells a notification "findings" from "complete"."""
+    ``fail_on`` (the CLI's --fail-on) only tells a notification "findings" from "complete". ``fetch=False`` fetches
+    nothing: live sources are read from what earlier runs (a daily ``extract``) put in ``OUT/raw/``, so a quarter or
+    a year is checked and reported over the lake already kept current."""
     signing = None
     if config.signing is not None:  # loaded first: a key that cannot be read stops the run before any work
         from .signing import load_signer
 
         signing = (load_signer(config.signing, str(config.config_path or "configuration")), config.signing)
-    r = Run(config, period, out_dir, progress)
+    r = Run(config, period, out_dir, progress, fetch=fetch)
     r.fail_on = fail_on
     with output_lock(r.out_dir, r.run_id):
         try:

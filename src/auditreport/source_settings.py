@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class SourceSettings(BaseModel):
@@ -26,11 +26,67 @@ class FilesSettings(SourceSettings):
     kind: Literal["files"]
     path: Path = Field(strict=False)  # TOML has no path type: the one coercion allowed, a string to a path
 
+    def resolve_paths(self, base: Path) -> None:
+        """Relative paths made relative to ``base`` (the configuration file's folder)."""
+        if not self.path.is_absolute():
+            self.path = (base / self.path).resolve()
 
-class S3TrailSettings(SourceSettings):
-    """CloudTrail log and digest files read from the trail bucket."""
 
-    kind: Literal["s3"]
+# -- CloudTrail: one trail (the single-bucket form) or several ([[sources.cloudtrail.trails]]) -----------------------
+
+TRAIL_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"  # a folder name under OUT/raw/cloudtrail/ and a key's first part
+
+
+class _Trail(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str = Field(pattern=TRAIL_NAME)  # kept with every record loaded from it (cloudtrail_events.trail)
+
+    @field_validator("name")
+    @classmethod
+    def _not_awslogs(cls, v: str) -> str:
+        if v == "AWSLogs":
+            raise ValueError("'AWSLogs' is the CloudTrail key layout's own folder, not a trail name")
+        return v
+
+
+def _unique_names(trails: list) -> None:
+    names = [t.name for t in trails]
+    if len(set(names)) != len(names):
+        raise ValueError(f"trails: names must be unique, '{next(n for n in names if names.count(n) > 1)}' repeats")
+
+
+class FilesTrail(_Trail):
+    path: Path = Field(strict=False)
+
+
+class CloudTrailFilesSettings(FilesSettings):
+    """CloudTrail files on disk: one folder (``path``) or one folder per trail (``trails``)."""
+
+    path: Path | None = Field(None, strict=False)
+    trails: list[FilesTrail] = []
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "CloudTrailFilesSettings":
+        if (self.path is None) == (not self.trails):
+            raise ValueError("give path (one folder) or trails (one [[sources.cloudtrail.trails]] per trail), exactly one")
+        _unique_names(self.trails)
+        return self
+
+    def resolve_paths(self, base: Path) -> None:
+        if self.path is not None:
+            super().resolve_paths(base)
+        for t in self.trails:
+            if not t.path.is_absolute():
+                t.path = (base / t.path).resolve()
+
+
+def _s3_uri(v: str) -> str:
+    if not v.startswith("s3://") or len(v) <= 5:
+        raise ValueError(f"'{v}' is not an s3://bucket[/prefix] URI")
+    return v
+
+
+class S3Trail(_Trail):
     uri: str
     organization_id: str | None = None
     accounts: list[str] | None = None  # default: [aws].accounts, else discovered from the bucket
@@ -40,13 +96,50 @@ class S3TrailSettings(SourceSettings):
     @field_validator("uri")
     @classmethod
     def _s3_uri(cls, v: str) -> str:
-        if not v.startswith("s3://") or len(v) <= 5:
-            raise ValueError(f"'{v}' is not an s3://bucket[/prefix] URI")
-        return v
+        return _s3_uri(v)
+
+
+class S3TrailSettings(SourceSettings):
+    """CloudTrail log and digest files read from the trail bucket (``uri``), or from several trail buckets
+    (``trails``, each with its own accounts and regions), loaded into one lake with each record's trail kept."""
+
+    kind: Literal["s3"]
+    uri: str | None = None
+    organization_id: str | None = None
+    accounts: list[str] | None = None  # default: [aws].accounts, else discovered from the bucket
+    regions: list[str] | None = None  # default: [aws].regions, else discovered
+    bucket_account: str | None = None  # the account whose credentials read the bucket; default: the first account
+    trails: list[S3Trail] = []
+
+    @field_validator("uri")
+    @classmethod
+    def _s3_uri(cls, v: str | None) -> str | None:
+        return None if v is None else _s3_uri(v)
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "S3TrailSettings":
+        if (self.uri is None) == (not self.trails):
+            raise ValueError("give uri (one trail bucket) or trails (one [[sources.cloudtrail.trails]] per trail), "
+                             "exactly one")
+        if self.trails and (self.organization_id or self.accounts or self.regions or self.bucket_account):
+            raise ValueError("with trails, organization_id, accounts, regions and bucket_account go in each trail")
+        _unique_names(self.trails)
+        return self
+
+    def each_trail(self) -> list[tuple[str | None, "S3TrailSettings"]]:
+        """(trail name, the settings of one bucket) per trail; the single-bucket form is one trail without a name."""
+        if not self.trails:
+            return [(None, self)]
+        return [(t.name, S3TrailSettings(kind="s3", **t.model_dump(exclude={"name"}))) for t in self.trails]
 
     @property
     def bucket(self) -> str:
+        """The bucket of the single-bucket form."""
         return parse_s3_uri(self.uri)[0]
+
+    @property
+    def uris(self) -> list[str]:
+        return [s.uri for _, s in self.each_trail()]
 
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from . import lake
 from .source_settings import (
     Aws,
     AwsApiSettings,
+    CloudTrailFilesSettings,
     CloudWatchSettings,
     FilesSettings,
     MlflowRestSettings,
@@ -113,17 +114,18 @@ def _eks_audit_log_groups(own: CloudWatchSettings, config: Any) -> None:
 def _trail_bucket(own, config: Any):
     """The trail bucket's settings are evidence too: read it, with the account that owns it (and where its logs sit
     below a key prefix)."""
-    trail = config.sources.get("cloudtrail")
-    if isinstance(own, S3BucketSettings) and isinstance(trail, S3TrailSettings):
-        own.buckets = _unique(own.buckets + [trail.bucket])
-        own.log_uris = _unique(own.log_uris + [trail.uri])
-        if trail.bucket_account:
-            own.bucket_accounts = _unique(own.bucket_accounts + [trail.bucket_account])
+    cloudtrail = config.sources.get("cloudtrail")
+    if isinstance(own, S3BucketSettings) and isinstance(cloudtrail, S3TrailSettings):
+        for _name, trail in cloudtrail.each_trail():  # every trail bucket, when there are several
+            own.buckets = _unique(own.buckets + [trail.bucket])
+            own.log_uris = _unique(own.log_uris + [trail.uri])
+            if trail.bucket_account:
+                own.bucket_accounts = _unique(own.bucket_accounts + [trail.bucket_account])
     return own
 
 
 FILES = Kind(FilesSettings, "extract.files:FilesExtractor")
-CLOUDTRAIL_FILES = Kind(FilesSettings, "extract.cloudtrail_files:CloudTrailFilesExtractor")
+CLOUDTRAIL_FILES = Kind(CloudTrailFilesSettings, "extract.cloudtrail_files:CloudTrailFilesExtractor")
 
 
 def _aws(extractor: str, settings: type[SourceSettings] = AwsApiSettings) -> Kind:

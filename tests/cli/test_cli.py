@@ -184,6 +184,24 @@ def test_checks_test_of_built_in_checks_and_checks_listed_with_a_config(tmp_path
     assert r.returncode == 3 and "does not exist" in r.stderr
 
 
+@pytest.mark.parametrize("period,message", [
+    ("2026-Q5", "period '2026-Q5': a year has quarters Q1 to Q4"),
+    ("2026-06..2026-01", "period '2026-06..2026-01': the range ends before it starts"),
+    ("last-quarter", "period 'last-quarter' is not a month (YYYY-MM), a quarter (YYYY-Qn), a year (YYYY) or a range"),
+])
+def test_a_period_that_is_not_one_is_one_line_and_exit_3_before_any_work(tmp_path, period, message):
+    for command in (["run", "--no-extract"], ["extract"]):
+        r = cli(*command, "--period", period, "--out", tmp_path / "out")
+        assert r.returncode == 3 and r.stderr.startswith(f"auditreport: error: {message}"), r.stderr
+        assert r.stderr.count("\n") == 1 and not (tmp_path / "out").exists()
+
+
+def test_run_help_names_the_period_forms_and_no_extract():
+    r = cli("run", "--help")
+    text = " ".join(r.stdout.split()).replace("- ", "-")  # click wraps the help, even inside a word
+    assert r.returncode == 0 and "--no-extract" in text and "YYYY-Qn" in text and "YYYY-MM..YYYY-MM" in text
+
+
 def test_the_heap_is_frozen_before_the_interpreters_last_collections():
     """The process's last garbage collections skip what the command left (gc.freeze at exit), and the command's
     output and exit code are unchanged. The check runs at exit after the CLI's own handler (last registered, first

@@ -240,7 +240,7 @@ def test_a_digest_keeps_its_signature_metadata_in_a_sidecar_that_verifies(moto, 
 
     public = [{"fingerprint": hashlib.md5(der).hexdigest(), "value_base64": base64.b64encode(der).decode(),
                "fingerprint_matches_key": True, "region": region}]
-    got = {r["source_key"]: r for r in verify_digests(period_digests(con, lake_root, PERIOD.label), public, "r")}
+    got = {r["source_key"]: r for r in verify_digests(period_digests(con, lake_root, PERIOD.month_labels()), public, "r")}
     assert got[keys[0]]["verification"] == "valid"
     assert (got[keys[1]]["verification"], got[keys[1]]["detail"]) == (
         "not_verifiable", "the S3 object carries no x-amz-meta-signature metadata")

@@ -240,7 +240,10 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         # ListPublicKeys (live_seed.MOTO_UNIMPLEMENTED), whatever the proxy does
         assert statuses == {**{name: ("ok", "") for name in AWS_SOURCES},
                             "sagemaker": ("partial", statuses["sagemaker"][1]),
-                            "trails": ("partial", statuses["trails"][1])}, statuses
+                            "trails": ("partial", statuses["trails"][1]),
+                            "cloudtrail": ("partial", statuses["cloudtrail"][1])}, statuses
+        # cloudtrail: the seed holds logs of 8 days of the month, the others are named as missing (SEEDED_DAYS_GAP)
+        assert statuses["cloudtrail"][1].startswith("no record on 23 of 31 days of 2026-10: "), statuses
         assert "ListMonitoringSchedules: 500" in statuses["sagemaker"][1], statuses
         assert "ListPublicKeys: 500" in statuses["trails"][1], statuses
         assert only_moto_gaps(first.incomplete_reasons), first.incomplete_reasons
@@ -254,7 +257,7 @@ def test_transient_faults_are_retried_away_every_object_loads_once_and_a_rerun_l
         again = extract(config(proxy.url), PERIOD, out)
         assert proxy.total_injected > sum(injected.values())
     ct = again.sources[0]
-    assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("ok", 0, len(logs)), ct
+    assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("partial", 0, len(logs)), ct  # 23 days missing
     assert only_moto_gaps(again.incomplete_reasons), again.incomplete_reasons  # complete but for moto's gap
     assert_loaded_exactly_once(out, logs)
     assert not list((out / "raw" / "cloudtrail").rglob(".*.tmp")), "a partial download was left behind"
@@ -336,7 +339,8 @@ def test_permanent_faults_are_named_exit_2_and_the_next_run_loads_them_once(esta
         proxy.set_plan(FaultPlan())
         again = extract(config(proxy.url), PERIOD, out)
     ct = again.sources[0]
-    assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("ok", 2 + PER_DAY, len(logs) - 2 - PER_DAY), ct
+    assert (ct.status, ct.objects_loaded, ct.objects_skipped) == ("partial", 2 + PER_DAY, len(logs) - 2 - PER_DAY), ct
+    assert ct.detail.startswith("no record on 23 of 31 days of 2026-10: "), ct.detail  # the seed's 8 days only
     assert only_moto_gaps(again.incomplete_reasons), again.incomplete_reasons  # complete but for moto's gap
     assert_loaded_exactly_once(out, logs)
     assert_lake_invariants_of_extract(again, out)

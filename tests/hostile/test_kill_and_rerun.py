@@ -55,7 +55,7 @@ def _many_small_objects(root, n_objects: int) -> int:
     records = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
     total = 0
     for i in range(n_objects):
-        day = 1 + i % 28
+        day = 1 + i % 31  # every day of October: a day without a record would make the extract incomplete (exit 2)
         folder = root / "AWSLogs" / "111122223333" / "CloudTrail" / "eu-west-1" / "2026" / "10" / f"{day:02d}"
         folder.mkdir(parents=True, exist_ok=True)
         recs = []

@@ -72,7 +72,7 @@ def test_view_sql_over_no_files_is_an_empty_typed_view(lake_root):
         assert not has_files(lake_root, name)
         con.execute(view_sql(lake_root, name))
         described = [(r[0], r[1]) for r in con.execute(f'DESCRIBE "{name}"').fetchall()]
-        assert described == TABLES[name].all_columns
+        assert described == TABLES[name].all_columns + TABLES[name].view_only_columns
         assert con.execute(f'SELECT count(*) FROM "{name}"').fetchone() == (0,)
 
 
@@ -143,6 +143,27 @@ def test_create_views_can_be_run_again_after_files_appear(lake_root):
     replace_table(con, lake_root, "cloudwatch_log_groups", [{"log_group_name": "g"}])
     create_views(con, lake_root)
     assert con.execute("SELECT count(*) FROM cloudwatch_log_groups").fetchone() == (1,)
+
+
+def test_the_views_give_each_cloudtrail_row_its_trail_from_its_key(lake_root):
+    """``source_trail`` is computed by the views from the key (``<trail>/AWSLogs/...`` when the source reads several trails),
+    never stored: NULL for the single-bucket form's keys and for other sources' objects."""
+    from auditreport.lake.writer import write_rows
+
+    con = connect()
+    events = [{"event_id": "a", "event_time": datetime(2026, 10, 1), "year": 2026, "month": 10,
+               "source_key": "prod/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/01/x.json.gz"},
+              {"event_id": "b", "event_time": datetime(2026, 10, 1), "year": 2026, "month": 10,
+               "source_key": "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/01/y.json.gz"}]  # fmt: skip
+    replace_period_files(con, lake_root, "cloudtrail_events", events, "2026-10")
+    objects = [{"source": "cloudtrail", "object_key": events[0]["source_key"]},
+               {"source": "cloudtrail_digest", "object_key": "dev/AWSLogs/1/CloudTrail-Digest/eu-west-1/2026/10/01/d.json.gz"},
+               {"source": "cloudwatch", "object_key": "x/AWSLogs/not-a-trail.json"}]  # fmt: skip
+    write_rows(con, "ingest_objects", objects, lake_root / "ingest_objects" / "part-0.parquet")
+    create_views(con, lake_root)
+    assert con.execute("SELECT event_id, source_trail FROM cloudtrail_events ORDER BY 1").fetchall() == [("a", "prod"), ("b", None)]
+    assert con.execute("SELECT source, source_trail FROM ingest_objects ORDER BY 1").fetchall() == [
+        ("cloudtrail", "prod"), ("cloudtrail_digest", "dev"), ("cloudwatch", None)]
 
 
 def test_read_small_tables_into_memory_keeps_rows_and_types_and_leaves_large_ones_on_disk(lake_root):

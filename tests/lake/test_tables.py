@@ -114,3 +114,18 @@ def test_bookkeeping_tables_have_no_source():
 def test_every_registered_source_fills_at_least_one_table(source):
     assert lake.tables_of(source), f"source '{source}' fills no lake table"
     assert all(lake.table(n).source == source for n in lake.tables_of(source))
+
+
+def test_no_check_or_view_names_a_column_of_its_own_like_a_derived_column():
+    """A derived column (computed by the views, e.g. ``source_trail``) arrives in every ``select *``: a check that
+    names a column of its own the same way would read the view's instead, without an error (a collision once turned
+    every cloudtrail_tampering row's resource to NULL)."""
+    from pathlib import Path
+
+    derived = {c for t in lake.TABLES.values() for c, _, _ in t.derived}
+    assert derived, "no derived column: this test guards nothing"
+    queries = Path(__file__).resolve().parents[2] / "queries"
+    for sql in queries.rglob("*.sql"):
+        text = sql.read_text()
+        for name in derived:
+            assert not re.search(rf"\bas\s+{name}\b", text, re.IGNORECASE), f"{sql.name} names a column {name}"

@@ -262,3 +262,36 @@ def test_write_quarantine_writes_replaces_and_with_no_rows_removes_the_file(con,
     write_quarantine(con, lake_root, "never-written", [])  # no rows and no file: nothing to do, no error
     assert not quarantine_path(lake_root, "never-written").exists()
     assert _leftovers(lake_root) == []
+
+
+def test_replace_period_files_of_a_quarter_writes_what_three_monthly_runs_would(con, lake_root, tmp_path):
+    """A quarter's rows go to the files of the month they fall in (a margin day's to the first or last month), so a
+    quarterly run and a daily extract of one of its months replace each other's files, never duplicate them."""
+    table = "cloudwatch_log_events"
+    rows = [_event("sep-30", datetime(2026, 9, 30, 23)), _event("oct", datetime(2026, 10, 2)),
+            _event("nov", datetime(2026, 11, 2)), _event("dec", datetime(2026, 12, 31)),
+            _event("jan-1", datetime(2027, 1, 1, 0, 5))]
+    assert replace_period_files(con, lake_root, table, rows, "2026-Q4") == 5
+    names = sorted(p.relative_to(lake_root / table).as_posix() for p in (lake_root / table).rglob("*.parquet"))
+    assert names == ["year=2026/month=10/period-2026-10-0.parquet", "year=2026/month=11/period-2026-11-0.parquet",
+                     "year=2026/month=12/period-2026-12-0.parquet", "year=2026/month=9/period-2026-10-0.parquet",
+                     "year=2027/month=1/period-2026-12-0.parquet"]
+    monthly = tmp_path / "monthly"
+    replace_period_files(con, monthly, table, rows[:2], "2026-10")
+    replace_period_files(con, monthly, table, rows[2:3], "2026-11")
+    replace_period_files(con, monthly, table, rows[3:], "2026-12")
+    assert sorted(p.relative_to(monthly / table).as_posix() for p in (monthly / table).rglob("*.parquet")) == names
+    # December extracted again (a daily extract): December's rows replaced, October's and November's kept, once each
+    replace_period_files(con, lake_root, table, [_event("dec-2", datetime(2026, 12, 1))], "2026-12")
+    assert [r[0] for r in _view_rows(con, lake_root, table, "event_id")] == ["dec-2", "nov", "oct", "sep-30"]
+    # the quarter again: every month of it replaced, nothing twice
+    replace_period_files(con, lake_root, table, rows, "2026-Q4")
+    assert [r[0] for r in _view_rows(con, lake_root, table, "event_id")] == ["dec", "jan-1", "nov", "oct", "sep-30"]
+
+
+def test_replace_period_files_of_a_year_with_no_rows_empties_each_of_its_months(con, lake_root):
+    table = "cloudwatch_log_events"
+    replace_period_files(con, lake_root, table, [_event("mar", datetime(2026, 3, 1))], "2026-03")
+    replace_period_files(con, lake_root, table, [_event("jan27", datetime(2027, 1, 5))], "2027-01")
+    assert replace_period_files(con, lake_root, table, [], "2026") == 0
+    assert _view_rows(con, lake_root, table, "event_id") == [("jan27",)]

@@ -47,7 +47,7 @@ def test_quarantine_rows_filters_with_parameters_and_orders_by_object_then_recor
     assert [(q["object_key"], q["record_index"], q["reason"]) for q in got] == [
         ("a.json", 0, "missing_timestamp"), ("b.json", None, "malformed_json"), ("b.json", 2, "missing_timestamp")]
     assert set(got[0]) == {"source", "object_key", "record_index", "reason", "detail", "raw_excerpt",
-                           "quarantined_at", "ingest_run_id"}
+                           "quarantined_at", "ingest_run_id", "source_trail"}  # trail: computed by the view (CloudTrail)
     assert [q["source"] for q in quarantine_rows(con, "true")] == ["cloudwatch"] * 3 + ["iam"]
 
 

@@ -84,6 +84,48 @@ def test_findings_carry_one_fingerprint_per_row_and_the_previous_run_is_the_late
         assert c["row_fingerprints"] == [fingerprint(c["id"], r) for r in c["rows"]]
 
 
+def test_a_quarter_is_compared_with_an_earlier_quarter_never_with_a_month(tmp_path):
+    """The previous run is the latest earlier one of a period as long as this one's: a quarter is compared with the
+    quarter before, though the history holds the months in between (the last of them ending with this quarter)."""
+    history = tmp_path / "history"
+    for label, run_id in (("2026-Q3", "q3"), ("2026-10", "oct"), ("2026-12", "dec")):
+        past = make_result()
+        past.period, past.run_id = Period.parse(label), run_id
+        _run(tmp_path, past, run_id, history_dir=history, keep_history=True)
+    assert (history / "2026-Q3-q3.findings.json").is_file()
+    quarter = make_result()
+    quarter.period, quarter.run_id = Period.parse("2026-Q4"), "q4"
+    trend = compare(quarter, history)
+    assert trend.previous.run_id == "q3" and trend.note == "Compared with run q3 (2026-Q3)."
+    month = make_result()
+    month.period, month.run_id = Period(2027, 1), "jan"
+    assert compare(month, history).previous.run_id == "dec"
+
+
+def test_no_earlier_run_of_the_same_length_is_no_comparison(tmp_path):
+    history = tmp_path / "history"
+    past = make_result()
+    past.period, past.run_id = Period(2026, 9), "sep"
+    _run(tmp_path, past, "sep", history_dir=history, keep_history=True)
+    year = make_result()
+    year.period, year.run_id = Period.parse("2026"), "y"
+    trend = compare(year, history)
+    assert trend.previous is None and trend.new == [] and trend.resolved == []
+    assert trend.note == (f"No comparison with an earlier run: {history} holds no earlier run of a 12-month period "
+                          "(it holds 1 run(s) of periods of other lengths).")
+
+
+def test_a_range_is_kept_in_history_under_a_file_name_without_dots(tmp_path):
+    history = tmp_path / "history"
+    r = make_result()
+    r.period, r.run_id = Period.parse("2026-01..2026-06"), "h1"
+    out = _run(tmp_path, r, "h1", history_dir=history, keep_history=True)
+    assert out["history_findings"] == history / "2026-01_to_2026-06-h1.findings.json"
+    assert json.loads(out["findings_json"].read_text())["period"] == {
+        "label": "2026-01..2026-06", "kind": "range", "months": 6, "start": "2026-01-01T00:00:00Z",
+        "end": "2026-07-01T00:00:00Z", "end_is_exclusive": True}
+
+
 def test_the_trend_series_counts_failing_rows_per_earlier_run_and_none_where_the_check_did_not_run(tmp_path):
     history = tmp_path / "history"
     for month, run_id in ((8, "aug"), (9, "sep")):

@@ -20,6 +20,9 @@ class ExtractContext:
     run_id: str
     already_loaded: dict[str, str] = field(default_factory=dict)  # cloudtrail key -> etag, from earlier runs
     progress: Callable[[str, int, int], None] = lambda source, objects, nbytes: None
+    # reading what earlier runs extracted into OUT/raw/ (run --no-extract): a CloudTrail object loaded before is
+    # handed over unopened (path None, the ETag it was loaded with), as a live re-run hands over one it need not fetch
+    held: bool = False
 
 
 class Extractor(Protocol):

@@ -9,18 +9,32 @@ from pathlib import Path
 
 from ..errors import SourceError
 from ..raw import CLOUDTRAIL_FOLDER_KINDS, ObjectStream, RawEvidence, RawObject
+from ..source_settings import FilesSettings
 from .base import ExtractContext
 from .files import FilesExtractor
 
 
 class CloudTrailFilesExtractor(FilesExtractor):
+    def trail_extractors(self) -> list[tuple[str, "CloudTrailFilesExtractor"]]:
+        """(trail name, the extractor of its folder) per trail of several; [] for the single-folder form."""
+        return [(t.name, CloudTrailFilesExtractor(self.name, FilesSettings(kind="files", path=t.path)))
+                for t in getattr(self.settings, "trails", None) or []]  # fmt: skip
+
     def check_root(self) -> Path:
+        if self.trail_extractors():  # several trails: every folder checked, the first one's root returned
+            return [e.check_root() for _, e in self.trail_extractors()][0]
         root = self.root()
         if not (root / "AWSLogs").is_dir():
             raise SourceError(self.name, f"{root}: no AWSLogs/ folder (expected the CloudTrail S3 key layout)")
         return root
 
     def extract(self, ctx: ExtractContext) -> RawEvidence:
+        trails = self.trail_extractors()
+        if trails:  # one folder per trail: each read as the only one, into one stream
+            from .cloudtrail_trails import extract_trails
+
+            paths = {t.name: Path(t.path) for t in self.settings.trails}
+            return extract_trails(self.name, "files", trails, ctx, paths.__getitem__)
         root = self.check_root()
         # listed as the loader reads: the workers parse the first objects while the rest are being listed
         return RawEvidence(source=self.name, kind="files", root=root, location=str(root),
@@ -54,9 +68,14 @@ def iter_cloudtrail_objects(root: Path, ctx: ExtractContext) -> Iterator[RawObje
             prefix = day_dir.relative_to(root).as_posix() + "/"
             kind = CLOUDTRAIL_FOLDER_KINDS[folder]  # the folder names it: CloudTrail/ holds logs, -Digest/ digests
             for e in entries:  # one stat per regular file: scandir tells the kind of entry without one
+                key = prefix + e.name
+                if ctx.held and key in ctx.already_loaded:  # OUT/raw/'s own copy of an object loaded before
+                    size = e.stat().st_size if e.is_file() else 0
+                    yield RawObject(key=key, path=None, size_bytes=size, etag=ctx.already_loaded[key], kind=kind)
+                    continue
                 problem = _not_readable(e)
                 size = e.stat().st_size if problem is None else 0
-                yield RawObject(key=prefix + e.name, path=e.path, size_bytes=size, kind=kind, not_readable=problem)
+                yield RawObject(key=key, path=e.path, size_bytes=size, kind=kind, not_readable=problem)
 
 
 def _not_readable(e: os.DirEntry) -> tuple[str, str] | None:

@@ -74,13 +74,20 @@ class S3CloudTrailExtractor:
 
     name = "cloudtrail"
 
-    def __init__(self, settings: S3TrailSettings, aws: Aws):
+    def __init__(self, settings: S3TrailSettings, aws: Aws, folder: str = "cloudtrail"):
         self.settings = settings
         self.aws = aws  # accounts, regions and credentials shared by every live AWS source
+        self.folder = folder  # below OUT/raw/: cloudtrail, or cloudtrail/<trail> for one of several trails
 
     # -- entry point -------------------------------------------------------------------------------------------
 
     def extract(self, ctx: ExtractContext) -> RawEvidence:
+        if self.settings.trails:  # several trail buckets: each read as the only one, into one stream
+            from .cloudtrail_trails import extract_trails
+
+            trails = [(name, S3CloudTrailExtractor(one, self.aws, f"{self.name}/{name}"))
+                      for name, one in self.settings.each_trail()]  # fmt: skip
+            return extract_trails(self.name, "s3", trails, ctx, lambda name: ctx.raw_dir / self.name / name)
         src, aws = self.settings, self.aws
         bucket, prefix = parse_s3_uri(src.uri)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
@@ -90,7 +97,7 @@ class S3CloudTrailExtractor:
             s3 = sessions.client("s3", reader_account, client_region)
         except ScopeError as e:
             raise SourceError(self.name, str(e)) from None
-        root = ctx.raw_dir / self.name
+        root = ctx.raw_dir / self.folder
         root.mkdir(parents=True, exist_ok=True)
         remove_partial_downloads(root)
 
@@ -126,6 +133,16 @@ class S3CloudTrailExtractor:
         (``cloudtrail_probe``)."""
         from .cloudtrail_probe import probe_trail_bucket
 
+        if self.settings.trails:  # several trail buckets: each probed as the only one, in one account
+            from .probe import SourceProbe
+
+            out = SourceProbe(self.name, "s3", ", ".join(self.settings.uris))
+            for name, one in self.settings.each_trail():
+                got = probe_trail_bucket(S3CloudTrailExtractor(one, self.aws, f"{self.name}/{name}"), period)
+                out.calls += got.calls
+                out.empty += [f"trail '{name}': {e}" for e in got.empty]
+                out.notes += [f"trail '{name}': {n}" for n in got.notes]
+            return out
         return probe_trail_bucket(self, period)
 
     # -- planning ----------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def view_sql(lake_root: Path, name: str, view_name: str | None = None) -> str:
         # Partition values are typed, never inferred: inference reads a folder named 012345678901 as a number
         hive = ", hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}" if t.partitioned else \
             ", hive_partitioning = false"
-        body = (f"SELECT {cols} FROM read_parquet({pattern_sql(Path(lake_root) / name, '**/*.parquet')}{hive}, "
+        body = (f"SELECT {cols}{t.derived_select()} FROM read_parquet({pattern_sql(Path(lake_root) / name, '**/*.parquet')}{hive}, "
                 f"union_by_name = true)")
     else:
         body = t.empty_select()

@@ -30,6 +30,8 @@ class Table:
     # the columns that name one row: provenance, plus what tells apart the rows one record yields
     row_key: tuple[str, ...] = ("source_key", "record_index")
     extra_doc: dict[str, str] = field(default_factory=dict)
+    # columns the views compute from the stored ones, never written: (name, type, DuckDB expression)
+    derived: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def all_columns(self) -> list[tuple[str, str]]:
@@ -54,8 +56,16 @@ class Table:
 
     def empty_select(self) -> str:
         """A typed, empty SELECT: what a view falls back to when the lake holds no file for the table yet."""
-        cols = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in self.all_columns)
+        cols = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in self.all_columns + self.view_only_columns)
         return f"SELECT {cols} WHERE false"
+
+    @property
+    def view_only_columns(self) -> list[tuple[str, str]]:
+        return [(c, t) for c, t, _ in self.derived]
+
+    def derived_select(self) -> str:
+        """``, <expr> AS "<name>"`` for each derived column (empty without any), to follow a view's columns."""
+        return "".join(f', CAST({expr} AS {t}) AS "{c}"' for c, t, expr in self.derived)
 
     @cached_property
     def _types(self) -> dict[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..period import Period
 from ..raw import staged
 from . import TABLES
 from .arrow_probe import answer_without_pandas
@@ -77,9 +78,22 @@ def replace_table(con, lake_root: Path, name: str, rows: list[dict]) -> int:
 
 def replace_period_files(con, lake_root: Path, name: str, rows: list[dict], period_label: str) -> int:
     """Write a partitioned table's rows for one period, replacing what an earlier run of that period wrote.
-    Other periods' files stay: the lake accumulates months."""
+    Other periods' files stay: the lake accumulates months. The files are kept per month: a period of several
+    months writes each row in the files of the month its partition falls in (a row of a margin day before or after
+    the period, in the first or last month's), so a quarter's run and three monthly runs leave the same files."""
     if not TABLES[name].partitioned:
         raise ValueError(f"{name} is not a partitioned table")
+    months = Period.parse(period_label).month_labels()
+    if len(months) == 1:
+        return _replace_month_files(con, lake_root, name, rows, period_label)
+    by_month: dict[str, list[dict]] = {m: [] for m in months}
+    for row in rows:
+        label = f"{row['year']:04d}-{row['month']:02d}" if row.get("year") and row.get("month") else months[0]
+        by_month[min(max(label, months[0]), months[-1])].append(row)
+    return sum(_replace_month_files(con, lake_root, name, part, m) for m, part in by_month.items())
+
+
+def _replace_month_files(con, lake_root: Path, name: str, rows: list[dict], period_label: str) -> int:
     table_root = Path(lake_root) / name
     for old in table_root.rglob(f"period-{period_label}-*.parquet") if table_root.exists() else []:
         old.unlink()

@@ -53,6 +53,9 @@ class Coverage:
     time_min: datetime | None = None
     time_max: datetime | None = None
     quarantine: list[dict] = field(default_factory=list)  # the source's quarantine rows that concern the period
+    days_present: list | None = None  # for a source measured by day: the days of the period holding a record
+    # CloudTrail: per trail, account and region, the days with a record and the records (load/cloudtrail_source.py)
+    scopes: list[dict] | None = None
 
 
 class Loader(Protocol):

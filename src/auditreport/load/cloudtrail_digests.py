@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .. import lake
 from ..lake.writer import quarantine_row
-from ..raw import CLOUDTRAIL_KEY, DIGEST_SIGNATURE_SUFFIX, RawObject, sha256_file
+from ..raw import CLOUDTRAIL_KEY, DIGEST_SIGNATURE_SUFFIX, RawObject, cloudtrail_key_trail, sha256_file
 from .cloudtrail_objects import GZIP_ERRORS
 from .snapshot import parse_time
 
@@ -41,6 +41,11 @@ def object_key(s3_object: str | None) -> str | None:
         return None
     m = _FROM_AWSLOGS.search(s3_object)
     return m.group(1) if m else s3_object
+
+
+def in_trail(trail: str | None, key: str | None) -> str | None:
+    """``key`` as loaded objects of ``trail`` are keyed (``<trail>/AWSLogs/...``; the single-bucket form: as is)."""
+    return f"{trail}/{key}" if trail and key else key
 
 
 class _Unreadable(Exception):
@@ -193,6 +198,7 @@ def _rows(obj: RawObject, d, run_id: str, digest_sha256: str, signature: tuple) 
         raise TypeError("logFiles is not a list")
     log_files = [f for f in d.get("logFiles") or [] if isinstance(f, dict)]
     name = _DIGEST_NAME.match(m["file"]) if m else None
+    trail = cloudtrail_key_trail(obj.key)  # with several trails, the log files it lists are keyed in its trail too
     sig, alg, missing = signature
     row = {
         **scope, "digest_start_time": start, "digest_end_time": end,
@@ -213,7 +219,7 @@ def _rows(obj: RawObject, d, run_id: str, digest_sha256: str, signature: tuple) 
         rows.append({
             **scope, "digest_start_time": start, "digest_end_time": end, "log_file_index": i,
             "s3_bucket": f.get("s3Bucket"), "s3_object": f.get("s3Object"),
-            "object_key": object_key(f.get("s3Object")), "hash_value": f.get("hashValue"),
+            "object_key": in_trail(trail, object_key(f.get("s3Object"))), "hash_value": f.get("hashValue"),
             "hash_algorithm": f.get("hashAlgorithm"), "oldest_event_time": parse_time(f.get("oldestEventTime")),
             "newest_event_time": parse_time(f.get("newestEventTime")),
             "source_key": obj.key, "record_index": i, "ingest_run_id": run_id, **partition,

@@ -50,7 +50,23 @@ class CloudTrailSourceLoader:
         in_period = f"source = '{self.source}' AND object_key IN (SELECT k FROM _period_keys)"
         records_quarantined = con.execute(
             f"SELECT count(*) FROM quarantine WHERE {in_period} AND record_index IS NOT NULL").fetchone()[0]
+        days = con.execute("SELECT DISTINCT CAST(event_time AS DATE) FROM cloudtrail_events "
+                           "WHERE event_time >= ? AND event_time < ?", [period.start, period.end]).fetchall()
         return Coverage(
             records_loaded=rows, records_quarantined=records_quarantined, time_min=first, time_max=last,
             quarantine=quarantine_rows(con, f"({in_period}) OR source = '{DIGEST_SOURCE}'"),
+            days_present=[d for (d,) in days], scopes=trail_scopes(con, period),
         )  # fmt: skip
+
+
+def trail_scopes(con, period: Period) -> list[dict]:
+    """Per trail (None: the single-bucket form), account and region of the log file's key: the days of the period
+    with a record, the records, the first and last record."""
+    cur = con.execute(
+        "SELECT source_trail AS trail, coalesce(source_account_id, recipient_account_id) AS account, "
+        "coalesce(source_region, aws_region) AS region, count(DISTINCT CAST(event_time AS DATE)) AS days_present, "
+        "count(*) AS records, min(event_time) AS time_min, max(event_time) AS time_max FROM cloudtrail_events "
+        "WHERE event_time >= ? AND event_time < ? GROUP BY ALL ORDER BY trail NULLS FIRST, account, region",
+        [period.start, period.end])  # fmt: skip
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, r)) for r in cur.fetchall()]

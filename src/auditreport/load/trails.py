@@ -87,13 +87,17 @@ def read_public_keys(rd: SnapshotReader, cap, run_id: str) -> None:
                 })  # fmt: skip
 
 
-def period_digests(con, lake_root: Path, period_label: str) -> list[dict]:
-    """The ``cloudtrail_digests`` rows the ``cloudtrail`` source wrote for this period (none when it is not
+def period_digests(con, lake_root: Path, month_labels: list[str]) -> list[dict]:
+    """The ``cloudtrail_digests`` rows the ``cloudtrail`` source wrote for this period's months (none when it is not
     configured or found no digest)."""
     folder = Path(lake_root) / "cloudtrail_digests"
-    if not folder.is_dir() or not any(folder.rglob(f"period-{period_label}-*.parquet")):
+    if not folder.is_dir():
         return []
-    cur = con.execute(f"SELECT * FROM read_parquet({pattern_sql(folder, f'**/period-{period_label}-*.parquet')}, "
+    patterns = [f"**/period-{m}-*.parquet" for m in month_labels if any(folder.rglob(f"period-{m}-*.parquet"))]
+    if not patterns:
+        return []
+    files = "[" + ", ".join(pattern_sql(folder, p) for p in patterns) + "]"
+    cur = con.execute(f"SELECT * FROM read_parquet({files}, "
                       "hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}, union_by_name = true) "
                       "ORDER BY source_key")
     cols = [c[0] for c in cur.description]
@@ -116,7 +120,7 @@ class TrailsLoader(SnapshotLoader):
 
     def derive(self, read: SnapshotRead, ctx: LoadContext) -> None:
         """Each digest of the period verified with the public keys just read."""
-        digests = period_digests(ctx.con, ctx.lake_root, ctx.period.label)
+        digests = period_digests(ctx.con, ctx.lake_root, ctx.period.month_labels())
         keys = read.rows.get("cloudtrail_public_keys", [])
         for row in verify_digests(digests, keys, ctx.run_id):
             read.add("cloudtrail_digest_signatures", row)

@@ -38,6 +38,9 @@ def severity_bars(failing_by_severity: dict[str, int], severities: list[str]) ->
     return Markup("".join(parts))
 
 
+LONG_PERIOD_DAYS = 62  # beyond two months, a day's column narrows so that the picture keeps about that width
+
+
 def _days(start: datetime, end: datetime) -> list[date]:
     out, d = [], start.date()
     while datetime.combine(d, datetime.min.time()) < end:
@@ -73,7 +76,8 @@ def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end
     counts = {(a, r, d): n for a, r, d, n in rows}
     top = max(n for *_, n in rows)
     cell, label_w, head_h = 13, 170, 16
-    w = label_w + cell * len(days) + 6
+    col = cell if len(days) <= LONG_PERIOD_DAYS else max(2, cell * LONG_PERIOD_DAYS // len(days))  # a column a day
+    w = label_w + col * len(days) + 6
     h = head_h + len(keys) * (cell + 5) + 4
     gap_days: set[tuple[str, date]] = set()
     for scope, g0, g1 in gaps:
@@ -88,26 +92,31 @@ def activity_heatmap(rows: list[tuple[str, str, str, int]], start: datetime, end
              "gap</title>",
              f"<desc id=\"hm-desc\">{escape(_heatmap_words(keys, days, counts, gap_days))}</desc>"]
     for j, d in enumerate(days):
-        if d.day == 1 or d.day % 5 == 0:
-            parts.append(f'<text x="{label_w + j * cell + cell / 2}" y="11" text-anchor="middle" font-size="8" '
+        if col == cell and (d.day == 1 or d.day % 5 == 0):
+            parts.append(f'<text x="{label_w + j * col + col / 2}" y="11" text-anchor="middle" font-size="8" '
                          f'{FONT}>{d.day}</text>')
+        elif col < cell and d.day == 1:  # a long period: each month's first day, by the month's short name
+            parts.append(f'<text x="{label_w + j * col}" y="11" font-size="8" {FONT}>{d:%b}</text>')
     for i, (a, r) in enumerate(keys):
         y = head_h + i * (cell + 5)
         parts.append(f'<text x="{label_w - 6}" y="{y + 10}" text-anchor="end" font-size="9" {FONT}>{escape(a)} '
                      f"{escape(r)}</text>")
         for j, d in enumerate(days):
             n = counts.get((a, r, d.isoformat()), 0)
-            x = label_w + j * cell
+            x = label_w + j * col
             tip = f"{a} {r} {d.isoformat()}: {n} records"
-            if n == 0:
+            if n == 0 and col < cell:  # too narrow to outline: an empty day is a red column
+                parts.append(f'<rect x="{x}" y="{y}" width="{col}" height="{cell - 1}" fill="#f4c7c3">'
+                             f"<title>{escape(tip)}</title></rect>")
+            elif n == 0:
                 parts.append(f'<rect x="{x + 0.5}" y="{y + 0.5}" width="{cell - 2}" height="{cell - 2}" fill="#fff" '
                              f'stroke="#b42318" stroke-width="1"><title>{escape(tip)}</title></rect>')
             else:
                 shade = 0.15 + 0.85 * math.log1p(n) / math.log1p(top)
-                parts.append(f'<rect x="{x}" y="{y}" width="{cell - 1}" height="{cell - 1}" fill="#1d4ed8" '
-                             f'fill-opacity="{shade:.2f}"><title>{escape(tip)}</title></rect>')
+                parts.append(f'<rect x="{x}" y="{y}" width="{col - 1 if col == cell else col}" '
+                             f'height="{cell - 1}" fill="#1d4ed8" fill-opacity="{shade:.2f}"><title>{escape(tip)}</title></rect>')
             if (f"{a}/{r}", d) in gap_days:
-                parts.append(f'<rect x="{x}" y="{y + cell}" width="{cell - 1}" height="3" fill="#b42318">'
+                parts.append(f'<rect x="{x}" y="{y + cell}" width="{max(col - 1, 1)}" height="3" fill="#b42318">'
                              f"<title>{escape(f'{a} {r} {d.isoformat()}: a delivery gap')}</title></rect>")
     parts.append("</svg>")
     return Markup("".join(parts))

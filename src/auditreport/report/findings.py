@@ -72,6 +72,14 @@ def _source(s) -> dict:
         "time_min": iso_z(s.time_min) if s.time_min else None,
         "time_max": iso_z(s.time_max) if s.time_max else None,
         "tables": list(s.tables),
+        "days": None if s.days is None else {
+            "expected": s.days.expected, "present": s.days.present,
+            "missing": [[a.isoformat(), b.isoformat()] for a, b in s.days.missing],
+        },
+        "scopes": None if s.scopes is None else [
+            {"trail": c["trail"], "account": c["account"], "region": c["region"], "days_present": c["days_present"],
+             "records": c["records"], "time_min": iso_z(c["time_min"]) if c["time_min"] else None,
+             "time_max": iso_z(c["time_max"]) if c["time_max"] else None} for c in s.scopes],
     }
 
 
@@ -84,7 +92,7 @@ def findings_document(result: RunResult, generated_at: datetime, trend: Trend | 
         "tool": {"name": "auditreport", "version": result.tool_version},
         "run_id": result.run_id,
         "organisation": result.organisation,
-        "period": {"label": p.label, "start": iso_z(p.start), "end": iso_z(p.end), "end_is_exclusive": True},
+        "period": {"label": p.label, "kind": p.kind, "months": p.months, "start": iso_z(p.start), "end": iso_z(p.end), "end_is_exclusive": True},
         "config_path": result.config_path,
         "config_sha256": result.config_sha256,
         "started_at": iso_z(result.started_at),

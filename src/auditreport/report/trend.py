@@ -8,9 +8,13 @@ times, counts or reason text, which change from run to run while the finding sta
 Earlier runs are read from the configuration's ``history_dir``: every findings document below it (a copy of an
 earlier run's ``findings.json``, or whole earlier output folders). Each run is kept there as
 ``<period>-<run_id>.findings.json`` once its report is written, so a monthly schedule builds its own history. The
-previous run is the latest earlier one (by period end, then generation time) whose period does not end after this
-one's. A finding the previous run failed is **resolved** only when its check ran now and did not fail it; when the
-check could not run now (error, no data, no longer in the catalogue) it is **not re-verified**, never resolved.
+previous run is the latest earlier one (by period end, then generation time) whose period is as long as this one's
+(as many calendar months) and does not end after it: a quarter is compared with the quarter before (or an earlier
+run of the same quarter), never with the last month of its own, so the counts of new and resolved findings mean the
+same at every length (the history a check's trend line draws holds runs of that length too). With no earlier run
+of that length, there is no comparison, and the note says so. A finding the previous run failed is **resolved** only
+when its check ran now and did not fail it; when the check could not run now (error, no data, no longer in the
+catalogue) it is **not re-verified**, never resolved.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ class PastRun:
     run_id: str
     period: str
     period_end: str
+    months: int  # calendar months of its period, from start to end
     generated_at: str
     path: Path
     failing: dict[str, Finding]  # fingerprint -> finding
@@ -126,7 +131,8 @@ def load_history(history_dir: Path) -> tuple[list[PastRun], list[str]]:
                     if row.get("status") == "fail":
                         fp = fingerprint(c["id"], row)
                         failing[fp] = Finding(fp, c["id"], str(row.get("resource")))
-            runs.append(PastRun(doc["run_id"], doc["period"]["label"], doc["period"]["end"], doc.get("generated_at") or "",
+            runs.append(PastRun(doc["run_id"], doc["period"]["label"], doc["period"]["end"],
+                                _months(doc["period"]["start"], doc["period"]["end"]), doc.get("generated_at") or "",
                                 path, failing, {c["id"]: c.get("status") for c in doc["checks"]}))  # fmt: skip
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as e:
             unreadable.append(f"{path}: not a findings document auditreport can read ({type(e).__name__}: {e})"[:300])
@@ -139,10 +145,13 @@ def compare(result: RunResult, history_dir: Path | None) -> Trend:
     runs, unreadable = load_history(history_dir)
     end = iso_z(result.period.end)
     earlier = [r for r in runs if r.run_id != result.run_id and r.period_end <= end]
-    if not earlier:
-        return Trend(None, f"No comparison with an earlier run: {history_dir} holds no earlier run's findings.",
-                     unreadable=unreadable)  # fmt: skip
-    earlier.sort(key=lambda r: (r.period_end, r.generated_at, r.run_id))
+    same_length = [r for r in earlier if r.months == result.period.months]
+    if not same_length:
+        other = f" (it holds {len(earlier)} run(s) of periods of other lengths)" if earlier else ""
+        length = "month" if result.period.months == 1 else f"{result.period.months}-month period"
+        return Trend(None, f"No comparison with an earlier run: {history_dir} holds no earlier run of a {length}"
+                     f"{other}.", unreadable=unreadable)  # fmt: skip
+    earlier = sorted(same_length, key=lambda r: (r.period_end, r.generated_at, r.run_id))
     prev = earlier[-1]
     now = current_failing(result)
     status = {cr.check.id: cr.status for cr in result.checks}
@@ -157,9 +166,15 @@ def compare(result: RunResult, history_dir: Path | None) -> Trend:
     return t
 
 
+def _months(start: str, end: str) -> int:
+    """Calendar months from ``start`` to ``end`` (ISO 8601 times, the first instants of months)."""
+    (y1, m1), (y2, m2) = ((int(t[:4]), int(t[5:7])) for t in (start, end))
+    return (y2 * 12 + m2) - (y1 * 12 + m1)
+
+
 def keep(findings_json: Path, result: RunResult, history_dir: Path) -> Path:
     """Copy this run's findings.json into the history folder, for the next run to compare with."""
     Path(history_dir).mkdir(parents=True, exist_ok=True)
-    dest = Path(history_dir) / f"{result.period.label}-{result.run_id}.findings.json"
+    dest = Path(history_dir) / f"{result.period.slug}-{result.run_id}.findings.json"
     shutil.copyfile(findings_json, dest)
     return dest

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import math
 import re
@@ -12,6 +11,7 @@ from datetime import datetime, timedelta
 from ..checks.frameworks import Framework
 from ..checks.model import SEVERITIES, CheckResult, View
 from ..results import RunResult
+from .coverage import trail_coverage
 from .order import (
     columns_of,
     evidence_filename,
@@ -118,7 +118,7 @@ def _rollup(statuses: list[str]) -> str:
 def period_long(result: RunResult) -> str:
     p = result.period
     last = (p.end - timedelta(days=1)).date()
-    return f"{calendar.month_name[p.month]} {p.year} ({p.start.date().isoformat()} – {last.isoformat()} UTC)"
+    return f"{p.long_name} ({p.start.date().isoformat()} – {last.isoformat()} UTC)"
 
 
 EVIDENCE_FIXED_PCT = 13.0  # the '#' and status columns
@@ -272,6 +272,8 @@ def _source(s) -> dict:
         "time_min": human_utc(s.time_min).removesuffix(" UTC") or None,
         "time_max": human_utc(s.time_max).removesuffix(" UTC") or None,
         "tables": list(s.tables),
+        "days": None if s.days is None else {"present": s.days.present, "expected": s.days.expected,
+                                             "missing": s.days.missing_text(limit=6) or None},  # fmt: skip
     }
 
 
@@ -381,6 +383,7 @@ def build_context(
         "not_verified_sources": not_verified_sources,
         "frameworks": fws,
         "sources": [_source(s) for s in result.sources],
+        "trail_coverage": trail_coverage(result),
         "quarantine": [{k: display_text(q.get(k), CELL_LIMIT) for k in QUARANTINE_COLUMNS} for q in quarantine[:quarantine_row_cap]],
         "quarantine_total": len(quarantine),
         "quarantine_by_reason": _count_by(quarantine, "source", "reason"),

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from ...raw import cloudtrail_trail_sql
 from ..schema import Table
+
+# the trail a CloudTrail object or record came from, when the cloudtrail source reads several
+_TRAIL = (("source_trail", "VARCHAR",
+           f"CASE WHEN source IN ('cloudtrail', 'cloudtrail_digest') THEN {cloudtrail_trail_sql('object_key')} END"),)
 
 TABLES = [
     Table(
@@ -25,6 +30,7 @@ TABLES = [
             ("ingest_run_id", "VARCHAR"),
         ],
         provenance=False,
+        derived=_TRAIL,
     ),
     Table(
         name="quarantine",
@@ -41,5 +47,6 @@ TABLES = [
             ("ingest_run_id", "VARCHAR"),
         ],
         provenance=False,
+        derived=_TRAIL,
     ),
 ]

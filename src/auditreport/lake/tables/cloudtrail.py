@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ...raw import cloudtrail_trail_sql
 from ..schema import Table
 
 TABLES = [
@@ -53,6 +54,7 @@ TABLES = [
         ],
         time_column="event_time",
         partitioned=True,
+        derived=(("source_trail", "VARCHAR", cloudtrail_trail_sql("source_key")),),  # the trail read, with several
     ),
     Table(
         name="cloudtrail_digests",
