@@ -19,8 +19,8 @@ def test_context_defaults_nothing_loaded_and_a_silent_progress(tmp_path):
 
 
 def _settings(kind_name: str, kind, tmp_path):
-    if kind.settings is FilesSettings:
-        return FilesSettings(kind="files", path=tmp_path)
+    if issubclass(kind.settings, FilesSettings):  # CloudTrail's files settings are a subclass (one path or trails)
+        return kind.settings(kind="files", path=tmp_path)
     if kind.settings is S3TrailSettings:
         return S3TrailSettings(kind="s3", uri="s3://trail-bucket")
     if kind.settings is MlflowRestSettings:
