@@ -111,3 +111,43 @@ def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_has
     assert f"report.pdf#check-{UNAPPROVED}" in back  # each SQL names the finding it produced, in report.pdf
     assert "Appendix A: check SQL" in sql_text and "Run 20261101T020000Z-5f3a9c" in sql_text
     assert f"Page {_page_count(sql_pdf)} of {_page_count(sql_pdf)}" in sql_text
+
+
+def test_a_killed_sql_pdf_process_is_an_environment_failure_naming_report_sql_pdf(tmp_path: Path):
+    """The child that renders report-sql.pdf is killed (as the kernel's out-of-memory killer would): one line naming
+    the file, exit code 5, never a crash or a half-written file."""
+    import multiprocessing
+    import os
+    import signal
+    import threading
+    import time
+
+    from auditreport.errors import EnvironmentFailure
+    from auditreport.report.pdf import write_report_pdfs
+
+    sql_html = "<html><body>" + "<pre>select 1 from t where x = 'y';\n</pre>" * 20000 + "</body></html>"  # slow
+    before = {p.pid for p in multiprocessing.active_children()}
+    outcome: dict = {}
+
+    def render():
+        try:
+            write_report_pdfs("<html><body><p>report</p></body></html>", sql_html, tmp_path / "report.pdf",
+                              tmp_path / "report-sql.pdf")
+        except Exception as e:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = e
+
+    t = threading.Thread(target=render)
+    t.start()
+    deadline = time.monotonic() + 60
+    child = None
+    while child is None and time.monotonic() < deadline:
+        child = next((p for p in multiprocessing.active_children() if p.pid not in before), None)
+        time.sleep(0.05)
+    assert child is not None, "the report-sql.pdf process never started"
+    time.sleep(1.0)  # let it start rendering
+    os.kill(child.pid, signal.SIGKILL)
+    t.join(120)
+    err = outcome.get("error")
+    assert isinstance(err, EnvironmentFailure) and err.exit_code == 5, err
+    assert "report-sql.pdf" in str(err) and "ended abnormally" in str(err) and "\n" not in str(err)
+    assert not (tmp_path / "report-sql.pdf").exists()

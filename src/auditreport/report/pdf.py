@@ -12,8 +12,10 @@ from __future__ import annotations
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from ..errors import EnvironmentFailure
 from ._io import atomic_write_bytes
 
 
@@ -51,7 +53,11 @@ def write_report_pdfs(pdf_html: str, sql_html: str, path: Path, sql_path: Path, 
         sql_pdf = pool.submit(html_to_pdf, sql_html)
         write_pdf(pdf_html, path, signing)
         t_main = time.perf_counter() - t0
-        atomic_write_bytes(sql_path, sql_pdf.result())
+        try:
+            sql_bytes = sql_pdf.result()
+        except BrokenProcessPool as e:  # the child was killed (out of memory, a signal): the machine's doing
+            raise EnvironmentFailure(sql_path, f"the process rendering it ended abnormally ({e})") from e
+        atomic_write_bytes(sql_path, sql_bytes)
     if timings is not None:
         timings["report.pdf"] = round(t_main, 3)
         timings["report-sql.pdf"] = round(time.perf_counter() - t0, 3)  # joined: at least report.pdf's time
