@@ -158,7 +158,7 @@ def test_an_unset_webhook_variable_and_an_unreachable_sns_are_warnings(monkeypat
     aws = Aws(endpoint_url=f"http://127.0.0.1:{closed_port()}", max_attempts=1)
     records = notify(settings, Outcome("run", "complete", "O", "2026-10", "/out", "/out/report.pdf"), aws)
     assert [r["status"] for r in records] == ["failed", "failed"]
-    assert f"environment variable {HOOK_ENV} (notify.webhook_url_env) is not set" in records[0]["detail"]
+    assert f"notify.webhook_url_env: environment variable {HOOK_ENV} is not set" in records[0]["detail"]
     assert "Publish: EndpointConnectionError" in records[1]["detail"]
     assert capsys.readouterr().err.count("auditreport: warning: notify: ") == 2
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import sys
 import urllib.error
@@ -29,6 +28,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .checks.model import SEVERITIES
+from .secret_settings import read_secret
 
 _SNS_ARN = re.compile(r"arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?")
 _SUBJECT_MAX = 100  # SNS refuses a longer Subject
@@ -258,17 +258,12 @@ def warn(line: str) -> None:
 
 
 def webhook_url(settings: NotifySettings, env=None) -> str:
-    env = os.environ if env is None else env
-    if settings.webhook_url_env:
-        url = env.get(settings.webhook_url_env, "").strip()
-        if not url:
-            raise ValueError(f"environment variable {settings.webhook_url_env} (notify.webhook_url_env) is not set")
-    else:
-        try:
-            url = settings.webhook_url_file.read_text(encoding="utf-8").strip()
-        except (OSError, UnicodeDecodeError) as e:
-            raise ValueError(f"{settings.webhook_url_file} (notify.webhook_url_file): cannot read: "
-                             f"{getattr(e, 'strerror', None) or e}") from None
+    try:
+        raw = read_secret("notify", "webhook_url_env", settings.webhook_url_env or None, "webhook_url_file",
+                          settings.webhook_url_file, env)  # fmt: skip
+        url = raw.decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise ValueError(f"notify.webhook_url_file: {settings.webhook_url_file} is not UTF-8 text") from None
     if not url.startswith(("https://", "http://")):
         raise ValueError("the webhook URL is not an http(s):// address")
     return url

@@ -32,7 +32,6 @@ import fnmatch
 import hashlib
 import hmac
 import ipaddress
-import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -41,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .errors import ConfigError
 from .load.log_pii import EMAIL, mask_email
-from .secret_settings import refuse_secret
+from .secret_settings import read_secret, refuse_secret
 
 # Columns whose values are personal, by name, in every lake table and every check's evidence rows.
 DEFAULT_COLUMNS = [
@@ -123,19 +122,11 @@ def load_key(settings: PrivacySettings, where: str) -> bytes | None:
     """The pseudonym key, or ConfigError naming the setting at fault; None in mask mode."""
     if settings.mode != "pseudonym":
         return None
-    if settings.key_env is not None:
-        value = os.environ.get(settings.key_env)
-        if not value:
-            raise ConfigError(f"{where}: privacy.key_env: environment variable {settings.key_env} is not set")
-        key = value.encode("utf-8")
-        origin = f"environment variable {settings.key_env}"
-    else:
-        try:
-            key = Path(settings.key_file).read_bytes().rstrip(b"\r\n")
-        except OSError as e:
-            raise ConfigError(f"{where}: privacy.key_file: cannot read {settings.key_file}: "
-                              f"{e.strerror or e}") from None
-        origin = str(settings.key_file)
+    try:
+        key = read_secret("privacy", "key_env", settings.key_env, "key_file", settings.key_file)
+    except ValueError as e:
+        raise ConfigError(f"{where}: {e}") from None
+    origin = f"environment variable {settings.key_env}" if settings.key_env is not None else str(settings.key_file)
     if len(key) < MIN_KEY_BYTES:
         raise ConfigError(f"{where}: privacy: the key in {origin} is shorter than {MIN_KEY_BYTES} bytes")
     return key

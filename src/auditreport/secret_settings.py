@@ -16,3 +16,23 @@ _where = {
     "a password": "name the environment variable that holds it in password_env",
     "a key": "name the environment variable that holds it in key_env, or a file in key_file",
 }
+
+
+def read_secret(section: str, env_key: str, env_name: str | None, file_key: str, file_path, env=None) -> bytes:
+    """The secret a settings table points at: the environment variable ``env_name`` (setting ``env_key``), else the
+    file ``file_path`` (setting ``file_key``), trailing newline cut. ValueError, one line naming the setting
+    (``section.env_key`` or ``section.file_key``), when the variable is unset or empty or the file cannot be read;
+    each caller turns it into its own kind of failure (a configuration error, a notification's warning). ``env``:
+    the environment to read (default ``os.environ``)."""
+    import os
+    from pathlib import Path
+
+    if env_name is not None:
+        value = (os.environ if env is None else env).get(env_name, "").strip()
+        if not value:
+            raise ValueError(f"{section}.{env_key}: environment variable {env_name} is not set")
+        return value.encode("utf-8")
+    try:
+        return Path(file_path).read_bytes().rstrip(b"\r\n")
+    except OSError as e:
+        raise ValueError(f"{section}.{file_key}: cannot read {file_path}: {e.strerror or e}") from None
