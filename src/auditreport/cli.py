@@ -276,6 +276,34 @@ def sql(out_dir, fmt, debug, query):
         shell(con, fmt, click.echo)
 
 
+@main.group()
+def lake():
+    """Build the lake with another engine than this machine's (for trails too large for one machine)."""
+
+
+@lake.command("ingest")
+@_common
+@click.option("--engine", type=click.Choice(["spark"]), default="spark", show_default=True,
+              help="The engine that reads the CloudTrail log objects ('auditreport extract' is the one-machine loader).")
+@click.option("--master", help="Spark master URL (default local[2]; under spark-submit, the one it was given).")
+@click.option("--partitions", type=click.IntRange(1), help="Spark tasks (default: one per 64 MB of log objects, "
+              "at least one per core).")  # fmt: skip
+def lake_ingest(config_path, period, out_dir, debug, engine, master, partitions):
+    """Load the CloudTrail source's log objects of the period into OUT/lake with Spark: the same files, provenance,
+    quarantine and exactly-once bookkeeping as 'auditreport extract' writes."""
+    from .engines.spark_ingest import ingest
+    from .engines.spark_session import spark_session
+
+    config, period = _load(config_path, period)
+    result = ingest(spark_session(master, app_name="auditreport-ingest"), config, period, out_dir,
+                    partitions=partitions)  # fmt: skip
+    click.echo(f"  cloudtrail ({engine}, {result.tasks} tasks) objects {result.objects} loaded {result.loaded} "
+               f"skipped {result.skipped} quarantined {result.quarantined} changed {result.changed}; records loaded "
+               f"{result.records_loaded} quarantined {result.records_quarantined}; digest files {result.digests}")
+    click.echo(f"lake: {result.lake_root}")
+    sys.exit(0)
+
+
 @main.command()
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--trust", "trust", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
