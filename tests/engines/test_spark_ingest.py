@@ -173,3 +173,36 @@ def test_a_task_file_of_no_committed_batch_is_an_error(tmp_path):
     stray.write_bytes(b"PAR1")
     with pytest.raises(RuntimeError, match="b-x_g0_0.parquet"):
         commit_task_lake(tmp_path / "task", tmp_path / "lake")
+
+
+def test_an_object_changed_since_it_was_committed_is_flagged_not_reloaded(spark, tmp_path):
+    trail, lake = tmp_path / "trail", tmp_path / "lake"
+    obj = _log(trail, "good", gzip.compress(json.dumps({"Records": [RECORD]}).encode()))
+    assert ingest_objects(spark, [obj], lake, "run-1").loaded == 1
+    edited = dict(RECORD, eventName="DeleteObject")
+    Path(obj.path).write_bytes(gzip.compress(json.dumps({"Records": [edited]}).encode()))
+    again = ingest_objects(spark, [RawObject(key=obj.key, path=obj.path, size_bytes=Path(obj.path).stat().st_size)],
+                           lake, "run-2")  # fmt: skip
+    assert (again.loaded, again.skipped, again.changed) == (0, 0, 1)
+    con = connect()
+    create_views(con, lake)
+    assert con.execute("SELECT event_name FROM cloudtrail_events").fetchall() == [("GetObject",)]
+    assert con.execute("SELECT object_key, reason FROM quarantine").fetchall() == [(obj.key, "object_changed")]
+    assert sorted(con.execute("SELECT status FROM ingest_objects").fetchall()) == [("changed",), ("loaded",)]
+
+
+def test_several_trails_keep_their_trail_in_every_key(spark, tmp_path):
+    """[[sources.cloudtrail.trails]]: the objects are listed by the source's own extractor, keyed <trail>/AWSLogs/..."""
+    for name in ("org", "sandbox"):
+        _log(tmp_path / name, name, gzip.compress(json.dumps({"Records": [dict(RECORD, eventID=f"id-{name}")]}).encode()))
+    config_file = tmp_path / "auditreport.toml"
+    config_file.write_text('period = "2026-10"\n[sources.cloudtrail]\nkind = "files"\n'
+                           '[[sources.cloudtrail.trails]]\nname = "org"\npath = "org"\n'
+                           '[[sources.cloudtrail.trails]]\nname = "sandbox"\npath = "sandbox"\n')  # fmt: skip
+    config = load_config(config_file)
+    result = ingest(spark, config, config.resolve_period(None), tmp_path / "out", run_id="run-trails")
+    assert (result.objects, result.loaded) == (2, 2)
+    con = connect()
+    create_views(con, tmp_path / "out" / "lake")
+    rows = con.execute("SELECT source_trail, event_id, source_account_id FROM cloudtrail_events ORDER BY 1").fetchall()
+    assert rows == [("org", "id-org", "111122223333"), ("sandbox", "id-sandbox", "111122223333")]
