@@ -295,13 +295,15 @@ def lake_ingest(config_path, period, out_dir, debug, engine, master, partitions)
     from .engines.spark_session import spark_session
 
     config, period = _load(config_path, period)
-    result = ingest(spark_session(master, app_name="auditreport-ingest"), config, period, out_dir,
+    result = ingest(lambda: spark_session(master, app_name="auditreport-ingest"), config, period, out_dir,
                     partitions=partitions)  # fmt: skip
     click.echo(f"  cloudtrail ({engine}, {result.tasks} tasks) objects {result.objects} loaded {result.loaded} "
                f"skipped {result.skipped} quarantined {result.quarantined} changed {result.changed}; records loaded "
                f"{result.records_loaded} quarantined {result.records_quarantined}; digest files {result.digests}")
+    for line in result.errors:  # an s3 source's day prefixes refused, accounts silent, digests not downloaded
+        click.echo(f"  partial: {one_line(line)}")
     click.echo(f"lake: {result.lake_root}")
-    sys.exit(0)
+    sys.exit(2 if result.errors else 0)
 
 
 @main.command()

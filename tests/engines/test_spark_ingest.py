@@ -40,7 +40,7 @@ def duckdb_lake(sample, tmp_path_factory) -> Path:
     """The sample trail loaded as `auditreport run` loads it."""
     config, period = sample
     out = tmp_path_factory.mktemp("duckdb")
-    objects = trail_objects(config, period, "duckdb-run", out / "raw")
+    objects = trail_objects(config, period, "duckdb-run", out / "raw").objects
     con = connect(work_dir=out)
     try:
         raw = RawEvidence(source="cloudtrail", kind="files", root=out, location="sample", objects=objects)
@@ -123,7 +123,8 @@ def test_second_run_adds_nothing(spark_runs):
 
 
 def _log(root: Path, name: str, body: bytes) -> RawObject:
-    key = f"AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/05/111122223333_CloudTrail_eu-west-1_20261005T1200Z_{name}.json.gz"
+    key = ("AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/05/"
+           f"111122223333_CloudTrail_eu-west-1_20261005T1200Z_{name}.json.gz")
     path = root / key
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(body)
@@ -132,7 +133,8 @@ def _log(root: Path, name: str, body: bytes) -> RawObject:
 
 RECORD = {"eventVersion": "1.08", "eventTime": "2026-10-05T11:58:01Z", "eventSource": "s3.amazonaws.com",
           "eventName": "GetObject", "awsRegion": "eu-west-1", "eventID": "9b1f0c7e-1111-4a4a-9c9c-000000000001",
-          "recipientAccountId": "111122223333", "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ana"}}  # fmt: skip
+          "recipientAccountId": "111122223333",
+          "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/ana"}}  # fmt: skip
 
 
 def test_truncated_gzip_is_quarantined_with_its_reason(spark, tmp_path):
@@ -194,7 +196,8 @@ def test_an_object_changed_since_it_was_committed_is_flagged_not_reloaded(spark,
 def test_several_trails_keep_their_trail_in_every_key(spark, tmp_path):
     """[[sources.cloudtrail.trails]]: the objects are listed by the source's own extractor, keyed <trail>/AWSLogs/..."""
     for name in ("org", "sandbox"):
-        _log(tmp_path / name, name, gzip.compress(json.dumps({"Records": [dict(RECORD, eventID=f"id-{name}")]}).encode()))
+        body = {"Records": [dict(RECORD, eventID=f"id-{name}")]}
+        _log(tmp_path / name, name, gzip.compress(json.dumps(body).encode()))
     config_file = tmp_path / "auditreport.toml"
     config_file.write_text('period = "2026-10"\n[sources.cloudtrail]\nkind = "files"\n'
                            '[[sources.cloudtrail.trails]]\nname = "org"\npath = "org"\n'

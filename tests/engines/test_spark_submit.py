@@ -1,5 +1,6 @@
 """engines/spark_submit.py, the file spark-submit is handed: ``auditreport lake ingest --engine spark`` end to end, as
-a process (its own local Spark, local files: no hadoop-aws jars and no S3 here)."""
+a process (its own local Spark): over a folder, and over an s3 trail on the moto server (read with boto3 by the
+tasks: no hadoop-aws jars here, and none needed)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import gzip
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 from auditreport.lake.connection import connect, create_views
@@ -37,10 +39,50 @@ def test_lake_ingest_command_loads_the_configured_trail(tmp_path):
     assert con.execute("SELECT event_id, source_key FROM cloudtrail_events").fetchall() == [(RECORD["eventID"], KEY)]
 
 
-def test_a_source_the_ingest_does_not_read_is_one_line_naming_it(tmp_path):
+def test_a_trail_the_ingest_cannot_read_is_one_line_before_spark_starts(tmp_path):
     config = tmp_path / "auditreport.toml"
-    config.write_text('period = "2026-10"\n[sources.cloudtrail]\nkind = "s3"\nuri = "s3://trail-bucket"\n')
+    config.write_text('period = "2026-10"\n')
     r = _submit("--config", config, "--out", tmp_path / "out")
-    assert r.returncode == 3
-    assert r.stderr.strip().splitlines()[-1].startswith("auditreport: error: sources.cloudtrail: kind 's3'")
-    assert "Traceback" not in r.stderr
+    assert (r.returncode, r.stderr) == (3, "auditreport: error: sources.cloudtrail: not configured; the Spark ingest "
+                                           "reads the CloudTrail source\n")  # fmt: skip
+    config.write_text('period = "2026-10"\n[sources.cloudtrail]\nkind = "s3"\n'
+                      '[[sources.cloudtrail.trails]]\nname = "a"\nuri = "s3://bucket-a"\n'
+                      '[[sources.cloudtrail.trails]]\nname = "b"\nuri = "s3://bucket-b"\n')  # fmt: skip
+    r = _submit("--config", config, "--out", tmp_path / "out")
+    # the whole of stderr: no traceback, and no line of a Java process (Spark was not started)
+    assert (r.returncode, r.stderr) == (2, "auditreport: error: source 'cloudtrail': several trail buckets "
+                                           "([[sources.cloudtrail.trails]]) are not listed for the Spark ingest; "
+                                           "give one uri\n")  # fmt: skip
+
+
+def test_an_s3_trail_is_listed_by_the_driver_and_read_by_the_tasks(moto, tmp_path):
+    """kind = "s3" against the moto server over HTTP (the command runs as a process, so its Spark tasks see the test's
+    dummy credentials): the driver lists the period's day prefixes, each task downloads its objects with boto3 and
+    loads them; the digests are downloaded by the driver into OUT/raw/. A second run reads no object again."""
+    from live_seed import ACCOUNTS, REGIONS, TRAIL_BUCKET, TRAIL_PREFIX, gz_json, log_key, seed_trail_bucket
+    from servers import moto_client
+
+    s3 = moto_client(moto.url, "s3")
+    keys = seed_trail_bucket(s3)
+    bad = log_key("AWSLogs/", ACCOUNTS[0], REGIONS[0], date(2026, 10, 15), minute=9)
+    s3.put_object(Bucket=TRAIL_BUCKET, Key=TRAIL_PREFIX + bad, Body=gz_json({"Records": [RECORD]})[:20])
+    config = tmp_path / "auditreport.toml"
+    config.write_text(f'period = "2026-10"\n[aws]\nendpoint_url = "{moto.url}"\naccounts = {json.dumps(ACCOUNTS)}\n'
+                      f'regions = {json.dumps(REGIONS)}\nmax_attempts = 2\nmax_concurrency = 4\n'
+                      f'[sources.cloudtrail]\nkind = "s3"\nuri = "s3://{TRAIL_BUCKET}/{TRAIL_PREFIX}"\n')  # fmt: skip
+    out = tmp_path / "out"
+    logs = len(keys["log"]) + 1
+    first = _submit("--config", config, "--out", out, "--master", "local[2]", "--partitions", "2")
+    assert first.returncode == 0, first.stderr
+    assert f"objects {logs} loaded {logs - 1} skipped 0 quarantined 1 changed 0" in first.stdout
+    assert f"digest files {len(keys['digest'])}" in first.stdout
+    con = connect()
+    create_views(con, out / "lake")
+    assert con.execute("SELECT count(*) FROM cloudtrail_events").fetchone()[0] == 2 * len(keys["log"])
+    assert con.execute("SELECT object_key, reason FROM quarantine").fetchall() == [(bad, "corrupt_gzip")]
+    assert con.execute("SELECT count(*) FROM cloudtrail_digests").fetchone()[0] == len(keys["digest"])
+    raw = out / "raw" / "cloudtrail"
+    assert {str(p.relative_to(raw)) for p in raw.rglob("*.json.gz")} == keys["digest"]  # no log object kept here
+    second = _submit("--config", config, "--out", out, "--master", "local[2]")
+    assert second.returncode == 0, second.stderr
+    assert f"objects {logs} loaded 0 skipped {logs} quarantined 0 changed 0" in second.stdout
