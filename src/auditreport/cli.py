@@ -363,5 +363,30 @@ def _print_summary(result) -> None:
             click.echo(f"  {Path(result.outputs[key]).name}: {result.outputs[key]}")
 
 
+@main.group()
+def lake():
+    """The lake for other engines."""
+
+
+@lake.command("ddl")
+@click.option("--engine", type=click.Choice(["athena"]), default="athena", show_default=True,
+              help="The engine whose table definitions to print.")
+@click.option("--location", help="The lake's S3 folder, the one holding a folder per table: s3://BUCKET/PREFIX/lake "
+              "(default: a stand-in to replace).")  # fmt: skip
+@click.option("--database", help="The database (Glue Data Catalog) to create the tables in. Default: auditreport.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+def lake_ddl(engine, location, database, debug):
+    """Print the statements that make the lake on S3 queryable by ENGINE: one CREATE EXTERNAL TABLE per lake table,
+    with partition projection (no MSCK REPAIR), and the shared check views in Trino's dialect. Exit 0; 2 when a view
+    cannot be written in Trino's dialect (named on stderr, the other statements printed)."""
+    from .engines.athena_ddl import athena_ddl, render
+
+    ddl = athena_ddl(location, database)
+    click.echo(render(ddl), nl=False)
+    for name, why in ddl.not_written:
+        click.echo(one_line(f"auditreport: view {name} not written: {why}"), err=True)
+    sys.exit(0 if ddl.complete else 2)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

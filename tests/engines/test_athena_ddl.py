@@ -1,0 +1,143 @@
+"""engines/athena_ddl.py and ``auditreport lake ddl``: the lake's tables and shared views as Athena statements, parsed
+with Athena's own grammars (Hive for DDL, Trino for views: tests/engines/sql_grammar.py), checked against the lake's
+schema and against the folders the lake's writer really makes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlglot
+from sqlglot import exp
+
+from auditreport.engines.athena_ddl import PROJECTION, athena_ddl, render, stored_name
+from auditreport.errors import ConfigError
+from auditreport.lake import TABLES
+from auditreport.lake.connection import connect
+from auditreport.lake.writer import replace_period_files
+from auditreport.resources import queries_dir
+
+from .sql_grammar import syntax_problems
+
+LOCATION = "s3://example-audit-lake/auditreport/lake"
+DDL = athena_ddl(LOCATION, "audit")
+BY_NAME = {s.name: s for s in DDL.statements}
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "auditreport.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_every_statement_parses_with_athenas_grammars():
+    problems = syntax_problems([(s.name, s.grammar, s.sql) for s in DDL.statements])
+    assert not problems, "statements Athena's grammars refuse:\n" + "\n".join(p.line() for p in problems.values())
+
+
+def test_the_grammars_refuse_what_athena_would_refuse():
+    """The check can fail: a column without a type, and DuckDB's GLOB in a view, are refused by name."""
+    problems = syntax_problems([
+        ("table_without_type", "hive", "CREATE EXTERNAL TABLE t (a) STORED AS PARQUET LOCATION 's3://b/t/'"),
+        ("view_with_glob", "trino", "CREATE VIEW v AS SELECT * FROM t WHERE arn GLOB 'arn:*'"),
+        ("good_view", "trino", "CREATE OR REPLACE VIEW \"audit\".\"v\" AS SELECT a FROM audit.t WHERE arn LIKE 'a%'"),
+    ])  # fmt: skip
+    assert set(problems) == {"table_without_type", "view_with_glob"}
+    assert "GLOB" in problems["view_with_glob"].message
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_each_lake_table_is_an_external_table_of_its_declared_columns(name):
+    t = TABLES[name]
+    sql = BY_NAME[stored_name(t)].sql
+    columns = re.findall(r"^  `(\w+)` (\w+),?$", sql.split(")\nCOMMENT")[0], re.M)
+    assert [c for c, _ in columns] == [c for c, _ in t.stored_columns]
+    json_columns = {c for c, typ in t.stored_columns if typ == "JSON"}
+    assert all(typ == "string" for c, typ in columns if c in json_columns)  # JSON documents stay text
+    assert f"LOCATION '{LOCATION}/{name}/'" in sql and "STORED AS PARQUET" in sql
+    if t.partitioned:
+        assert "PARTITIONED BY (`year` int, `month` int)" in sql
+        assert "'projection.enabled' = 'true'" in sql
+        assert f"'storage.location.template' = '{LOCATION}/{name}/year=${{year}}/month=${{month}}/'" in sql
+    else:
+        assert "PARTITIONED BY" not in sql and "projection" not in sql
+
+
+def test_computed_columns_are_a_view_over_the_stored_table():
+    for t in TABLES.values():
+        if t.derived:
+            view = BY_NAME[t.name]
+            assert view.grammar == "trino" and f'audit."{t.name}_stored"' in view.sql
+            for col, _, _ in t.derived:
+                assert f'AS "{col}"' in view.sql
+
+
+def _projected(column: str) -> range:
+    spec = PROJECTION[column]
+    assert spec["type"] == "integer" and "digits" not in spec  # values written as plain integers: month=9
+    low, high = map(int, spec["range"].split(","))
+    return range(low, high + 1)
+
+
+@pytest.mark.parametrize("year, month", [(2026, 9), (2026, 10), (2013, 11), (2099, 12)])
+def test_projection_finds_the_folders_the_lake_writer_makes(tmp_path, year, month):
+    con = connect()
+    rows = [{"event_id": "e1", "event_time": None, "year": year, "month": month}]
+    replace_period_files(con, tmp_path, "cloudtrail_events", rows, f"{year:04d}-{month:02d}")
+    written = {p.parent.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.parquet")}
+    template = re.search(r"'storage.location.template' = '([^']+)'", BY_NAME["cloudtrail_events_stored"].sql)[1]
+    projected = template.replace("${year}", str(year)).replace("${month}", str(month))
+    assert {f"{LOCATION}/{w}/" for w in written} == {projected}
+    assert year in _projected("year") and month in _projected("month")
+
+
+def test_views_read_the_tables_of_their_own_database():
+    names = set(TABLES) | {stored_name(t) for t in TABLES.values()} | {s.name for s in DDL.statements}
+    for s in DDL.statements:
+        if s.grammar == "trino":
+            body = sqlglot.parse_one(s.sql.split(" AS\n", 1)[1], read="trino")
+            for table in body.find_all(exp.Table):
+                if table.name in names:
+                    assert table.db == "audit", f"{s.name} reads {table.name} without its database"
+
+
+def test_a_view_outside_trinos_dialect_is_named_and_so_is_every_view_reading_it(tmp_path):
+    queries = tmp_path / "queries"
+    shutil.copytree(queries_dir(), queries)
+    (queries / "_views" / "zz_wildcard_paths.sql").write_text(
+        "/*---\nid: zz_wildcard_paths\ndescription: every key of a document\nrequires: [cloudtrail_events]\n---*/\n"
+        "select json_extract(request_parameters, '$.items[*].key') as keys from cloudtrail_events\n")
+    (queries / "_views" / "zz_reads_wildcard.sql").write_text(
+        "/*---\nid: zz_reads_wildcard\ndescription: reads the view above\nrequires: [zz_wildcard_paths]\n---*/\n"
+        "select keys from zz_wildcard_paths\n")
+    ddl = athena_ddl(LOCATION, "audit", queries_dir=queries)
+    why = dict(ddl.not_written)
+    assert "JSONPathWildcard" in why["zz_wildcard_paths"]
+    assert why["zz_reads_wildcard"] == "it reads view zz_wildcard_paths, which is not written"
+    assert not ddl.complete and not {"zz_wildcard_paths", "zz_reads_wildcard"} & {s.name for s in ddl.statements}
+    assert "-- view zz_reads_wildcard not written: it reads view zz_wildcard_paths" in render(ddl)
+
+
+@pytest.mark.parametrize("location, database, wrong", [
+    ("s3://Upper_Case/lake", None, "--location"), ("https://bucket/lake", None, "--location"),
+    ("s3://bucket//lake", None, "--location"), (LOCATION, "audit-db", "--database"), (LOCATION, "", "--database"),
+])  # fmt: skip
+def test_a_wrong_location_or_database_is_a_one_line_error_naming_the_option(location, database, wrong):
+    with pytest.raises(ConfigError, match=f"^{wrong}: "):
+        athena_ddl(location, database)
+
+
+def test_the_command_prints_the_statements_and_says_what_it_left_out():
+    r = cli("lake", "ddl", "--engine", "athena", "--location", LOCATION + "/", "--database", "audit")
+    assert r.stdout == render(DDL)
+    assert r.returncode == (0 if DDL.complete else 2)
+    assert r.stderr.splitlines() == [f"auditreport: view {n} not written: {why}" for n, why in DDL.not_written]
+
+
+def test_the_command_refuses_a_location_that_is_not_s3():
+    r = cli("lake", "ddl", "--location", "/srv/audit/lake")
+    assert r.returncode == 3 and r.stdout == ""
+    assert r.stderr.startswith("auditreport: error: --location: '/srv/audit/lake' is not an S3 folder") and \
+        len(r.stderr.splitlines()) == 1
