@@ -27,12 +27,15 @@ from dataclasses import dataclass
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.errors import SqlglotError
+from sqlglot.optimizer.qualify import qualify
+from sqlglot.schema import MappingSchema
 
 from ..checks.catalogue import load_catalogue
 from ..errors import ConfigError
 from ..lake import TABLES
 from ..lake.schema import Table
-from .dialect import DialectError, to_dialect
+from .dialect import DialectError, parse_duckdb, to_dialect
 
 DEFAULT_DATABASE = "auditreport"
 DEFAULT_LOCATION = "s3://YOUR-BUCKET/auditreport/lake"  # printed as is when --location is not given: visibly a stand-in
@@ -127,7 +130,7 @@ def table_statement(table: Table, location: str, database: str) -> Statement:
     return Statement(name, "hive", "\n".join(lines))
 
 
-def qualify(trino_sql: str, names: set[str], database: str) -> str:
+def in_database(trino_sql: str, names: set[str], database: str) -> str:
     """``trino_sql`` with every table it reads that is one of ``names`` (lake tables, views) named in ``database``:
     a view Athena stores must not depend on the database its reader has selected."""
     tree = sqlglot.parse_one(trino_sql, read="trino")
@@ -138,9 +141,26 @@ def qualify(trino_sql: str, names: set[str], database: str) -> str:
     return tree.sql(dialect="trino")
 
 
+def expand_stars(duckdb_select: str, columns: dict[str, dict[str, str]]) -> tuple[str, list[str]]:
+    """``duckdb_select`` with every ``*`` written out as the columns it stands for (``columns``: table or view ->
+    column -> type), and the names of the columns it returns.
+
+    Why: Trino has no ``QUALIFY``; sqlglot writes it as a filter on a ``ROW_NUMBER()`` column ``_w`` of a subquery,
+    and a ``SELECT *`` over that subquery returns ``_w`` too, and twice a column the view adds beside ``*``
+    (``eks_audit_requests``: ``allowed``), which Athena refuses in a view. With the columns named, the view returns
+    in Athena the columns it returns in DuckDB."""
+    tree = parse_duckdb(duckdb_select)
+    try:
+        tree = qualify(tree, schema=MappingSchema(columns, dialect="duckdb"), dialect="duckdb", quote_identifiers=False,
+                       validate_qualify_columns=False)  # fmt: skip
+    except SqlglotError as e:
+        raise DialectError(f"cannot name the columns of the SQL: {str(e).strip().splitlines()[0]}") from None
+    return tree.sql(dialect="duckdb"), list(tree.named_selects)
+
+
 def view_statement(name: str, duckdb_select: str, names: set[str], database: str) -> Statement:
     """``CREATE OR REPLACE VIEW`` of a DuckDB SELECT (no parameters), in Trino's dialect."""
-    body = qualify(to_dialect(duckdb_select, "trino", {}), names, database)
+    body = in_database(to_dialect(duckdb_select, "trino", {}), names, database)
     return Statement(name, "trino", f'CREATE OR REPLACE VIEW "{database}"."{name}" AS\n{body}')
 
 
@@ -161,6 +181,7 @@ def athena_ddl(location: str | None = None, database: str | None = None, queries
     out += [table_statement(t, location, database) for t in TABLES.values()]
     out += [view_statement(t.name, f'SELECT *{t.derived_select()} FROM "{stored_name(t)}"', names, database)
             for t in TABLES.values() if t.derived]  # fmt: skip
+    columns = {t.name: dict(t.all_columns + t.view_only_columns) for t in TABLES.values()}
     missing: dict[str, str] = {}
     for v in views.values():  # creation order: a view comes after every view it reads
         unwritten = [r for r in v.requires if r in missing]
@@ -168,9 +189,12 @@ def athena_ddl(location: str | None = None, database: str | None = None, queries
             missing[v.id] = f"it reads view {unwritten[0]}, which is not written"
             continue
         try:
-            out.append(view_statement(v.id, v.body, names, database))
+            select, returned = expand_stars(v.body, columns)
+            out.append(view_statement(v.id, select, names, database))
         except DialectError as e:
             missing[v.id] = str(e)
+            continue
+        columns[v.id] = dict.fromkeys(returned, "VARCHAR")  # the names are what a view reading it needs
     return AthenaDdl(out, list(missing.items()))
 
 
