@@ -374,17 +374,22 @@ def lake():
 @click.option("--location", help="The lake's S3 folder, the one holding a folder per table: s3://BUCKET/PREFIX/lake "
               "(default: a stand-in to replace).")  # fmt: skip
 @click.option("--database", help="The database (Glue Data Catalog) to create the tables in. Default: auditreport.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="A run's output folder whose lake/ goes to --location: its folders Athena would not read are named.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
-def lake_ddl(engine, location, database, debug):
+def lake_ddl(engine, location, database, out_dir, debug):
     """Print the statements that make the lake on S3 queryable by ENGINE: one CREATE EXTERNAL TABLE per lake table,
     with partition projection (no MSCK REPAIR), and the shared check views in Trino's dialect. Exit 0; 2 when a view
-    cannot be written in Trino's dialect (named on stderr, the other statements printed)."""
-    from .engines.athena_ddl import athena_ddl, render
+    cannot be written in Trino's dialect, or a folder of --out's lake is outside the partition projection (each named
+    on stderr, every statement that can be written printed)."""
+    from .engines.athena_ddl import UNREACHABLE, athena_ddl, render
 
-    ddl = athena_ddl(location, database)
+    ddl = athena_ddl(location, database, lake_root=out_dir / "lake" if out_dir else None)
     click.echo(render(ddl), nl=False)
     for name, why in ddl.not_written:
         click.echo(one_line(f"auditreport: view {name} not written: {why}"), err=True)
+    for folder in ddl.unreachable:
+        click.echo(one_line(f"auditreport: {UNREACHABLE.format(folder=folder)}"), err=True)
     sys.exit(0 if ddl.complete else 2)
 
 

@@ -15,7 +15,7 @@ import sqlglot
 from sqlglot import exp
 
 from auditreport.checks.catalogue import load_catalogue
-from auditreport.engines.athena_ddl import PROJECTION, athena_ddl, render, stored_name
+from auditreport.engines.athena_ddl import PROJECTION, athena_ddl, render, stored_name, unreachable_folders
 from auditreport.errors import ConfigError
 from auditreport.lake import TABLES
 from auditreport.lake.connection import connect, create_views
@@ -92,6 +92,27 @@ def test_projection_finds_the_folders_the_lake_writer_makes(tmp_path, year, mont
     projected = template.replace("${year}", str(year)).replace("${month}", str(month))
     assert {f"{LOCATION}/{w}/" for w in written} == {projected}
     assert year in _projected("year") and month in _projected("month")
+
+
+def test_folders_the_projection_does_not_reach_are_named(tmp_path):
+    """An event time before 2013, or none (DuckDB writes a null partition value as __HIVE_DEFAULT_PARTITION__), puts
+    rows where Athena, going by the projection, never looks: each such folder is named, the reachable ones are not."""
+    con = connect()
+    lake = tmp_path / "lake"
+    replace_period_files(con, lake, "cloudtrail_events", [{"event_id": "ok", "year": 2026, "month": 10},
+                                                          {"event_id": "old", "year": 2009, "month": 10}], "2026-10")
+    replace_period_files(con, lake, "cloudtrail_digest_signatures", [{"year": None, "month": None}], "2026-10")
+    (lake / "cloudtrail_digests").mkdir()
+    (lake / "cloudtrail_digests" / "stray.parquet").write_bytes((next(lake.rglob("*.parquet"))).read_bytes())
+    expected = ["cloudtrail_digest_signatures/year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__",
+                "cloudtrail_digests", "cloudtrail_events/year=2009/month=10"]
+    assert unreachable_folders(lake) == expected
+    ddl = athena_ddl(LOCATION, "audit", lake_root=lake)
+    assert ddl.unreachable == expected and not ddl.complete
+    r = cli("lake", "ddl", "--location", LOCATION, "--database", "audit", "--out", str(tmp_path))
+    assert r.returncode == 2 and r.stdout == render(ddl)
+    assert "auditreport: lake folder cloudtrail_events/year=2009/month=10 is outside the partition projection: " \
+        "Athena will not read its files" in r.stderr.splitlines()
 
 
 def test_views_read_the_tables_of_their_own_database():

@@ -23,7 +23,8 @@ Trino's: each :class:`Statement` says which, and the tests parse each with that 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlglot
 from sqlglot import exp
@@ -40,6 +41,7 @@ from .dialect import DialectError, parse_duckdb, to_dialect
 DEFAULT_DATABASE = "auditreport"
 DEFAULT_LOCATION = "s3://YOUR-BUCKET/auditreport/lake"  # printed as is when --location is not given: visibly a stand-in
 STORED_SUFFIX = "_stored"
+UNREACHABLE = "lake folder {folder} is outside the partition projection: Athena will not read its files"
 
 ATHENA_TYPES = {"VARCHAR": "string", "JSON": "string", "INTEGER": "int", "BIGINT": "bigint", "BOOLEAN": "boolean",
                 "TIMESTAMP": "timestamp", "DOUBLE": "double"}  # fmt: skip
@@ -66,10 +68,12 @@ class Statement:
 class AthenaDdl:
     statements: list[Statement]  # in the order to run them
     not_written: list[tuple[str, str]]  # (view, why): a shared view with no Trino statement, and the views reading it
+    # folders of a local lake (relative to it) holding Parquet files that partition projection does not reach
+    unreachable: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return not self.not_written
+        return not self.not_written and not self.unreachable
 
 
 def lake_location(uri: str | None) -> str:
@@ -100,6 +104,33 @@ def _athena_type(table: Table, column: str, typ: str) -> str:
         return ATHENA_TYPES[typ]
     except KeyError:
         raise ValueError(f"lake table {table.name}: column {column} has type {typ}, which has no Athena type") from None
+
+
+def projected(column: str, value: str) -> bool:
+    """Whether partition projection produces ``value`` (a folder name's value, as text) for ``column``."""
+    spec = PROJECTION[column]
+    if spec["type"] != "integer" or "digits" in spec:
+        raise ValueError(f"partition column {column}: only integer projection without digits is checked here")
+    low, high = map(int, spec["range"].split(","))
+    return value.isdigit() and str(int(value)) == value and low <= int(value) <= high
+
+
+def unreachable_folders(lake_root: Path) -> list[str]:
+    """The folders of the lake at ``lake_root`` holding Parquet files of an event table that Athena, going by the
+    partition projection, would never read: a partition value outside the projected range (an event time before 2013,
+    a null time written as ``__HIVE_DEFAULT_PARTITION__``) or files outside the ``year=/month=`` folders. Relative to
+    ``lake_root``, sorted."""
+    out: set[str] = set()
+    for t in TABLES.values():
+        root = Path(lake_root) / t.name
+        if not t.partitioned or not root.is_dir():
+            continue
+        names = [c for c, _ in t.partition_columns]
+        for f in root.rglob("*.parquet"):
+            parts = [p.split("=", 1) for p in f.parent.relative_to(root).parts]
+            if [p[0] for p in parts] != names or not all(len(p) == 2 and projected(*p) for p in parts):
+                out.add(f.parent.relative_to(lake_root).as_posix())
+    return sorted(out)
 
 
 def stored_name(table: Table) -> str:
@@ -164,12 +195,14 @@ def view_statement(name: str, duckdb_select: str, names: set[str], database: str
     return Statement(name, "trino", f'CREATE OR REPLACE VIEW "{database}"."{name}" AS\n{body}')
 
 
-def athena_ddl(location: str | None = None, database: str | None = None, queries_dir=None) -> AthenaDdl:
+def athena_ddl(location: str | None = None, database: str | None = None, queries_dir=None,
+               lake_root: Path | None = None) -> AthenaDdl:
     """Every statement that makes the lake at ``location`` (``s3://bucket/prefix/lake``: the folder holding one
     folder per table) queryable in Athena's ``database``, in the order to run them: the database, the tables, the
     views adding computed columns, then the shared views, each after the views it reads. A shared view that cannot be
     written in Trino's dialect (outside the portable subset) is left out with the reason, and so is every view that
-    reads it: Athena would refuse them."""
+    reads it: Athena would refuse them. With ``lake_root`` (the local lake to be copied to ``location``), its folders
+    that the partition projection does not reach are named (:func:`unreachable_folders`)."""
     location, database = lake_location(location), database_name(database)
     views = load_catalogue(queries_dir).views
     names = set(TABLES) | set(views)
@@ -195,7 +228,10 @@ def athena_ddl(location: str | None = None, database: str | None = None, queries
             missing[v.id] = str(e)
             continue
         columns[v.id] = dict.fromkeys(returned, "VARCHAR")  # the names are what a view reading it needs
-    return AthenaDdl(out, list(missing.items()))
+    if lake_root is not None and not Path(lake_root).is_dir():
+        raise ConfigError(f"--out: {Path(lake_root).parent} holds no lake folder ({Path(lake_root).name}/)")
+    unreachable = unreachable_folders(lake_root) if lake_root is not None else []
+    return AthenaDdl(out, list(missing.items()), unreachable)
 
 
 def render(ddl: AthenaDdl) -> str:
@@ -203,4 +239,5 @@ def render(ddl: AthenaDdl) -> str:
     named in a comment at the end."""
     text = "".join(f"{s.sql};\n\n" for s in ddl.statements)
     text += "".join(f"-- view {name} not written: {why}\n" for name, why in ddl.not_written)
+    text += "".join(f"-- {UNREACHABLE.format(folder=f)}\n" for f in ddl.unreachable)
     return text.rstrip("\n") + "\n"
