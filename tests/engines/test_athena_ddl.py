@@ -15,7 +15,8 @@ import sqlglot
 from sqlglot import exp
 
 from auditreport.checks.catalogue import load_catalogue
-from auditreport.engines.athena_ddl import PROJECTION, athena_ddl, render, stored_name, unreachable_folders
+from auditreport.engines.athena_ddl import (PROJECTION, hive_string, athena_ddl, render, stored_name,
+                                            unreachable_folders)
 from auditreport.errors import ConfigError
 from auditreport.lake import TABLES
 from auditreport.lake.connection import connect, create_views
@@ -39,9 +40,13 @@ def test_every_statement_parses_with_athenas_grammars():
 
 
 def test_the_grammars_refuse_what_athena_would_refuse():
-    """The check can fail: a column without a type, and DuckDB's GLOB in a view, are refused by name."""
+    """The check can fail: a column without a type, and DuckDB's GLOB in a view, are refused by name; a description
+    with a quote and a backslash, escaped as Hive escapes them, is not."""
+    quoted = hive_string("it's a back\\slash")
     problems = syntax_problems([
         ("table_without_type", "hive", "CREATE EXTERNAL TABLE t (a) STORED AS PARQUET LOCATION 's3://b/t/'"),
+        ("quoted_comment", "hive", f"CREATE EXTERNAL TABLE t (a string) COMMENT {quoted} STORED AS PARQUET "
+                                   "LOCATION 's3://b/t/'"),
         ("view_with_glob", "trino", "CREATE VIEW v AS SELECT * FROM t WHERE arn GLOB 'arn:*'"),
         ("good_view", "trino", "CREATE OR REPLACE VIEW \"audit\".\"v\" AS SELECT a FROM audit.t WHERE arn LIKE 'a%'"),
     ])  # fmt: skip

@@ -94,7 +94,7 @@ def database_name(name: str | None) -> str:
     return name
 
 
-def _hive_string(text: str) -> str:
+def hive_string(text: str) -> str:
     """A Hive string literal (Hive escapes with backslashes)."""
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
@@ -144,7 +144,7 @@ def table_statement(table: Table, location: str, database: str) -> Statement:
     cols = ",\n".join(f"  `{c}` {_athena_type(table, c, t)}" for c, t in table.stored_columns)
     folder = f"{location}/{table.name}/"
     lines = [f"CREATE EXTERNAL TABLE IF NOT EXISTS `{database}`.`{name}` (\n{cols}\n)",
-             f"COMMENT {_hive_string(table.description)}"]  # fmt: skip
+             f"COMMENT {hive_string(table.description)}"]  # fmt: skip
     props: dict[str, str] = {}
     if table.partition_columns:
         parts = ", ".join(f"`{c}` {_athena_type(table, c, t)}" for c, t in table.partition_columns)
@@ -155,9 +155,9 @@ def table_statement(table: Table, location: str, database: str) -> Statement:
                 raise ValueError(f"lake table {table.name}: partition column {col} has no partition projection")
             props.update({f"projection.{col}.{k}": v for k, v in PROJECTION[col].items()})
         props["storage.location.template"] = folder + "/".join(f"{c}=${{{c}}}" for c, _ in table.partition_columns) + "/"
-    lines += ["STORED AS PARQUET", f"LOCATION {_hive_string(folder)}"]
+    lines += ["STORED AS PARQUET", f"LOCATION {hive_string(folder)}"]
     props["classification"] = "parquet"
-    lines.append("TBLPROPERTIES (\n" + ",\n".join(f"  {_hive_string(k)} = {_hive_string(v)}" for k, v in props.items()) + "\n)")
+    lines.append("TBLPROPERTIES (\n" + ",\n".join(f"  {hive_string(k)} = {hive_string(v)}" for k, v in props.items()) + "\n)")
     return Statement(name, "hive", "\n".join(lines))
 
 
