@@ -39,6 +39,27 @@ def test_lake_ingest_command_loads_the_configured_trail(tmp_path):
     assert con.execute("SELECT event_id, source_key FROM cloudtrail_events").fetchall() == [(RECORD["eventID"], KEY)]
 
 
+def test_under_spark_submit_the_master_it_was_given_is_used(tmp_path):
+    """spark-submit (PySpark's own launcher) runs the file with --master local[1]: one core, so one task for the two
+    objects, where the session's default (local[2]) would make two."""
+    import os
+
+    import auditreport.engines.spark_submit as entry
+
+    for name in ("a", "b"):
+        log = tmp_path / "trail" / KEY.replace("_a.json.gz", f"_{name}.json.gz")
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_bytes(gzip.compress(json.dumps({"Records": [dict(RECORD, eventID=f"id-{name}")]}).encode()))
+    config = tmp_path / "auditreport.toml"
+    config.write_text('period = "2026-10"\n[sources.cloudtrail]\nkind = "files"\npath = "trail"\n')
+    submit = Path(sys.executable).parent / "spark-submit"
+    r = subprocess.run([str(submit), "--master", "local[1]", entry.__file__, "--config", str(config),
+                        "--out", str(tmp_path / "out")], capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "PYSPARK_PYTHON": sys.executable})  # fmt: skip
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "cloudtrail (spark, 1 tasks) objects 2 loaded 2 skipped 0 quarantined 0 changed 0" in r.stdout
+
+
 def test_a_trail_the_ingest_cannot_read_is_one_line_before_spark_starts(tmp_path):
     config = tmp_path / "auditreport.toml"
     config.write_text('period = "2026-10"\n')
