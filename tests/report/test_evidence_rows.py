@@ -65,3 +65,11 @@ def test_a_null_is_a_dash_and_newlines_in_a_value_stay_on_the_value_s_lines():
     row = next(r for r in ev.listing.rows if r.number.strip() == "1")
     assert "—" in row.body.splitlines()[0]
     assert row.reason.splitlines()[0].split()[-4:] == ["line", "one", "line", "two"]
+
+
+def test_when_the_grid_is_too_wide_the_widest_columns_give_way():
+    from auditreport.report.evidence_rows import _grid_widths
+
+    assert _grid_widths([12, 9, 30, 20], 80) == [12, 9, 30, 20]  # fits: as wanted
+    widths = _grid_widths([12, 9, 40, 20, 20], 80)
+    assert widths[:2] == [12, 9] and sum(widths) + 2 * 4 <= 80  # account id and region stay whole

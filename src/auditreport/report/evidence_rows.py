@@ -139,13 +139,14 @@ def _flat(text: str | None) -> str:
     return NULL_MARK if text is None else " ".join(text.split()) or ""
 
 
-def wrap_value(text: str, width: int) -> list[str]:
+def wrap_value(text: str, width: int, start: float = 2 / 3) -> list[str]:
     """``text`` in lines of at most ``width`` characters, every character kept: broken after a space, slash, comma
-    or other separator in the last third of a line when there is one, else at the width (inside an ARN or a hash)."""
+    or other separator in the last third of a line (past ``start`` of it) when there is one, else at the width
+    (inside an ARN or a hash)."""
     width = max(1, width)
     out = []
     while len(text) > width:
-        cut = max(text.rfind(sep, width * 2 // 3, width) for sep in " /,:;=&-_.")
+        cut = max(text.rfind(sep, int(width * start), width) for sep in " /,:;=&-_.")
         cut = cut + 1 if cut > 0 else width
         out.append(text[:cut].rstrip(" "))
         text = text[cut:].lstrip(" ")
@@ -154,19 +155,17 @@ def wrap_value(text: str, width: int) -> list[str]:
 
 
 def _grid_widths(wanted: list[int], room: int) -> list[int]:
-    """Characters per grid column: what each wants, scaled down together when they do not fit in ``room``."""
+    """Characters per grid column: what each wants; when they do not fit in ``room``, the widest give way first
+    (one character at a time), so that short values (account ids, regions, times) stay whole on one line."""
     gaps = LISTING_GAP * (len(wanted) - 1)
-    if sum(wanted) + gaps <= room:
-        return wanted
-    scale = (room - gaps) / sum(wanted)
-    widths = [max(4, int(w * scale)) for w in wanted]
-    while sum(widths) + gaps > room and max(widths) > 4:
+    widths = list(wanted)
+    while sum(widths) + gaps > room and max(widths, default=0) > 4:
         widths[widths.index(max(widths))] -= 1
     return widths
 
 
-def _grid_lines(cells: list[str], widths: list[int]) -> list[str]:
-    wrapped = [wrap_value(c, w) for c, w in zip(cells, widths)]
+def _grid_lines(cells: list[str], widths: list[int], start: float = 2 / 3) -> list[str]:
+    wrapped = [wrap_value(c, w, start) for c, w in zip(cells, widths)]
     height = max((len(w) for w in wrapped), default=1)
     gap = " " * LISTING_GAP
     return [gap.join((w[i] if i < len(w) else "").ljust(width) for w, width in zip(wrapped, widths)).rstrip()
@@ -190,7 +189,7 @@ def listing(grid_columns: list[str], wanted: list[int], rows: list[RowView]) -> 
     lead = n_chars + 1 + 7 + 1  # "12 NO DATA "
     indent = " " * lead
     widths = _grid_widths(wanted, LISTING_CHARS - lead)
-    names = _grid_lines(grid_columns, widths)
+    names = _grid_lines(grid_columns, widths, start=0.2)  # a name breaks after any underscore it can
     header = "\n".join([f"{'#':>{n_chars}} {'status':<7} {names[0]}".rstrip()] + [indent + line for line in names[1:]])
     labels = [col for r in rows for col, _v in r.lines] + (["reason"] if any(r.reason for r in rows) else [])
     label_chars = min(LABEL_CHARS, max((len(c) for c in labels), default=0))
