@@ -1,5 +1,5 @@
 """view.py: the template's view of a RunResult: framework mappings inverted with the real frameworks, evidence
-columns laid out, the shared views the checks read."""
+the shared views the checks read."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from auditreport.report import render_html
 from auditreport.report.view import (
     NOT_ASSESSED_TEXT,
     build_context,
-    layout_columns,
     shared_views,
 )
 
@@ -83,18 +82,11 @@ def test_findings_are_ordered_and_capped():
     unapproved = next(f for f in ctx["findings"] if f.id == UNAPPROVED)
     assert len(unapproved.rows) == 25 and unapproved.hidden_rows == 15 and unapproved.total_rows == 40
     assert unapproved.path == "queries/model_governance/sagemaker_endpoint_unapproved_package.sql"
-    assert "account_id" in unapproved.grid_columns and "model_package_arn" in unapproved.line_columns
+    assert "account_id" in unapproved.evidence.grid_columns and "model_package_arn" in unapproved.evidence.line_columns
     assert [f.status for f in ctx["detailed"]] == ["fail", "fail", "fail", "error", "no_data", "info"]
     assert {f.id for f in ctx["passing"]} == {ROOT, VERSIONING}
     alias = next(f for f in ctx["findings"] if f.id == ALIAS_CHANGES)
     assert alias.frameworks[0] == ("soc2", catalogue().frameworks["soc2"].name, ["CC8.1"])
-
-
-def test_layout_puts_long_values_on_their_own_line():
-    grid, lines, widths = layout_columns(["resource", "arn", "n"], [["r1", "a" * 90, "1"], ["r2", "b" * 90, "2"]])
-    assert grid == [0, 2] and lines == [1]
-    assert abs(sum(widths) - 87.0) < 0.05
-    assert layout_columns(["document"], [["x" * 200]])[0] == [0]  # at least one grid column
 
 
 def test_shared_views_are_those_the_run_s_checks_read():

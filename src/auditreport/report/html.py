@@ -28,7 +28,7 @@ from ..checks.frameworks import Framework
 from ..resources import templates_dir
 from ..results import RunResult
 from .order import severity_rank, status_rank
-from .values import reveal_invisible
+from .values import reveal_invisible, status_label
 from .figures import trend_lines
 from .view import build_context
 
@@ -79,10 +79,6 @@ def _colname(name: Any) -> Markup:
     return Markup("_<wbr>").join(escape(p) for p in parts)
 
 
-def _status_label(status: str) -> str:
-    return {"no_data": "NO DATA", "not_assessed": "NOT ASSESSED"}.get(status, status.upper())
-
-
 def environment(template_dir: Path | None = None) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(template_dir or templates_dir())),
@@ -94,7 +90,7 @@ def environment(template_dir: Path | None = None) -> Environment:
     )
     env.filters["num"] = _num
     env.filters["size"] = _size
-    env.filters["status_label"] = _status_label
+    env.filters["status_label"] = status_label
     env.filters["colname"] = _colname
     env.filters["status_rank"] = status_rank
     env.filters["severity_rank"] = severity_rank
@@ -124,6 +120,7 @@ def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: 
     context["script"] = Markup(script)
     context["content_security_policy"] = content_security_policy(script)
     context["sql_file"] = None  # Appendix A holds the SQL texts itself
+    context["for_pdf"] = False  # report.pdf's HTML: evidence as a fixed-width listing rather than a table
     context["report_file"] = ""  # links to findings stay inside the document
     return context
 
@@ -147,7 +144,7 @@ def render_documents(
     html = env.get_template("report.html.j2").render(**context)
     if not pdf:
         return ReportDocuments(html=html, pdf_html="", sql_html="")
-    pdf_html = env.get_template("report.html.j2").render(**{**context, "sql_file": SQL_PDF})
+    pdf_html = env.get_template("report.html.j2").render(**{**context, "sql_file": SQL_PDF, "for_pdf": True})
     sql_html = env.get_template("report-sql.html.j2").render(**context)
     return ReportDocuments(html=html, pdf_html=pdf_html, sql_html=sql_html)
 

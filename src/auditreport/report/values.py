@@ -136,6 +136,15 @@ def reveal_invisible(text: str) -> str:
     return _INVISIBLE.sub(lambda m: f"\u27e8U+{ord(m.group()):04X}\u27e9", text)
 
 
+CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
+TEXT_LIMIT = 2000  # reasons, messages, details
+
+
+def status_label(status: str) -> str:
+    """A status as the report prints it: FAIL, NO DATA, NOT ASSESSED..."""
+    return {"no_data": "NO DATA", "not_assessed": "NOT ASSESSED"}.get(status, status.upper())
+
+
 def display_text(value: Any, limit: int | None = None) -> str | None:
     """Text for a table cell or paragraph; None for null (the template shows a dash)."""
     text = plain_text(value)

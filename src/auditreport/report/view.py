@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,20 +11,13 @@ from ..checks.frameworks import Framework
 from ..checks.model import SEVERITIES, CheckResult, View
 from ..results import RunResult
 from .coverage import trail_coverage
-from .order import (
-    columns_of,
-    evidence_filename,
-    ordered_rows,
-    report_order,
-    severity_rank,
-)
+from .evidence_rows import EvidenceView, RowView, evidence_view
+from .order import columns_of, evidence_filename, report_order, severity_rank
 from .figures import charts
 from .model_cards import model_cards
 from .outcome import TOP_FINDINGS, lead_reason, outcome
-from .values import display_text, human_utc
+from .values import CELL_LIMIT, TEXT_LIMIT, display_text, human_utc
 
-CELL_LIMIT = 300  # characters of one evidence value shown in the report; the CSV has all of it
-TEXT_LIMIT = 2000  # reasons, messages, details
 
 # Worst first: the status a requirement takes from its checks.
 ROLLUP_ORDER = ["fail", "error", "no_data", "pass", "info"]
@@ -35,15 +27,6 @@ NOT_ASSESSED_TEXT = 110  # characters of an unassessed requirement's text: one l
 QUARANTINE_COLUMNS = ["source", "object_key", "record_index", "reason", "detail"]
 
 SOURCE_STATUS_LABEL = {"ok": "OK", "partial": "PARTIAL", "unavailable": "UNAVAILABLE", "not_configured": "NOT CONFIGURED"}
-
-
-@dataclass
-class RowView:
-    n: int  # 1-based data row number in evidence/<check>.csv
-    status: str
-    reason: str | None
-    cells: list[str | None]  # one per FindingView.grid_columns
-    lines: list[tuple[str, str | None]]  # (column, value) for FindingView.line_columns: full-width lines under the row
 
 
 @dataclass
@@ -61,17 +44,21 @@ class FindingView:
     frameworks: list[tuple[str, str, list[str]]]  # (framework id, name, requirement ids)
     counts: dict[str, int]
     total_rows: int
-    grid_columns: list[str]  # short values: table columns
-    grid_widths: list[float]  # percent of the table width per grid column (fixed table layout)
-    line_columns: list[str]  # long values (ARNs, JSON): one full-width labelled line each, under the row
-    rows: list[RowView]
-    hidden_rows: int
+    evidence: EvidenceView  # the rows shown, laid out for the HTML table and the PDF's listing
     evidence_file: str | None
     has_reason: bool
     sql: str
     sql_sha256: str
     path: str
     origin: str = "built-in"  # "user": a check of the configuration's checks_dir
+
+    @property
+    def rows(self) -> list[RowView]:
+        return self.evidence.rows
+
+    @property
+    def hidden_rows(self) -> int:
+        return self.evidence.hidden_rows
 
 
 @dataclass
@@ -121,60 +108,9 @@ def period_long(result: RunResult) -> str:
     return f"{p.long_name} ({p.start.date().isoformat()} – {last.isoformat()} UTC)"
 
 
-EVIDENCE_FIXED_PCT = 13.0  # the '#' and status columns
-GRID_CHARS = 100  # about how many monospace characters fit across the value columns of an A4 portrait page
-LONG_VALUE = 40  # a column whose typical value is longer goes on its own line under the row
-
-
-def layout_columns(columns: list[str], values: list[list[str | None]]) -> tuple[list[int], list[int], list[float]]:
-    """Split an evidence table's columns into a grid of short ones and full-width lines for long ones.
-
-    A4 portrait holds about a hundred monospace characters across; ARNs and JSON documents are often longer than
-    that on their own, and a seven-column grid of them wraps every cell into a tall, unreadable strip. Short values
-    (names, timestamps, flags, counts) stay in columns; long values become labelled lines under their row.
-    Returns (grid column indexes, line column indexes, grid widths in percent).
-
-    Widths are fixed here because ``table-layout: auto`` with ``overflow-wrap: anywhere`` makes WeasyPrint measure
-    every possible break of every ARN, which takes seconds per table.
-    """
-    want = []
-    for j, col in enumerate(columns):
-        lengths = sorted(len(row[j] or "") for row in values) or [0]
-        typical = lengths[math.ceil(0.8 * (len(lengths) - 1))]  # of two rows: the longer
-        header = max(len(part) for part in col.split("_")) + 1
-        want.append(max(typical, header, 4))
-    grid = [j for j, w in enumerate(want) if w <= LONG_VALUE]
-    while len(grid) > 1 and sum(min(want[j], LONG_VALUE) for j in grid) > GRID_CHARS:
-        grid.remove(max(grid, key=lambda j: (want[j], j)))
-    if not grid and columns:
-        grid = [0]  # at least one column in the grid: the first (resource), wrapped
-    lines = [j for j in range(len(columns)) if j not in grid]
-    total = sum(min(want[j], LONG_VALUE) for j in grid) or 1
-    space = 100.0 - EVIDENCE_FIXED_PCT
-    return grid, lines, [round(space * min(want[j], LONG_VALUE) / total, 2) for j in grid]
-
-
 def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView:
     c = cr.check
-    cols = columns_of(cr)
-    shown = [col for col in cols if col not in ("status", "reason")]
-    if "resource" in shown:
-        shown.remove("resource")
-        shown.insert(0, "resource")
-    rows = ordered_rows(cr)
-    shown_rows = rows[:cap]
-    values = [[display_text(row.get(col), CELL_LIMIT) for col in shown] for row in shown_rows]
-    grid, lines, widths = layout_columns(shown, values)
-    views = [
-        RowView(
-            n=i + 1,
-            status=str(row.get("status") or "info"),
-            reason=display_text(row.get("reason"), TEXT_LIMIT),
-            cells=[vals[j] for j in grid],
-            lines=[(shown[j], vals[j]) for j in lines],
-        )
-        for i, (row, vals) in enumerate(zip(shown_rows, values))
-    ]
+    ev = evidence_view(cr, cap)
     return FindingView(
         id=c.id,
         anchor=f"check-{c.id}",
@@ -188,14 +124,10 @@ def _finding(cr: CheckResult, fw_names: dict[str, str], cap: int) -> FindingView
         remediation=(c.remediation or "").strip() or None,
         frameworks=[(fw, fw_names.get(fw, fw), list(reqs)) for fw, reqs in c.frameworks.items()],
         counts=cr.counts,
-        total_rows=len(rows),
-        grid_columns=[shown[j] for j in grid],
-        grid_widths=widths,
-        line_columns=[shown[j] for j in lines],
-        rows=views,
-        hidden_rows=max(0, len(rows) - cap),
-        evidence_file=f"evidence/{evidence_filename(c.id)}" if rows else None,
-        has_reason="reason" in cols,
+        total_rows=ev.total_rows,
+        evidence=ev,
+        evidence_file=f"evidence/{evidence_filename(c.id)}" if ev.total_rows else None,
+        has_reason="reason" in columns_of(cr),
         sql=c.sql,
         sql_sha256=hashlib.sha256(c.sql.encode("utf-8")).hexdigest(),
         path=str(c.path) if c.origin == "user" or not c.domain else f"queries/{c.domain}/{c.id}.sql",
@@ -395,6 +327,7 @@ def build_context(
         # the stages before the report: its own outputs are being written (and timed) while it renders
         "timings": [(k, v) for k, v in list(result.timings.items()) if not k.startswith("report")],
         "evidence_row_cap": evidence_row_cap,
+        "cell_limit": CELL_LIMIT,
         "toc": toc,
         # the run's digests (write_reports sets them before rendering); empty strings when rendered on its own
         "integrity": {"inputs_sha256": "", "findings_sha256": "", "report_pdf_signed": False, **result.integrity},
