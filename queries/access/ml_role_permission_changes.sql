@@ -35,7 +35,7 @@ select
            case when policy_arn is not null then format(' (policy {})', policy_arn)
                 when policy_name is not null then format(' (inline policy {})', policy_name) else '' end,
            case when admin then 'the actor is an IAM administration role'
-                when len($iam_admin_roles::VARCHAR[]) = 0 then 'no IAM administration role is configured in policy.iam_admin_roles'
+                when array_length($iam_admin_roles::VARCHAR[]) = 0 then 'no IAM administration role is configured in policy.iam_admin_roles'
                 else format('the actor matches none of the IAM administration roles ({})',
                             array_to_string($iam_admin_roles::VARCHAR[], ', ')) end) as reason,
     event_name,

@@ -65,10 +65,12 @@ advanced as (
     cross join buckets b
     where exists (select 1 from unnest(a.fields) as f(fs)
                   where json_extract_string(f.fs, '$.Field') = 'eventCategory'
-                    and json_extract(f.fs, '$.Equals') = '["Data"]')
+                    and json_array_length(json_extract(f.fs, '$.Equals')) = 1
+                    and json_extract_string(f.fs, '$.Equals[0]') = 'Data')
       and exists (select 1 from unnest(a.fields) as f(fs)
                   where json_extract_string(f.fs, '$.Field') = 'resources.type'
-                    and json_extract(f.fs, '$.Equals') = '["AWS::S3::Object"]')
+                    and json_array_length(json_extract(f.fs, '$.Equals')) = 1
+                    and json_extract_string(f.fs, '$.Equals[0]') = 'AWS::S3::Object')
       and not exists (select 1 from unnest(a.fields) as f(fs)
                       where json_extract_string(f.fs, '$.Field')
                             not in ('eventCategory', 'resources.type', 'resources.ARN', 'readOnly'))
@@ -104,19 +106,19 @@ per_bucket as (
 )
 select
     bucket as resource,
-    case when len(coalesce(read_by, [])) > 0 and len(coalesce(write_by, [])) > 0 then 'pass' else 'fail' end as status,
+    case when array_length(coalesce(read_by, [])) > 0 and array_length(coalesce(write_by, [])) > 0 then 'pass' else 'fail' end as status,
     case
-        when len(coalesce(read_by, [])) > 0 and len(coalesce(write_by, [])) > 0 then format(
+        when array_length(coalesce(read_by, [])) > 0 and array_length(coalesce(write_by, [])) > 0 then format(
             'Dataset bucket {}: object reads are logged by {} and object writes by {} (S3 data events).',
             bucket, array_to_string(read_by, ', '), array_to_string(write_by, ', '))
-        when len(coalesce(read_by, [])) > 0 then format(
+        when array_length(coalesce(read_by, [])) > 0 then format(
             'Dataset bucket {}: only object reads are logged (by {}); no logging trail records writes and deletes of '
             || 'its objects, so a replaced or removed training file leaves no record.',
             bucket, array_to_string(read_by, ', '))
-        when len(coalesce(write_by, [])) > 0 then format(
+        when array_length(coalesce(write_by, [])) > 0 then format(
             'Dataset bucket {}: only object writes are logged (by {}); no logging trail records reads of its '
             || 'objects, so who read the training data cannot be shown.', bucket, array_to_string(write_by, ', '))
-        when len(coalesce(not_logging, [])) > 0 then format(
+        when array_length(coalesce(not_logging, [])) > 0 then format(
             'Dataset bucket {}: its data events are selected only by {}, which was not logging (or whose status was '
             || 'not captured), so reads and writes of its objects leave no record.',
             bucket, array_to_string(not_logging, ', '))
@@ -133,5 +135,5 @@ union all
 select 'policy.dataset_buckets' as resource, 'info' as status,
     'policy.dataset_buckets is empty: no dataset bucket was assessed; list the buckets that hold training data.' as reason,
     null, null, null, null
-where len($dataset_buckets::VARCHAR[]) = 0 and exists (select 1 from trails)
+where array_length($dataset_buckets::VARCHAR[]) = 0 and exists (select 1 from trails)
 order by resource

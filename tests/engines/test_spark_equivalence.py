@@ -1,8 +1,8 @@
 """Issue 12's acceptance test: every check of the catalogue on the sample month, in DuckDB and in Spark local mode,
 gives the same status and the same rows.
 
-The lake is loaded once, by the run's own loaders; DuckDB's results are the run's check stage; Spark's come from the
-same lake through :func:`auditreport.engines.spark_checks.run_spark_checks` on the session every engine test shares.
+The lake is loaded once, by the run's own loaders; the run's check stage runs twice over it, on DuckDB and with
+``[engine] name = "spark"`` (Spark local mode, on the session every engine test shares).
 Rows are compared as sets of normalised tuples (timestamps as UTC ISO text, numbers rounded to 6 places, lists and
 structs as tuples, NULLs equal); a difference names the check and the first row one engine has and the other lacks.
 
@@ -18,9 +18,8 @@ import decimal
 import pytest
 
 from auditreport.checks.catalogue import load_catalogue
-from auditreport.config import SAMPLE_CONFIG, load_config
+from auditreport.config import SAMPLE_CONFIG, EngineSettings, load_config
 from auditreport.engines.portable import NOT_YET_PORTABLE
-from auditreport.engines.spark_checks import run_spark_checks
 from auditreport.runner import Run
 
 CATALOGUE = load_catalogue()
@@ -48,18 +47,30 @@ def row_set(result, columns) -> set[tuple]:
 
 @pytest.fixture(scope="module")
 def both_engines(spark, tmp_path_factory):
+    """The sample month loaded once; its check stage run by the runner on DuckDB, then again with ``[engine] name =
+    "spark"`` (the runner's own path to Spark: it finds the tests' session running, and leaves it running)."""
     config = load_config(SAMPLE_CONFIG)
     run = Run(config, config.resolve_period(), tmp_path_factory.mktemp("equivalence"), catalogue=CATALOGUE)
     try:
         run.extract_and_load()
         run.check()  # DuckDB, the default engine
-        duck = {r.check.id: r for r in run.result.checks}
-        params = config.policy_params()
-        results = run_spark_checks(spark, run.lake_root, CATALOGUE, CATALOGUE.checks, run.period, params,
-                                   run.unavailable)  # fmt: skip
+        duck, duck_engine = {r.check.id: r for r in run.result.checks}, run.result.engine
+        run.result.checks = []
+        config.engine = EngineSettings(name="spark", master="local[2]")
+        run.check()
+        spark_results, spark_engine = {r.check.id: r for r in run.result.checks}, run.result.engine
     finally:
         run.close()
-    return duck, {r.check.id: r for r in results}
+    assert spark.sparkContext._jsc is not None  # the shared session was not stopped by the run
+    return duck, spark_results, duck_engine, spark_engine
+
+
+def test_the_run_records_which_engine_ran_the_checks(both_engines):
+    _, _, duck_engine, spark_engine = both_engines
+    assert duck_engine["name"] == "duckdb" and duck_engine["version"]
+    assert spark_engine["name"] == "spark" and spark_engine["master"] == "local[2]"
+    assert spark_engine["spark_version"].startswith("4.") and spark_engine["transpiler"].startswith("sqlglot ")
+    assert spark_engine["ansi_mode"] == "true"
 
 
 @pytest.mark.parametrize(
@@ -67,7 +78,7 @@ def both_engines(spark, tmp_path_factory):
     [pytest.param(c.id, marks=pytest.mark.xfail(reason=NOT_YET_PORTABLE[c.id], strict=True)) if c.id in NOT_YET_PORTABLE
      else c.id for c in CATALOGUE.checks])  # fmt: skip
 def test_spark_gives_duckdbs_rows(both_engines, check_id):
-    duck, spark = (r[check_id] for r in both_engines)
+    duck, spark = both_engines[0][check_id], both_engines[1][check_id]
     assert duck.status not in ("error", "no_data"), f"{check_id}: DuckDB itself gave {duck.status}: {duck.message}"
     assert spark.status == duck.status, (f"{check_id}: Spark says {spark.status} ({spark.message or 'no message'}), "
                                          f"DuckDB {duck.status}")  # fmt: skip

@@ -15,6 +15,7 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from .dialect import DialectError, parse_duckdb, to_dialect
+from .rewrites import json_path_shape
 
 # The checks still outside the subset, with why (docs/portable-sql.md, "Not yet portable"): on Spark they are errors
 # naming what is not portable; the catalogue meta-test fails when one of them keeps to the subset (then it leaves
@@ -58,12 +59,19 @@ def non_portable(sql: str) -> list[str]:
 
     _scan_tokens(sql, say)
     for node in tree.walk():
-        if isinstance(node, exp.RegexpReplace):
+        if (isinstance(node, exp.Select) and node.args.get("qualify") and len(node.expressions) > 1
+                and any(isinstance(e, exp.Star) for e in node.expressions)):  # fmt: skip
+            say("QUALIFY in a SELECT of an unqualified * and more columns: sqlglot's Spark text repeats the columns; filter a "
+                "row_number() in a subquery and SELECT * EXCLUDE it")
+        elif isinstance(node, exp.RegexpReplace):
             mods = node.args.get("modifiers")
             if mods is None or "g" not in mods.name:
                 say("regexp_replace without the 'g' option: DuckDB replaces the first match, Spark every match")
         elif isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)):
-            if "[*]" in _path_text(node):
+            if node.expression is not None and json_path_shape(node.expression) == "other":
+                say(f"a JSON path computed as {_path_text(node)}: only '$.' || key (a plain key) and "
+                    "'$.\"' || key || '\"' (any key) are written for Spark")  # fmt: skip
+            elif "[*]" in _path_text(node):
                 say(f"JSON path wildcard {_path_text(node)}: DuckDB returns a list, Spark's get_json_object a JSON "
                     "text; read the array with from_json")  # fmt: skip
             elif isinstance(node, exp.JSONExtract) and not _json_reader(node.parent):

@@ -132,14 +132,16 @@ def _ordered_keys(order: exp.Order) -> list[exp.Expression]:
     return keys
 
 
-def ordered_aggregate(node: exp.Expression) -> exp.Expression:
-    """``list(x ORDER BY k)`` and ``first(x ORDER BY k)`` (with or without ``FILTER (WHERE ...)``), which sqlglot
-    writes for Spark as an unordered ``collect_list(x)`` (silently) or a ``first(x ORDER BY ...)`` Spark cannot
-    parse:
+def list_aggregate(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``list(x [ORDER BY k]) [FILTER (WHERE c)]`` and ``first(x ORDER BY k)`` on Spark:
 
-    * ``list([DISTINCT] x ORDER BY x)`` -> ``array_sort(collect_list|collect_set(x))``;
-    * ``list(x ORDER BY k1, k2)`` -> ``transform(array_sort(collect_list(struct(k1, k2, x))), s -> s.v)``;
-    * ``first(x ORDER BY k1, k2)`` -> ``min_by(x, struct(k1, k2))``.
+    * an unordered ``list(x)`` -> ``collect_list(x)``; ``list([DISTINCT] x ORDER BY x)`` -> ``array_sort(collect_list|
+      collect_set(x))``; ``list(x ORDER BY k1, k2)`` -> ``transform(array_sort(collect_list(struct(k1, k2, x))),
+      s -> s.v)`` (sqlglot writes every one of them as an unordered ``collect_list(x)``, silently);
+    * over no row, DuckDB's list is NULL and Spark's collect_list an empty array: the list is NULL when
+      ``count(*)`` (filtered the same way) is 0;
+    * ``first(x ORDER BY k1, k2)`` -> ``min_by(x, struct(k1, k2))`` (sqlglot writes a ``first(x ORDER BY ...)`` Spark
+      cannot parse).
 
     Ascending only, and DISTINCT only when the list is ordered by its own values. Spark's collect_list skips NULLs
     where DuckDB's list keeps them: the portable subset aggregates no NULL."""
@@ -148,34 +150,45 @@ def ordered_aggregate(node: exp.Expression) -> exp.Expression:
         where, agg = node.expression, node.this
     else:
         agg = node
-    if not isinstance(agg, (exp.ArrayAgg, exp.First)) or not isinstance(agg.this, exp.Order):
+    if not isinstance(agg, (exp.ArrayAgg, exp.First)) or (isinstance(node, (exp.ArrayAgg, exp.First))
+                                                          and isinstance(node.parent, exp.Filter)):  # fmt: skip
+        return node  # the FILTER around it is rewritten with it
+    if isinstance(agg, exp.First) and not isinstance(agg.this, exp.Order):
         return node
-    order: exp.Order = agg.this
-    value, distinct = order.this, False
+    order = agg.this if isinstance(agg.this, exp.Order) else None
+    value, distinct = (order.this if order is not None else agg.this), False
     if isinstance(value, exp.Distinct):
         if len(value.expressions) != 1:
-            raise RewriteError("DISTINCT over several values in an ordered aggregate has no portable equivalent")
+            raise RewriteError("DISTINCT over several values in an aggregate has no portable equivalent")
         value, distinct = value.expressions[0], True
-    keys = _ordered_keys(order)
+    keys = _ordered_keys(order) if order is not None else []
 
-    def call(name: str, arg: exp.Expression) -> exp.Expression:
-        fn = exp.Anonymous(this=name, expressions=[arg] if not isinstance(arg, list) else arg)
+    def call(name: str, *args: exp.Expression) -> exp.Expression:
+        fn = exp.Anonymous(this=name, expressions=list(args))
         return exp.Filter(this=fn, expression=where.copy()) if where is not None else fn
 
     if isinstance(agg, exp.First):
         if distinct:
             raise RewriteError("first(DISTINCT ...) has no portable equivalent")
         key = keys[0] if len(keys) == 1 else exp.Struct(expressions=[k.copy() for k in keys])
-        return call("MIN_BY", [value, key])
-    if len(keys) == 1 and keys[0] == value:
-        return exp.Anonymous(this="ARRAY_SORT", expressions=[call("COLLECT_SET" if distinct else "COLLECT_LIST", value)])
-    if distinct:
+        return call("MIN_BY", value, key)
+    if not keys:
+        collected = call("COLLECT_SET" if distinct else "COLLECT_LIST", value)
+        if distinct:
+            collected = exp.Anonymous(this="ARRAY_SORT", expressions=[collected])  # a set has no order of its own
+    elif len(keys) == 1 and keys[0] == value:
+        collected = exp.Anonymous(this="ARRAY_SORT", expressions=[call("COLLECT_SET" if distinct else "COLLECT_LIST",
+                                                                        value)])  # fmt: skip
+    elif distinct:
         raise RewriteError("list(DISTINCT x ORDER BY another value) has no portable equivalent")
-    fields = [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)] + [exp.alias_(value, "v")]
-    sorted_ = exp.Anonymous(this="ARRAY_SORT", expressions=[call("COLLECT_LIST", exp.Struct(expressions=fields))])
-    s = exp.to_identifier("_s")
-    return exp.Transform(this=sorted_, expression=exp.Lambda(this=exp.Dot(this=exp.column(s), expression=exp.to_identifier("v")),
-                                                             expressions=[s]))  # fmt: skip
+    else:
+        fields = [exp.alias_(k.copy(), f"k{i}") for i, k in enumerate(keys)] + [exp.alias_(value, "v")]
+        sorted_ = exp.Anonymous(this="ARRAY_SORT", expressions=[call("COLLECT_LIST", exp.Struct(expressions=fields))])
+        s = exp.to_identifier("_s")
+        collected = exp.Transform(this=sorted_, expression=exp.Lambda(
+            this=exp.Dot(this=exp.column(s), expression=exp.to_identifier("v")), expressions=[s]))
+    none = exp.EQ(this=call("COUNT", exp.Literal.number(1)), expression=exp.Literal.number(0))
+    return exp.Case(ifs=[exp.If(this=none, true=exp.Null())], default=collected)
 
 
 def interval_constructors(node: exp.Expression) -> exp.Expression:
@@ -196,6 +209,43 @@ def tested_predicates(node: exp.Expression) -> exp.Expression:
     and sqlglot writes the first."""
     if isinstance(node, exp.Is) and isinstance(node.this, (exp.Predicate, exp.In, exp.Between, exp.Like)):
         node.set("this", exp.Paren(this=node.this))
+    return node
+
+
+def _pieces(e: exp.Expression) -> list[exp.Expression]:
+    """The operands of a chain of ``||`` (parentheses dropped), left to right."""
+    while isinstance(e, exp.Paren):
+        e = e.this
+    if isinstance(e, exp.DPipe):
+        return _pieces(e.this) + _pieces(e.expression)
+    return [e]
+
+
+def json_path_shape(path: exp.Expression) -> str:
+    """What a JSON path is: ``literal``; ``quoted-key`` (``'$."' || key || '"'``, DuckDB's quoted member, any key);
+    ``plain-key`` (``'$.' || key``, a key of letters, digits and ``_``, the same in both); or ``other``."""
+    pieces = _pieces(path)
+    if len(pieces) == 1 and (isinstance(pieces[0], exp.JSONPath) or (isinstance(pieces[0], exp.Literal)
+                                                                     and pieces[0].is_string)):  # fmt: skip
+        return "literal"
+    lit = [isinstance(p, exp.Literal) and p.is_string for p in pieces]
+    if len(pieces) == 3 and lit == [True, False, True] and pieces[0].this == '$."' and pieces[2].this == '"':
+        return "quoted-key"
+    if len(pieces) == 2 and lit == [True, False] and pieces[0].this == "$.":
+        return "plain-key"
+    return "other"
+
+
+def json_quoted_key(node: exp.Expression) -> exp.Expression:
+    """DuckDB's quoted member ``j ->> ('$."' || key || '"')`` as Spark's ``get_json_object(j, '$[' || key || ']')``
+    with the key in single quotes: Spark's JSON paths know ``$['key']``, not ``$."key"`` (NULL, silently)."""
+    if not isinstance(node, (exp.JSONExtract, exp.JSONExtractScalar)) or node.expression is None:
+        return node
+    if json_path_shape(node.expression) != "quoted-key":
+        return node
+    key = _pieces(node.expression)[1]
+    node.set("expression", exp.DPipe(this=exp.DPipe(this=exp.Literal.string("$['"), expression=key.copy(), safe=True),
+                                     expression=exp.Literal.string("']"), safe=True))  # fmt: skip
     return node
 
 
@@ -263,13 +313,20 @@ def union_by_name(node: exp.Expression) -> exp.Expression:
 
 
 REWRITES = {
-    "spark": [union_by_name, tested_predicates, format_as_concat, strftime_as_date_format, glob_as_like, ordered_aggregate,
-              interval_constructors, from_json_schema],
+    "spark": [union_by_name, tested_predicates, format_as_concat, strftime_as_date_format, glob_as_like, list_aggregate,
+              interval_constructors, from_json_schema, json_quoted_key],
 }
 
 
 def rewrite(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """``tree`` with the rewrites of ``dialect`` applied, in place (none for DuckDB)."""
+    """``tree`` with the rewrites of ``dialect`` applied, innermost nodes first (a ``format`` inside a ``format``
+    is rewritten before the outer one takes it as an argument); none for DuckDB."""
     for fn in REWRITES.get(dialect, []):
-        tree = tree.transform(fn, copy=False)
+        for node in reversed(list(tree.walk(bfs=False))):
+            new = fn(node)
+            if new is not node:
+                if node is tree:
+                    tree = new
+                else:
+                    node.replace(new)
     return tree

@@ -42,10 +42,27 @@ class SparkConnection:
         self.spark = spark
 
     def execute(self, sql: str, params=None) -> SparkCursor:
-        frame = self.spark.sql(to_dialect(sql, "spark", params))
-        convert = [_converter(f.dataType) for f in frame.schema.fields]
-        rows = [tuple(f(v) for f, v in zip(convert, row)) for row in frame.collect()]
+        from py4j.protocol import Py4JJavaError
+
+        try:
+            frame = self.spark.sql(to_dialect(sql, "spark", params))
+            convert = [_converter(f.dataType) for f in frame.schema.fields]
+            rows = [tuple(f(v) for f, v in zip(convert, row)) for row in frame.collect()]
+        except Py4JJavaError as e:  # a failed job: its message is the JVM's, at the bottom of the chain of causes
+            raise SparkQueryError(_root_cause(e)) from None
         return SparkCursor(frame.columns, rows)
+
+
+class SparkQueryError(RuntimeError):
+    """A statement Spark accepted failed while it ran (its error class and message, one line)."""
+
+
+def _root_cause(e) -> str:
+    ex = e.java_exception
+    while ex.getCause() is not None:
+        ex = ex.getCause()
+    message = " ".join(str(ex.getMessage() or "").split())
+    return f"{ex.getClass().getSimpleName()}: {message}" if message else ex.getClass().getSimpleName()
 
 
 def _converter(data_type):
