@@ -54,7 +54,7 @@ select
     source_key,
     record_index
 from (
-    select *, exists (select 1 from unnest($iam_admin_roles::VARCHAR[]) t(p) where actor_arn glob t.p) as admin
+    select *, array_length(list_filter($iam_admin_roles::VARCHAR[], lambda p: actor_arn glob p)) > 0 as admin
     from iam_role_permission_changes
     where event_time >= $period_start and event_time < $period_end
       and exists (select 1 from unnest($ml_role_patterns::VARCHAR[]) t(p) where lower(target_role_arn) glob lower(t.p))

@@ -141,17 +141,19 @@ def list_aggregate(node: exp.Expression) -> exp.Expression:
     * over no row, DuckDB's list is NULL and Spark's collect_list an empty array: the list is NULL when
       ``count(*)`` (filtered the same way) is 0;
     * ``first(x ORDER BY k1, k2)`` -> ``min_by(x, struct(k1, k2))`` (sqlglot writes a ``first(x ORDER BY ...)`` Spark
-      cannot parse).
+      cannot parse);
+    * ``string_agg([DISTINCT] x, sep [ORDER BY x])`` -> ``array_join`` of the list, NULL when no value is not NULL
+      (sqlglot's ``listagg ... WITHIN GROUP`` fails inside Spark 4's planner).
 
     Ascending only, and DISTINCT only when the list is ordered by its own values. Spark's collect_list skips NULLs
     where DuckDB's list keeps them: the portable subset aggregates no NULL."""
+    kinds = (exp.ArrayAgg, exp.First, exp.GroupConcat)
     where = None
-    if isinstance(node, exp.Filter) and isinstance(node.this, (exp.ArrayAgg, exp.First)):
+    if isinstance(node, exp.Filter) and isinstance(node.this, kinds):
         where, agg = node.expression, node.this
     else:
         agg = node
-    if not isinstance(agg, (exp.ArrayAgg, exp.First)) or (isinstance(node, (exp.ArrayAgg, exp.First))
-                                                          and isinstance(node.parent, exp.Filter)):  # fmt: skip
+    if not isinstance(agg, kinds) or (isinstance(node, kinds) and isinstance(node.parent, exp.Filter)):
         return node  # the FILTER around it is rewritten with it
     if isinstance(agg, exp.First) and not isinstance(agg.this, exp.Order):
         return node
@@ -187,8 +189,32 @@ def list_aggregate(node: exp.Expression) -> exp.Expression:
         s = exp.to_identifier("_s")
         collected = exp.Transform(this=sorted_, expression=exp.Lambda(
             this=exp.Dot(this=exp.column(s), expression=exp.to_identifier("v")), expressions=[s]))
-    none = exp.EQ(this=call("COUNT", exp.Literal.number(1)), expression=exp.Literal.number(0))
+    if isinstance(agg, exp.GroupConcat):  # string_agg skips NULLs, as collect_list does; NULL when all are
+        sep = agg.args.get("separator") or exp.Literal.string(",")
+        collected = exp.Anonymous(this="ARRAY_JOIN", expressions=[collected, sep.copy()])
+        counted = value.copy()
+    else:
+        counted = exp.Literal.number(1)
+    none = exp.EQ(this=call("COUNT", counted), expression=exp.Literal.number(0))
     return exp.Case(ifs=[exp.If(this=none, true=exp.Null())], default=collected)
+
+
+def list_subscripts(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``l[i]`` (NULL past the end) as ``try_element_at(l, i)`` (Spark's ``l[i]`` raises with ANSI mode on,
+    and counts from 0), and ``l[a:b]`` (1-based, both ends included) as ``slice(l, a, b - a + 1)``. Literal
+    subscripts only; a text's key (``m['k']``) is left alone."""
+    if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
+        return node
+    sub = node.expressions[0]
+    if isinstance(sub, exp.Slice):
+        lo, hi = sub.this, sub.expression
+        if not (isinstance(lo, exp.Literal) and isinstance(hi, exp.Literal) and not lo.is_string and not hi.is_string):
+            raise RewriteError("a list slice with bounds that are not numbers written out has no portable equivalent")
+        a, b = int(lo.this), int(hi.this)
+        return exp.Anonymous(this="SLICE", expressions=[node.this, exp.Literal.number(a), exp.Literal.number(b - a + 1)])
+    if isinstance(sub, exp.Literal) and not sub.is_string:
+        return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this, exp.Literal.number(int(sub.this) + 1)])
+    return node
 
 
 def interval_constructors(node: exp.Expression) -> exp.Expression:
@@ -205,10 +231,14 @@ def interval_constructors(node: exp.Expression) -> exp.Expression:
 
 
 def tested_predicates(node: exp.Expression) -> exp.Expression:
-    """``x IN (...) IS TRUE`` as ``(x IN (...)) IS TRUE``: Spark's grammar takes one predicate after an expression,
-    and sqlglot writes the first."""
+    """``x IN (...) IS TRUE`` as ``(x IN (...)) IS TRUE`` and ``EXISTS (...) <> b`` as ``(EXISTS (...)) <> b``:
+    Spark's grammar takes one predicate after an expression, and sqlglot writes them bare."""
     if isinstance(node, exp.Is) and isinstance(node.this, (exp.Predicate, exp.In, exp.Between, exp.Like)):
         node.set("this", exp.Paren(this=node.this))
+    if isinstance(node, (exp.EQ, exp.NEQ, exp.NullSafeEQ, exp.NullSafeNEQ)):
+        for side in ("this", "expression"):
+            if isinstance(node.args.get(side), exp.Exists):
+                node.set(side, exp.Paren(this=node.args[side]))
     return node
 
 
@@ -314,7 +344,7 @@ def union_by_name(node: exp.Expression) -> exp.Expression:
 
 REWRITES = {
     "spark": [union_by_name, tested_predicates, format_as_concat, strftime_as_date_format, glob_as_like, list_aggregate,
-              interval_constructors, from_json_schema, json_quoted_key],
+              interval_constructors, from_json_schema, json_quoted_key, list_subscripts],
 }
 
 

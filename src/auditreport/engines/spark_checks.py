@@ -10,6 +10,7 @@ values DuckDB gives (structs as dicts, lists as lists, timestamps as naive UTC d
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..checks.model import Check, CheckResult
@@ -116,26 +117,29 @@ def quiet_query_errors(spark) -> None:
 
 
 def run_spark_checks(spark, lake_root: Path, catalogue, checks: list[Check], period: Period | None, params: dict,
-                     unavailable: dict[str, str] | None = None) -> list[CheckResult]:  # fmt: skip
-    """Every check of ``checks`` on ``spark`` over the lake at ``lake_root``, one at a time (Spark spreads each over
-    its executors), in their order; the lake and ``catalogue``'s shared views registered first. A check outside the
-    portable subset (:func:`~.portable.non_portable`), or that reads a shared view Spark could not create, is an
-    error naming what."""
+                     unavailable: dict[str, str] | None = None, threads: int = 2) -> list[CheckResult]:  # fmt: skip
+    """Every check of ``checks`` on ``spark`` over the lake at ``lake_root``, in their order, ``threads`` submitted at
+    once (a check on a month is many small Spark jobs, planned one after the other on the driver: two at a time keep
+    two cores busy); the lake and ``catalogue``'s shared views registered first. A check outside the portable subset
+    (:func:`~.portable.non_portable`), or that reads a shared view Spark could not create, is an error naming what."""
     failed_views = register_lake(spark, lake_root, catalogue)
     con = SparkConnection(spark)
     empty: dict[str, str] = {}
-    results = []
-    for check in checks:
+
+    def one(check: Check) -> CheckResult:
         broken = [failed_views[name] for name in _views_read(check.requires, catalogue) if name in failed_views]
         outside = non_portable(check.sql) if not check.load_error else []
         if broken:
-            results.append(CheckResult(check, "error", message=broken[0]))
-        elif outside:
-            results.append(CheckResult(check, "error", message=f"{check.path}: not in the portable subset Spark runs "
-                                                               f"(docs/portable-sql.md): {outside[0]}"))  # fmt: skip
-        else:
-            results.append(run_check(con, check, period, params, unavailable, empty))
-    return results
+            return CheckResult(check, "error", message=broken[0])
+        if outside:
+            return CheckResult(check, "error", message=f"{check.path}: not in the portable subset Spark runs "
+                                                       f"(docs/portable-sql.md): {outside[0]}")  # fmt: skip
+        return run_check(con, check, period, params, unavailable, empty)
+
+    if threads <= 1:
+        return [one(c) for c in checks]
+    with ThreadPoolExecutor(threads, thread_name_prefix="auditreport-spark-check") as pool:
+        return list(pool.map(one, checks))
 
 
 def _views_read(names: list[str], catalogue) -> list[str]:
