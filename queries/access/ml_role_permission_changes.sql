@@ -57,6 +57,6 @@ from (
     select *, array_length(list_filter($iam_admin_roles::VARCHAR[], lambda p: actor_arn glob p)) > 0 as admin
     from iam_role_permission_changes
     where event_time >= $period_start and event_time < $period_end
-      and exists (select 1 from unnest($ml_role_patterns::VARCHAR[]) t(p) where lower(target_role_arn) glob lower(t.p))
+      and array_length(list_filter($ml_role_patterns::VARCHAR[], lambda p: lower(target_role_arn) glob lower(p))) > 0
 )
 order by event_time, event_id, target_role_arn

@@ -103,7 +103,7 @@ per_role as (
             as granted_actions,
         coalesce((select list(g.action order by g.action) from granted g
                   where g.principal_arn = r.principal_arn
-                    and lower(g.action) in (select u.action from used u where u.principal_arn = r.principal_arn)), [])
+                    and lower(g.action) in (select u.action from used u where u.principal_arn = g.principal_arn)), [])
             as used_actions
     from ml_roles r
     cross join window_bounds w

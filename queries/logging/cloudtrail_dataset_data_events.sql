@@ -43,13 +43,12 @@ classic as (
     from trails t
     cross join unnest(from_json(coalesce(t.event_selectors, '[]'), '["json"]')) as u(es)
     cross join buckets b
-    where exists (
-        select 1
-        from unnest(from_json(coalesce(json_extract(u.es, '$.DataResources'), '[]'), '["json"]')) as d(dr)
-        where json_extract_string(d.dr, '$.Type') = 'AWS::S3::Object'
-          and exists (
-              select 1 from unnest(from_json(coalesce(json_extract(d.dr, '$.Values'), '[]'), '["varchar"]')) as v(val)
-              where v.val in ('arn:aws:s3', 'arn:aws:s3:::') or v.val = 'arn:aws:s3:::' || b.bucket || '/'))
+    -- list functions, not nested EXISTS: Spark resolves no column of a query two levels out (docs/portable-sql.md)
+    where array_length(list_filter(
+        from_json(coalesce(json_extract(u.es, '$.DataResources'), '[]'), '["json"]'),
+        lambda dr: json_extract_string(dr, '$.Type') = 'AWS::S3::Object'
+            and array_length(list_filter(from_json(coalesce(json_extract(dr, '$.Values'), '[]'), '["varchar"]'),
+                lambda val: val in ('arn:aws:s3', 'arn:aws:s3:::') or val = 'arn:aws:s3:::' || b.bucket || '/')) > 0)) > 0
 ),
 advanced_fields as (
     select t.trail, t.is_logging, u.sel_index, u.sel,
@@ -74,17 +73,17 @@ advanced as (
       and not exists (select 1 from unnest(a.fields) as f(fs)
                       where json_extract_string(f.fs, '$.Field')
                             not in ('eventCategory', 'resources.type', 'resources.ARN', 'readOnly'))
-      and not exists (select 1 from unnest(a.fields) as f(fs)
-                      where json_extract_string(f.fs, '$.Field') = 'resources.ARN'
-                        and (json_extract(f.fs, '$.StartsWith') is null
-                             or coalesce(json_array_length(json_extract(f.fs, '$.Equals')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.NotEquals')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.NotStartsWith')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.EndsWith')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.NotEndsWith')), 0) > 0
-                             or not exists (
-                                 select 1 from unnest(from_json(json_extract(f.fs, '$.StartsWith'), '["varchar"]')) as p(prefix)
-                                 where starts_with('arn:aws:s3:::' || b.bucket || '/', p.prefix))))
+      and coalesce(array_length(list_filter(a.fields,
+              lambda fs: json_extract_string(fs, '$.Field') = 'resources.ARN'
+                  and (json_extract(fs, '$.StartsWith') is null
+                       or coalesce(json_array_length(json_extract(fs, '$.Equals')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.NotEquals')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.NotStartsWith')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.EndsWith')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.NotEndsWith')), 0) > 0
+                       or coalesce(array_length(list_filter(
+                              from_json(json_extract(fs, '$.StartsWith'), '["varchar"]'),
+                              lambda prefix: starts_with('arn:aws:s3:::' || b.bucket || '/', prefix))), 0) = 0))), 0) = 0
 ),
 coverage as (
     select trail, is_logging, bucket, coalesce(rw, 'All') in ('All', 'ReadOnly') as reads,

@@ -33,12 +33,12 @@ def _rows(rows) -> list:
 
 
 def _plain(v):
+    if hasattr(v, "asDict"):  # a Spark struct (a tuple too)
+        return _plain(v.asDict())
     if isinstance(v, dict):
         return tuple(sorted((k, _plain(x)) for k, x in v.items()))
     if isinstance(v, (list, tuple)):
         return tuple(_plain(x) for x in v)
-    if hasattr(v, "asDict"):
-        return _plain(v.asDict())
     return v
 
 
