@@ -23,6 +23,7 @@ install: $(VENV)/bin/python system-deps
 install-test: $(VENV)/bin/python
 	@scripts/ensure-system-deps.sh --test
 	$(PIP) install --quiet -e '.[test]'
+	@test -d scripts/sql-grammar/node_modules/dt-sql-parser || npm ci --prefix scripts/sql-grammar --no-audit --no-fund --silent
 	@test -x $(MLFLOW_VENV)/bin/mlflow || { $(PYTHON) -m venv $(MLFLOW_VENV) && \
 	  $(MLFLOW_VENV)/bin/pip install --quiet --upgrade pip && \
 	  $(MLFLOW_VENV)/bin/pip install --quiet 'mlflow>=2.14,<4'; }

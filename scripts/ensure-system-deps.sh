@@ -4,7 +4,8 @@
 #   --test:  poppler-utils (pdftotext, pdftoppm: the tests read the PDF back as text), and chromium (the tests open
 #            report.html in it, headless, through Playwright, which cannot fetch a browser of its own here;
 #            AUDITREPORT_CHROMIUM names another Chromium or Chrome binary instead), and a Java runtime (the tests run the
-#            catalogue and the ingest on Spark local mode; JAVA_HOME names another one)
+#            catalogue and the ingest on Spark local mode; JAVA_HOME names another one), and Node.js with npm (the
+#            tests parse the SQL written for Athena with Trino's and Hive's grammars: scripts/sql-grammar)
 set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
@@ -14,6 +15,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v pdftotext >/dev/null || need+=(poppler-utils)
   [ -n "${AUDITREPORT_CHROMIUM:-}" ] || command -v chromium >/dev/null || need+=(chromium)
   [ -n "${JAVA_HOME:-}" ] || command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+  command -v node >/dev/null || need+=(nodejs)  # Trino's and Hive's grammars (scripts/sql-grammar) check Athena's SQL
+  command -v npm >/dev/null || need+=(npm)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

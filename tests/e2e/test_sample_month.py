@@ -173,3 +173,11 @@ def test_every_interchange_format_meets_its_schema_and_is_in_the_manifest(sample
                       ("junit_xml", "junit.xml"), ("findings_ocsf", "findings.ocsf.json"),
                       ("assessment_results_oscal", "assessment-results.oscal.json")]:
         assert manifest[key]["path"] == name and len(manifest[key]["sha256"]) == 64, key
+
+
+def test_athena_reads_every_folder_of_the_sample_months_lake(sample_run):
+    from auditreport.engines.athena_ddl import unreachable_folders
+
+    _, out = sample_run
+    assert any((out / "lake").rglob("year=*/month=*/*.parquet"))
+    assert unreachable_folders(out / "lake") == []

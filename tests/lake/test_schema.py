@@ -67,3 +67,12 @@ def test_empty_select_is_typed_and_returns_no_rows_in_duckdb():
     # usable as a view body, and queryable like the real table would be
     con.execute(f"CREATE VIEW v AS {t.empty_select()}")
     assert con.execute('SELECT count(*), max("at"), max(year) FROM v').fetchone() == (0, None, None)
+
+
+def test_partition_columns_are_an_event_tables_folders_and_not_in_its_files():
+    from auditreport.lake import TABLES
+
+    for t in TABLES.values():
+        assert t.all_columns == t.stored_columns + t.partition_columns
+        assert [c for c, _ in t.partition_columns] == (["year", "month"] if t.partitioned else [])
+        assert not {c for c, _ in t.partition_columns} & {c for c, _ in t.stored_columns}

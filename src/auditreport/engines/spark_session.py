@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 
 from ..errors import EnvironmentFailure
 
@@ -32,8 +33,11 @@ def spark_session(master: str | None = None, app_name: str = "auditreport", conf
     if not _java_available():
         raise EnvironmentFailure("java", "the Spark engine needs a Java runtime (17 or newer): on Debian, "
                                          "apt-get install openjdk-17-jre-headless, or set JAVA_HOME")
+    master = master or DEFAULT_MASTER
+    if master.startswith("local"):  # Python tasks (the Spark ingest) run in this interpreter, with its packages
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (
-        SparkSession.builder.master(master or DEFAULT_MASTER)
+        SparkSession.builder.master(master)
         .appName(app_name)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")

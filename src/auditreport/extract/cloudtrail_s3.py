@@ -61,7 +61,7 @@ KINDS = CLOUDTRAIL_FOLDER_KINDS
 
 
 @dataclass
-class _Listed:
+class Listed:
     key: str  # full S3 key
     rel: str  # key below the prefix: AWSLogs/...
     size: int
@@ -89,34 +89,39 @@ class S3CloudTrailExtractor:
                       for name, one in self.settings.each_trail()]  # fmt: skip
             return extract_trails(self.name, "s3", trails, ctx, lambda name: ctx.raw_dir / self.name / name)
         src, aws = self.settings, self.aws
-        bucket, prefix = parse_s3_uri(src.uri)
         captured_at = datetime.now(timezone.utc).replace(microsecond=0)
-        sessions = AwsSessions(aws, ctx.run_id, source=self.name)
-        accounts, regions, reader_account, client_region = self.reader(sessions)
-        try:
-            s3 = sessions.client("s3", reader_account, client_region)
-        except ScopeError as e:
-            raise SourceError(self.name, str(e)) from None
+        s3, bucket, prefix, accounts, reader_account, client_region, day_prefixes = self.connect_and_plan(ctx)
         root = ctx.raw_dir / self.folder
         root.mkdir(parents=True, exist_ok=True)
         remove_partial_downloads(root)
-
-        lister = _Lister(s3, bucket, reader_account, client_region, self.name)
-        day_prefixes = self._plan(lister, prefix, src.organization_id, accounts, regions, ctx, aws.max_concurrency)
         pipeline = _Pipeline(s3, bucket, prefix, root, ctx, self.name, aws, reader_account, client_region)
         errors: list[str] = []  # filled when the last object has been handed over
 
         def objects():
             yield from pipeline.stream(day_prefixes)
-            found = pipeline.list_errors + _missing_accounts(pipeline.listed, accounts, ctx, src.uri,
+            found = pipeline.list_errors + missing_accounts(pipeline.listed, accounts, ctx, src.uri,
                                                              src.organization_id)  # fmt: skip
-            errors.extend(_cap(found + pipeline.download_errors))
+            errors.extend(cap_errors(found + pipeline.download_errors))
 
         # Handed over as they arrive: the loader parses the first objects while later ones are still downloading.
         return RawEvidence(
             source=self.name, kind="s3", root=root, location=src.uri, objects=ObjectStream(objects()),
             errors=errors, captured_at=captured_at,
         )
+
+    def connect_and_plan(self, ctx: ExtractContext) -> tuple:
+        """(S3 client, bucket, prefix, accounts, reader account, client region, every day prefix to list)."""
+        src, aws = self.settings, self.aws
+        bucket, prefix = parse_s3_uri(src.uri)
+        sessions = AwsSessions(aws, ctx.run_id, source=self.name)
+        accounts, regions, reader_account, client_region = self.reader(sessions)
+        try:
+            s3 = sessions.client("s3", reader_account, client_region)
+        except ScopeError as e:
+            raise SourceError(self.name, str(e)) from None
+        lister = _Lister(s3, bucket, reader_account, client_region, self.name)
+        day_prefixes = self._plan(lister, prefix, src.organization_id, accounts, regions, ctx, aws.max_concurrency)
+        return s3, bucket, prefix, accounts, reader_account, client_region, day_prefixes
 
     def reader(self, sessions: AwsSessions) -> tuple[list[str] | None, list[str] | None, str | None, str]:
         """(accounts, regions: None when discovered; the account whose credentials read the bucket, the client's
@@ -196,11 +201,11 @@ class _Pipeline:
         self.source, self.account, self.region = source, account, region
         self.workers = max(1, aws.max_concurrency)
         self.retries = aws.max_attempts
-        self.listed: list[_Listed] = []  # set when stream() ends
+        self.listed: list[Listed] = []  # set when stream() ends
         self.list_errors: list[str] = []
         self.download_errors: list[str] = []
 
-    def run(self, day_prefixes: list[str]) -> tuple[list[_Listed], list[RawObject], list[str], list[str]]:
+    def run(self, day_prefixes: list[str]) -> tuple[list[Listed], list[RawObject], list[str], list[str]]:
         """(everything listed, in key order; the objects, in key order; listing errors, in day-prefix order;
         download errors, in key order)."""
         objects = sorted(self.stream(day_prefixes), key=lambda o: o.key)
@@ -216,9 +221,9 @@ class _Pipeline:
         backlog = _BACKLOG * slots  # objects listed and waiting for a download, above which listing pauses
         listing = 0
         to_list: deque[tuple[int, str, str | None]] = deque((i, p, None) for i, p in enumerate(day_prefixes))
-        ready: deque[_Listed] = deque()  # listed, not yet downloaded
-        pending: dict[Future, tuple[int, str] | _Listed] = {}
-        listed: list[_Listed] = []
+        ready: deque[Listed] = deque()  # listed, not yet downloaded
+        pending: dict[Future, tuple[int, str] | Listed] = {}
+        listed: list[Listed] = []
         list_errors: list[tuple[int, str]] = []
         failed_prefixes: set[int] = set()
         download_errors: list[str] = []
@@ -294,19 +299,23 @@ class _Pipeline:
         self.listed, self.list_errors = listed, [line for _, line in sorted(list_errors)]
         self.download_errors = download_errors
 
-    def _list_page(self, day_prefix: str, token: str | None) -> tuple[list[_Listed], str | None]:
-        """One ListObjectsV2 page of a day prefix: its objects, and the token of the next page (None: the last)."""
-        kind = "digest" if "/CloudTrail-Digest/" in day_prefix else "log"
-        params = {"Bucket": self.bucket, "Prefix": day_prefix}
-        if token:
-            params["ContinuationToken"] = token
-        page = self.s3.list_objects_v2(**params)
-        found = [
-            _Listed(key=obj["Key"], rel=obj["Key"][len(self.prefix):], size=int(obj.get("Size", 0)),
-                    etag=normalise_etag(obj.get("ETag")) or "", kind=kind)
-            for obj in page.get("Contents", []) if not obj["Key"].endswith("/")
-        ]
-        return found, (page.get("NextContinuationToken") if page.get("IsTruncated") else None)
+    def _list_page(self, day_prefix: str, token: str | None) -> tuple[list[Listed], str | None]:
+        return list_page(self.s3, self.bucket, self.prefix, day_prefix, token)
+
+
+def list_page(s3, bucket: str, prefix: str, day_prefix: str, token: str | None) -> tuple[list[Listed], str | None]:
+    """One ListObjectsV2 page of a day prefix: its objects, and the token of the next page (None: the last)."""
+    kind = "digest" if "/CloudTrail-Digest/" in day_prefix else "log"
+    params = {"Bucket": bucket, "Prefix": day_prefix}
+    if token:
+        params["ContinuationToken"] = token
+    page = s3.list_objects_v2(**params)
+    found = [
+        Listed(key=obj["Key"], rel=obj["Key"][len(prefix):], size=int(obj.get("Size", 0)),
+                etag=normalise_etag(obj.get("ETag")) or "", kind=kind)
+        for obj in page.get("Contents", []) if not obj["Key"].endswith("/")
+    ]
+    return found, (page.get("NextContinuationToken") if page.get("IsTruncated") else None)
 
 
 def _order(task) -> tuple:
@@ -334,7 +343,7 @@ class _Lister:
         return names
 
 
-def _missing_accounts(listed: list[_Listed], accounts, ctx: ExtractContext, uri: str, org: str | None) -> list[str]:
+def missing_accounts(listed: list[Listed], accounts, ctx: ExtractContext, uri: str, org: str | None) -> list[str]:
     """A configured account without a single log object in the period is missing evidence, not a quiet month."""
     seen = set()
     for item in listed:
@@ -350,7 +359,7 @@ def _missing_accounts(listed: list[_Listed], accounts, ctx: ExtractContext, uri:
     return []
 
 
-def _cap(errors: list[str]) -> list[str]:
+def cap_errors(errors: list[str]) -> list[str]:
     if len(errors) <= _MAX_ERROR_LINES:
         return errors
     return errors[:_MAX_ERROR_LINES] + [f"… and {len(errors) - _MAX_ERROR_LINES} more errors like these"]

@@ -65,8 +65,8 @@ def view_sql(lake_root: Path, name: str, view_name: str | None = None) -> str:
     if has_files(lake_root, name):
         cols = ", ".join(f'CAST("{c}" AS {typ}) AS "{c}"' for c, typ in t.all_columns)
         # Partition values are typed, never inferred: inference reads a folder named 012345678901 as a number
-        hive = ", hive_partitioning = true, hive_types = {'year': INTEGER, 'month': INTEGER}" if t.partitioned else \
-            ", hive_partitioning = false"
+        types = ", ".join(f"'{c}': {typ}" for c, typ in t.partition_columns)
+        hive = f", hive_partitioning = true, hive_types = {{{types}}}" if t.partitioned else ", hive_partitioning = false"
         body = (f"SELECT {cols}{t.derived_select()} FROM read_parquet({pattern_sql(Path(lake_root) / name, '**/*.parquet')}{hive}, "
                 f"union_by_name = true)")
     else:

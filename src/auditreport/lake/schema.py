@@ -17,6 +17,10 @@ PROVENANCE = [
     ("ingest_run_id", "VARCHAR"),  # the run that loaded it
 ]
 
+# the Hive partition folders of an event table (``<table>/year=2026/month=10/``), from its time column; the values
+# are written without leading zeros (``month=9``)
+PARTITION_COLUMNS = [("year", "INTEGER"), ("month", "INTEGER")]
+
 
 @dataclass(frozen=True)
 class Table:
@@ -35,11 +39,19 @@ class Table:
 
     @property
     def all_columns(self) -> list[tuple[str, str]]:
+        return self.stored_columns + self.partition_columns
+
+    @property
+    def partition_columns(self) -> list[tuple[str, str]]:
+        """The Hive partition columns, in folder order (none for a snapshot table)."""
+        return list(PARTITION_COLUMNS) if self.partitioned else []
+
+    @property
+    def stored_columns(self) -> list[tuple[str, str]]:
+        """The columns inside the Parquet files: every column but the partition columns, which are folder names."""
         cols = list(self.columns)
         if self.provenance:
             cols += PROVENANCE
-        if self.partitioned:
-            cols += [("year", "INTEGER"), ("month", "INTEGER")]
         return cols
 
     def arrow_schema(self):

@@ -116,12 +116,15 @@ class CloudTrailLoader(CarefulReader):
         return {k: e for k, e in rows}
 
     # --- loading -------------------------------------------------------------------------------------------
-    def load(self, objects: Iterable[RawObject], progress=lambda n, b: None) -> CloudTrailLoadStats:
+    def load(self, objects: Iterable[RawObject], progress=lambda n, b: None,
+             previous: dict[str, str] | None = None) -> CloudTrailLoadStats:
         """Load the log objects among ``objects``. They are consumed as they come: an extractor that is still
         downloading can hand over an iterable that yields each object once it is on disk, and parsing overlaps
-        the downloads."""
+        the downloads. ``previous`` (key -> ETag of the objects an earlier run committed) defaults to this lake's
+        own markers; a loader that builds a part of another lake (a Spark task, :mod:`auditreport.engines.spark_ingest`)
+        is given that lake's."""
         self.recover()
-        previous = self.already_loaded()
+        previous = self.already_loaded() if previous is None else previous
         stats = CloudTrailLoadStats()
         changed: list[dict] = []
         unreadable_q: list[dict] = []

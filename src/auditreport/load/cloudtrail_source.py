@@ -33,13 +33,7 @@ class CloudTrailSourceLoader:
         )  # fmt: skip
         if stats.objects_changed:
             result.detail = f"{stats.objects_changed} object(s) changed since an earlier run loaded them"
-        digest_objects = sorted((o for o in raw.objects if o.kind == "digest"), key=lambda o: o.key)  # same order
-        digests = read_digests(digest_objects, ctx.run_id)
-        replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digests", digests.digests, ctx.period.label)
-        replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digest_log_files", digests.log_files,
-                             ctx.period.label)
-        write_quarantine(ctx.con, ctx.lake_root, f"snapshot-{DIGEST_SOURCE}", digests.quarantine)
-        result.inputs += [InputFile(source=DIGEST_SOURCE, **i) for i in digests.inputs]
+        result.inputs += load_digests(ctx, raw.objects)
         return result
 
     def coverage(self, con, period: Period, loaded: LoadResult) -> Coverage:
@@ -57,6 +51,18 @@ class CloudTrailSourceLoader:
             quarantine=quarantine_rows(con, f"({in_period}) OR source = '{DIGEST_SOURCE}'"),
             days_present=[d for (d,) in days], scopes=trail_scopes(con, period),
         )  # fmt: skip
+
+
+def load_digests(ctx: LoadContext, objects) -> list[InputFile]:
+    """The digest files among ``objects`` into ``cloudtrail_digests`` and ``cloudtrail_digest_log_files`` (the
+    period's files replaced) and their quarantine; returns their inputs. Also used by the Spark ingest, whose
+    driver reads the digests (a few per account, region and day) while the cluster reads the log objects."""
+    digest_objects = sorted((o for o in objects if o.kind == "digest"), key=lambda o: o.key)  # same order
+    digests = read_digests(digest_objects, ctx.run_id)
+    replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digests", digests.digests, ctx.period.label)
+    replace_period_files(ctx.con, ctx.lake_root, "cloudtrail_digest_log_files", digests.log_files, ctx.period.label)
+    write_quarantine(ctx.con, ctx.lake_root, f"snapshot-{DIGEST_SOURCE}", digests.quarantine)
+    return [InputFile(source=DIGEST_SOURCE, **i) for i in digests.inputs]
 
 
 def trail_scopes(con, period: Period) -> list[dict]:
