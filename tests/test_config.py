@@ -167,6 +167,16 @@ def test_retention_settings(tmp_path):
     assert _error(_write(tmp_path, "[retention]\ndays = 3\n")).startswith("retention.days: ")
 
 
+def test_engine_settings(tmp_path):
+    assert (Config().engine.name, Config().engine.master) == ("duckdb", None)  # DuckDB unless told otherwise
+    cfg = load_config(_write(tmp_path, '[engine]\nname = "spark"\nmaster = "spark://spark-master:7077"\n'))
+    assert (cfg.engine.name, cfg.engine.master) == ("spark", "spark://spark-master:7077")
+    assert _error(_write(tmp_path, '[engine]\nname = "athena"\n')).startswith("engine.name: ")
+    assert _error(_write(tmp_path, '[engine]\nmaster = "local[4]"\n')) == \
+        'engine: master is a Spark setting: set name = "spark" too'
+    assert _error(_write(tmp_path, '[engine]\nname = "spark"\nmaster = ""\n')).startswith("engine.master: ")
+
+
 def test_several_errors_are_still_one_line_and_counted(tmp_path):
     msg = _error(_write(tmp_path, 'organisaton = "x"\nperiod = "bad"\n[policy]\nfoo = 1\n'))
     assert "(and 2 more)" in msg

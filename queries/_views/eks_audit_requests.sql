@@ -8,10 +8,14 @@ description: >
   exec), false when it refused it, null when no response was logged.
 requires: [eks_audit_events]
 ---*/
-select *,
-    case when response_code is null then null else response_code < 400 end as allowed
-from eks_audit_events
-qualify row_number() over (
-    partition by account_id, region, cluster_name, audit_id
-    order by case stage when 'ResponseComplete' then 0 when 'Panic' then 1 when 'ResponseStarted' then 2 else 3 end,
-             stage_time desc nulls last, source_key, record_index) = 1
+select * exclude (request_rank) from (
+    select *,
+        case when response_code is null then null else response_code < 400 end as allowed,
+        row_number() over (
+            partition by account_id, region, cluster_name, audit_id
+            order by case stage when 'ResponseComplete' then 0 when 'Panic' then 1 when 'ResponseStarted' then 2
+                                else 3 end,
+                     stage_time desc nulls last, source_key, record_index) as request_rank
+    from eks_audit_events
+)
+where request_rank = 1

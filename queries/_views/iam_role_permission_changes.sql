@@ -56,8 +56,8 @@ policy_calls as (
         null::VARCHAR as policy_name
     from events e
     join roles r
-      on json_extract_string(e.request_parameters, '$.policyArn')
-         in (select unnest(coalesce(json_extract_string(r.attached_managed_policy_arns, '$[*]'), [])))
+      on list_contains(coalesce(from_json(r.attached_managed_policy_arns, '["VARCHAR"]'), []),
+                       json_extract_string(e.request_parameters, '$.policyArn'))
     where e.event_name in ('CreatePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicyVersion')
 )
 select *,
@@ -66,4 +66,4 @@ select *,
     or (event_name = 'CreatePolicyVersion'
         and lower(coalesce(json_extract_string(request_parameters, '$.setAsDefault'), 'false')) = 'true')
     as grants_permission
-from (select * from role_calls union all by name select * from policy_calls)
+from (select * from role_calls union all select * from policy_calls)  -- the same columns, in the same order

@@ -86,7 +86,7 @@ select
     format('{}{} was denied {} calls to ML services between {} and {} ({}), at or above the threshold of {} '
            || 'denied calls within {} minutes.',
            actor,
-           case when len(coalesce(session_names, [])) > 0
+           case when array_length(coalesce(session_names, [])) > 0
                 then format(' (session {})', array_to_string(session_names, ', ')) else '' end,
            event_count, strftime(burst_start, '%Y-%m-%dT%H:%M:%SZ'), strftime(burst_end, '%Y-%m-%dT%H:%M:%SZ'),
            array_to_string(event_names, ', '), $access_denied_threshold, $access_denied_window_minutes) as reason,

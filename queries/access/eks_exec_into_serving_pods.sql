@@ -34,7 +34,7 @@ select
            case subresource when 'exec' then 'an exec session' else 'an attach session' end,
            coalesce(object_name, '(unnamed)'), coalesce(namespace, '(none)'), cluster_name, account_id, region,
            strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'),
-           coalesce(array_to_string(source_ips::VARCHAR[], ', '), 'an unrecorded address'), response_code) as reason,
+           coalesce(array_to_string(from_json(source_ips, '["VARCHAR"]'), ', '), 'an unrecorded address'), response_code) as reason,
     cluster_name,
     namespace,
     object_name as pod_name,
@@ -61,5 +61,5 @@ where event_time >= $period_start and event_time < $period_end
   and resource = 'pods' and coalesce(api_group, '') = '' and subresource in ('exec', 'attach')
   and verb in ('create', 'get')
   and allowed
-  and (len($serving_namespaces::VARCHAR[]) = 0 or namespace in (select unnest($serving_namespaces::VARCHAR[])))
+  and (array_length($serving_namespaces::VARCHAR[]) = 0 or namespace in (select unnest($serving_namespaces::VARCHAR[])))
 order by event_time, audit_id

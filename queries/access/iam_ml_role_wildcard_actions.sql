@@ -36,10 +36,10 @@ with ml_roles as (
 ),
 statements as (
     select s.*,
-        case when json_type(s.actions) = 'VARCHAR' then [json_extract_string(s.actions, '$')]
-             else coalesce(json_extract_string(s.actions, '$[*]'), []) end as action_list,
-        case when json_type(s.not_actions) = 'VARCHAR' then [json_extract_string(s.not_actions, '$')]
-             else coalesce(json_extract_string(s.not_actions, '$[*]'), []) end as not_action_list
+        case when ltrim(s.actions) like '"%' then [json_extract_string(s.actions, '$')]
+             else coalesce(from_json(s.actions, '["VARCHAR"]'), []) end as action_list,
+        case when ltrim(s.not_actions) like '"%' then [json_extract_string(s.not_actions, '$')]
+             else coalesce(from_json(s.not_actions, '["VARCHAR"]'), []) end as not_action_list
     from iam_policy_statements s
     join ml_roles r on r.principal_arn = s.principal_arn
 ),
@@ -51,7 +51,7 @@ grants as (  -- one row per offending grant
     select principal_arn, policy_kind, policy_name, statement_index,
            'every action except ' || array_to_string(not_action_list, ', ') as grant_text
     from statements
-    where lower(effect) = 'allow' and len(not_action_list) > 0
+    where lower(effect) = 'allow' and array_length(not_action_list) > 0
 ),
 per_role as (
     select
@@ -69,8 +69,8 @@ per_role as (
 )
 select
     principal_arn as resource,
-    case when len(coalesce(offending_actions, [])) > 0 then 'fail' else 'pass' end as status,
-    case when len(coalesce(offending_actions, [])) > 0 then format(
+    case when array_length(coalesce(offending_actions, [])) > 0 then 'fail' else 'pass' end as status,
+    case when array_length(coalesce(offending_actions, [])) > 0 then format(
             'Role {} in account {} is allowed wildcard actions: {}.', principal_name, account_id, grant_summary)
          else format(
             'Role {} in account {} is allowed no "*", "<service>:*" or NotAction grant ({} Allow/Deny statements '

@@ -35,7 +35,7 @@ select
            case when policy_arn is not null then format(' (policy {})', policy_arn)
                 when policy_name is not null then format(' (inline policy {})', policy_name) else '' end,
            case when admin then 'the actor is an IAM administration role'
-                when len($iam_admin_roles::VARCHAR[]) = 0 then 'no IAM administration role is configured in policy.iam_admin_roles'
+                when array_length($iam_admin_roles::VARCHAR[]) = 0 then 'no IAM administration role is configured in policy.iam_admin_roles'
                 else format('the actor matches none of the IAM administration roles ({})',
                             array_to_string($iam_admin_roles::VARCHAR[], ', ')) end) as reason,
     event_name,
@@ -54,9 +54,9 @@ select
     source_key,
     record_index
 from (
-    select *, exists (select 1 from unnest($iam_admin_roles::VARCHAR[]) t(p) where actor_arn glob t.p) as admin
+    select *, array_length(list_filter($iam_admin_roles::VARCHAR[], lambda p: actor_arn glob p)) > 0 as admin
     from iam_role_permission_changes
     where event_time >= $period_start and event_time < $period_end
-      and exists (select 1 from unnest($ml_role_patterns::VARCHAR[]) t(p) where lower(target_role_arn) glob lower(t.p))
+      and array_length(list_filter($ml_role_patterns::VARCHAR[], lambda p: lower(target_role_arn) glob lower(p))) > 0
 )
 order by event_time, event_id, target_role_arn

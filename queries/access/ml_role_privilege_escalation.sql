@@ -46,7 +46,7 @@ passes as (
       and event_source = 'sagemaker.amazonaws.com'
       and event_name in ('CreateTrainingJob', 'CreateProcessingJob', 'CreateModel')
       and error_code is null
-      and (len($production_accounts::VARCHAR[]) = 0
+      and (array_length($production_accounts::VARCHAR[]) = 0
            or recipient_account_id in (select unnest($production_accounts::VARCHAR[])))
       and not exists (select 1 from unnest(list_concat($pipeline_roles::VARCHAR[], $deploy_roles::VARCHAR[])) t(p)
                       where actor_arn glob t.p)

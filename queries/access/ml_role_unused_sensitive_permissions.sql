@@ -40,12 +40,12 @@ with ml_roles as (
 ),
 statements as (
     select s.principal_arn, lower(s.effect) as effect, s.condition,
-        case when json_type(s.actions) = 'VARCHAR' then [json_extract_string(s.actions, '$')]
-             else coalesce(json_extract_string(s.actions, '$[*]'), []) end as action_list,
-        case when json_type(s.not_actions) = 'VARCHAR' then [json_extract_string(s.not_actions, '$')]
-             else coalesce(json_extract_string(s.not_actions, '$[*]'), []) end as not_action_list,
-        case when json_type(s.resources) = 'VARCHAR' then [json_extract_string(s.resources, '$')]
-             else coalesce(json_extract_string(s.resources, '$[*]'), []) end as resource_list
+        case when ltrim(s.actions) like '"%' then [json_extract_string(s.actions, '$')]
+             else coalesce(from_json(s.actions, '["VARCHAR"]'), []) end as action_list,
+        case when ltrim(s.not_actions) like '"%' then [json_extract_string(s.not_actions, '$')]
+             else coalesce(from_json(s.not_actions, '["VARCHAR"]'), []) end as not_action_list,
+        case when ltrim(s.resources) like '"%' then [json_extract_string(s.resources, '$')]
+             else coalesce(from_json(s.resources, '["VARCHAR"]'), []) end as resource_list
     from iam_policy_statements s
     join ml_roles r on r.principal_arn = s.principal_arn
                    and s.captured_at is not distinct from r.captured_at
@@ -58,7 +58,7 @@ allowed as (
     union
     select distinct s.principal_arn, a.action
     from statements s, sensitive a
-    where s.effect = 'allow' and len(s.not_action_list) > 0
+    where s.effect = 'allow' and array_length(s.not_action_list) > 0
       and not exists (select 1 from unnest(s.not_action_list) n(pattern) where lower(a.action) glob lower(n.pattern))
 ),
 denied as (
@@ -103,7 +103,7 @@ per_role as (
             as granted_actions,
         coalesce((select list(g.action order by g.action) from granted g
                   where g.principal_arn = r.principal_arn
-                    and lower(g.action) in (select u.action from used u where u.principal_arn = r.principal_arn)), [])
+                    and lower(g.action) in (select u.action from used u where u.principal_arn = g.principal_arn)), [])
             as used_actions
     from ml_roles r
     cross join window_bounds w
@@ -115,29 +115,29 @@ judged as (
 )
 select
     principal_arn as resource,
-    case when len(granted_actions) = 0 then 'pass'
+    case when array_length(granted_actions) = 0 then 'pass'
          when not verifiable then 'info'
-         when len(unused_actions) > 0 then 'fail'
+         when array_length(unused_actions) > 0 then 'fail'
          else 'pass' end as status,
     case
-        when len(granted_actions) = 0 then format(
+        when array_length(granted_actions) = 0 then format(
             'Role {} in account {} is allowed none of the {} sensitive actions of policy.sensitive_actions.',
-            principal_name, account_id, len($sensitive_actions::VARCHAR[]))
+            principal_name, account_id, array_length($sensitive_actions::VARCHAR[]))
         when not verifiable then format(
             'Role {} in account {} is allowed {} sensitive action{}, but whether it used them is not verifiable: the '
             || 'lake holds CloudTrail for the account {}, not the {} days from {}.',
-            principal_name, account_id, len(granted_actions), case when len(granted_actions) = 1 then '' else 's' end,
+            principal_name, account_id, array_length(granted_actions), case when array_length(granted_actions) = 1 then '' else 's' end,
             coalesce('from ' || strftime(cloudtrail_since, '%Y-%m-%dT%H:%M:%SZ') || ' only', 'not at all'),
             $unused_permission_days, strftime(window_start, '%Y-%m-%d'))
-        when len(unused_actions) > 0 then format(
+        when array_length(unused_actions) > 0 then format(
             'Role {} in account {} is allowed {} sensitive action{} it did not use in the {} days from {} to the '
             || 'period''s end: {}{}.',
-            principal_name, account_id, len(unused_actions), case when len(unused_actions) = 1 then '' else 's' end,
+            principal_name, account_id, array_length(unused_actions), case when array_length(unused_actions) = 1 then '' else 's' end,
             $unused_permission_days, strftime(window_start, '%Y-%m-%d'),
             array_to_string(unused_actions[1:8], ', '),
-            case when len(unused_actions) > 8 then format(' and {} more', len(unused_actions) - 8) else '' end)
+            case when array_length(unused_actions) > 8 then format(' and {} more', array_length(unused_actions) - 8) else '' end)
         else format('Role {} in account {} used each of the {} sensitive actions it is allowed ({}) in the {} days from {}.',
-            principal_name, account_id, len(granted_actions), array_to_string(granted_actions, ', '),
+            principal_name, account_id, array_length(granted_actions), array_to_string(granted_actions, ', '),
             $unused_permission_days, strftime(window_start, '%Y-%m-%d'))
     end as reason,
     account_id,

@@ -36,7 +36,7 @@ select
            coalesce(model_package_arn, 'of unknown ARN'), event_name, strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'),
            coalesce(actor_arn, principal_arn, 'an unidentified principal'),
            case when session_name is not null then format(' (session {})', session_name) else '' end,
-           case when len($approver_roles::VARCHAR[]) = 0 then 'none are configured in policy.approver_roles'
+           case when array_length($approver_roles::VARCHAR[]) = 0 then 'none are configured in policy.approver_roles'
                 else array_to_string($approver_roles::VARCHAR[], ', ') end) as reason,
     model_package_arn,
     actor_arn as approver_arn,

@@ -66,11 +66,11 @@ granted as (
         list(a.action order by a.action) as sensitive_actions
     from beyond s
     join sensitive a
-      on (s.not_resource or exists (
-              select 1 from unnest(s.resources) r(res)
-              where (case when a.level = 'object' then 'arn:aws:s3:::' || s.bucket || '/AWSLogs/x'
-                          else 'arn:aws:s3:::' || s.bucket end) glob r.res))
-     and (exists (select 1 from unnest(s.actions) x(pat) where lower(a.action) glob lower(x.pat)) != s.not_action)
+      on (s.not_resource or coalesce(array_length(list_filter(s.resources,
+              lambda res: (case when a.level = 'object' then 'arn:aws:s3:::' || s.bucket || '/AWSLogs/x'
+                                else 'arn:aws:s3:::' || s.bucket end) glob res)), 0) > 0)
+     and ((coalesce(array_length(list_filter(s.actions, lambda pat: lower(a.action) glob lower(pat))), 0) > 0)
+          != s.not_action)
     group by all
 )
 select

@@ -104,7 +104,7 @@ select
     'fail' as status,
     format('{}{} read {} log file(s) of trail bucket {} between {} and {} (for example {}), without being an '
            || 'audit reader.', o.reader,
-           case when len(coalesce(o.sessions, [])) > 0
+           case when array_length(coalesce(o.sessions, [])) > 0
                 then format(' (sessions {})', array_to_string(o.sessions, ', ')) else '' end,
            o.reads, o.bucket, strftime(o.first_read, '%Y-%m-%dT%H:%M:%SZ'),
            strftime(o.last_read, '%Y-%m-%dT%H:%M:%SZ'), o.example_key) as reason,

@@ -66,7 +66,8 @@ with tampering as (
              from unnest(from_json(json_extract(request_parameters, '$.eventSelectors'), '["json"]')) as u(es)),
             (select bool_or(json_array_length(json_extract(sel, '$.fieldSelectors')) = 1
                             and json_extract_string(sel, '$.fieldSelectors[0].field') = 'eventCategory'
-                            and json_extract(sel, '$.fieldSelectors[0].equals') = '["Management"]')
+                            and json_array_length(json_extract(sel, '$.fieldSelectors[0].equals')) = 1
+                            and json_extract_string(sel, '$.fieldSelectors[0].equals[0]') = 'Management')
              from unnest(from_json(json_extract(request_parameters, '$.advancedEventSelectors'), '["json"]')) as u(sel)),
             false) as keeps_management_events
     from cloudtrail_events_unique

@@ -43,13 +43,12 @@ classic as (
     from trails t
     cross join unnest(from_json(coalesce(t.event_selectors, '[]'), '["json"]')) as u(es)
     cross join buckets b
-    where exists (
-        select 1
-        from unnest(from_json(coalesce(json_extract(u.es, '$.DataResources'), '[]'), '["json"]')) as d(dr)
-        where json_extract_string(d.dr, '$.Type') = 'AWS::S3::Object'
-          and exists (
-              select 1 from unnest(from_json(coalesce(json_extract(d.dr, '$.Values'), '[]'), '["varchar"]')) as v(val)
-              where v.val in ('arn:aws:s3', 'arn:aws:s3:::') or v.val = 'arn:aws:s3:::' || b.bucket || '/'))
+    -- list functions, not nested EXISTS: Spark resolves no column of a query two levels out (docs/portable-sql.md)
+    where array_length(list_filter(
+        from_json(coalesce(json_extract(u.es, '$.DataResources'), '[]'), '["json"]'),
+        lambda dr: json_extract_string(dr, '$.Type') = 'AWS::S3::Object'
+            and array_length(list_filter(from_json(coalesce(json_extract(dr, '$.Values'), '[]'), '["varchar"]'),
+                lambda val: val in ('arn:aws:s3', 'arn:aws:s3:::') or val = 'arn:aws:s3:::' || b.bucket || '/')) > 0)) > 0
 ),
 advanced_fields as (
     select t.trail, t.is_logging, u.sel_index, u.sel,
@@ -65,24 +64,26 @@ advanced as (
     cross join buckets b
     where exists (select 1 from unnest(a.fields) as f(fs)
                   where json_extract_string(f.fs, '$.Field') = 'eventCategory'
-                    and json_extract(f.fs, '$.Equals') = '["Data"]')
+                    and json_array_length(json_extract(f.fs, '$.Equals')) = 1
+                    and json_extract_string(f.fs, '$.Equals[0]') = 'Data')
       and exists (select 1 from unnest(a.fields) as f(fs)
                   where json_extract_string(f.fs, '$.Field') = 'resources.type'
-                    and json_extract(f.fs, '$.Equals') = '["AWS::S3::Object"]')
+                    and json_array_length(json_extract(f.fs, '$.Equals')) = 1
+                    and json_extract_string(f.fs, '$.Equals[0]') = 'AWS::S3::Object')
       and not exists (select 1 from unnest(a.fields) as f(fs)
                       where json_extract_string(f.fs, '$.Field')
                             not in ('eventCategory', 'resources.type', 'resources.ARN', 'readOnly'))
-      and not exists (select 1 from unnest(a.fields) as f(fs)
-                      where json_extract_string(f.fs, '$.Field') = 'resources.ARN'
-                        and (json_extract(f.fs, '$.StartsWith') is null
-                             or coalesce(json_array_length(json_extract(f.fs, '$.Equals')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.NotEquals')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.NotStartsWith')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.EndsWith')), 0)
-                                + coalesce(json_array_length(json_extract(f.fs, '$.NotEndsWith')), 0) > 0
-                             or not exists (
-                                 select 1 from unnest(from_json(json_extract(f.fs, '$.StartsWith'), '["varchar"]')) as p(prefix)
-                                 where starts_with('arn:aws:s3:::' || b.bucket || '/', p.prefix))))
+      and coalesce(array_length(list_filter(a.fields,
+              lambda fs: json_extract_string(fs, '$.Field') = 'resources.ARN'
+                  and (json_extract(fs, '$.StartsWith') is null
+                       or coalesce(json_array_length(json_extract(fs, '$.Equals')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.NotEquals')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.NotStartsWith')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.EndsWith')), 0)
+                          + coalesce(json_array_length(json_extract(fs, '$.NotEndsWith')), 0) > 0
+                       or coalesce(array_length(list_filter(
+                              from_json(json_extract(fs, '$.StartsWith'), '["varchar"]'),
+                              lambda prefix: starts_with('arn:aws:s3:::' || b.bucket || '/', prefix))), 0) = 0))), 0) = 0
 ),
 coverage as (
     select trail, is_logging, bucket, coalesce(rw, 'All') in ('All', 'ReadOnly') as reads,
@@ -104,19 +105,19 @@ per_bucket as (
 )
 select
     bucket as resource,
-    case when len(coalesce(read_by, [])) > 0 and len(coalesce(write_by, [])) > 0 then 'pass' else 'fail' end as status,
+    case when array_length(coalesce(read_by, [])) > 0 and array_length(coalesce(write_by, [])) > 0 then 'pass' else 'fail' end as status,
     case
-        when len(coalesce(read_by, [])) > 0 and len(coalesce(write_by, [])) > 0 then format(
+        when array_length(coalesce(read_by, [])) > 0 and array_length(coalesce(write_by, [])) > 0 then format(
             'Dataset bucket {}: object reads are logged by {} and object writes by {} (S3 data events).',
             bucket, array_to_string(read_by, ', '), array_to_string(write_by, ', '))
-        when len(coalesce(read_by, [])) > 0 then format(
+        when array_length(coalesce(read_by, [])) > 0 then format(
             'Dataset bucket {}: only object reads are logged (by {}); no logging trail records writes and deletes of '
             || 'its objects, so a replaced or removed training file leaves no record.',
             bucket, array_to_string(read_by, ', '))
-        when len(coalesce(write_by, [])) > 0 then format(
+        when array_length(coalesce(write_by, [])) > 0 then format(
             'Dataset bucket {}: only object writes are logged (by {}); no logging trail records reads of its '
             || 'objects, so who read the training data cannot be shown.', bucket, array_to_string(write_by, ', '))
-        when len(coalesce(not_logging, [])) > 0 then format(
+        when array_length(coalesce(not_logging, [])) > 0 then format(
             'Dataset bucket {}: its data events are selected only by {}, which was not logging (or whose status was '
             || 'not captured), so reads and writes of its objects leave no record.',
             bucket, array_to_string(not_logging, ', '))
@@ -133,5 +134,5 @@ union all
 select 'policy.dataset_buckets' as resource, 'info' as status,
     'policy.dataset_buckets is empty: no dataset bucket was assessed; list the buckets that hold training data.' as reason,
     null, null, null, null
-where len($dataset_buckets::VARCHAR[]) = 0 and exists (select 1 from trails)
+where array_length($dataset_buckets::VARCHAR[]) = 0 and exists (select 1 from trails)
 order by resource

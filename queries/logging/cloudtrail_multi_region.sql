@@ -47,8 +47,8 @@ accounts as (
 )
 select
     account_id as resource,
-    case when len(coalesce(covering_trails, [])) > 0 then 'pass' else 'fail' end as status,
-    case when len(coalesce(covering_trails, [])) > 0 then format(
+    case when array_length(coalesce(covering_trails, [])) > 0 then 'pass' else 'fail' end as status,
+    case when array_length(coalesce(covering_trails, [])) > 0 then format(
             'Account {} has a logging multi-region trail ({}), so API activity in every region is recorded.',
             account_id, array_to_string(covering_trails, ', '))
          else format(

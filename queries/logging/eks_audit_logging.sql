@@ -30,7 +30,7 @@ remediation: >
 with scoped as (
     select c.*
     from eks_clusters c
-    where len($eks_clusters::VARCHAR[]) = 0 or c.cluster_name in (select unnest($eks_clusters::VARCHAR[]))
+    where array_length($eks_clusters::VARCHAR[]) = 0 or c.cluster_name in (select unnest($eks_clusters::VARCHAR[]))
 ),
 judged as (
     select c.*, g.log_group_name, g.retention_in_days, g.log_group_name is not null as group_captured,
@@ -52,7 +52,7 @@ select
             'EKS cluster {} in {}/{} does not send control-plane audit logs (enabled log types: {}).',
             cluster_name, account_id, region,
             case when json_array_length(enabled_log_types) = 0 then 'none'
-                 else array_to_string(enabled_log_types::VARCHAR[], ', ') end)
+                 else array_to_string(from_json(enabled_log_types, '["VARCHAR"]'), ', ') end)
         when not group_captured then format(
             'EKS cluster {} in {}/{} sends audit logs, but its log group {} was not among the captured log groups, '
             || 'so its retention is unproven.', cluster_name, account_id, region, audit_log_group)

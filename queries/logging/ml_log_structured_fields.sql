@@ -32,7 +32,7 @@ with scoped as (
     where e.event_time >= $period_start and e.event_time < $period_end
       and exists (select 1 from unnest($ml_log_group_prefixes::VARCHAR[]) p(prefix)
                   where starts_with(e.log_group_name, p.prefix))
-      and (len($structured_log_groups::VARCHAR[]) = 0
+      and (array_length($structured_log_groups::VARCHAR[]) = 0
            or exists (select 1 from unnest($structured_log_groups::VARCHAR[]) g(p) where e.log_group_name glob g.p))
 ),
 docs as (
@@ -63,10 +63,10 @@ per_field as (
 groups as (
     select account_id, region, log_group_name,
         count(*) as events,
-        count(*) filter (where len(missing) > 0) as events_incomplete,
+        count(*) filter (where array_length(missing) > 0) as events_incomplete,
         count(*) filter (where not is_object) as events_not_json_object,
         arg_min(struct_pack(log_stream_name, event_id, event_time, source_key, record_index, missing),
-                (event_time, source_key, record_index)) filter (where len(missing) > 0) as example
+                (event_time, source_key, record_index)) filter (where array_length(missing) > 0) as example
     from judged
     group by all
 )
@@ -108,7 +108,7 @@ select
     lg.account_id, lg.region, lg.log_group_name, 0, null, null, null, null, null, null, lg.source_key, lg.record_index
 from cloudwatch_log_groups lg
 where exists (select 1 from unnest($ml_log_group_prefixes::VARCHAR[]) p(prefix) where starts_with(lg.log_group_name, p.prefix))
-  and (len($structured_log_groups::VARCHAR[]) = 0
+  and (array_length($structured_log_groups::VARCHAR[]) = 0
        or exists (select 1 from unnest($structured_log_groups::VARCHAR[]) g(p) where lg.log_group_name glob g.p))
   and not exists (select 1 from groups g
                   where g.account_id = lg.account_id and g.region = lg.region and g.log_group_name = lg.log_group_name)

@@ -40,7 +40,7 @@ with changes as (
            or (resource = 'services' and coalesce(api_group, '') = ''))
       and (subresource is null or (resource = 'deployments' and subresource = 'scale'))
       and coalesce(request_uri, '') not like '%dryRun=%'
-      and (len($serving_namespaces::VARCHAR[]) = 0 or namespace in (select unnest($serving_namespaces::VARCHAR[])))
+      and (array_length($serving_namespaces::VARCHAR[]) = 0 or namespace in (select unnest($serving_namespaces::VARCHAR[])))
 )
 select
     format('{}/{}/{}/{}', cluster_name, coalesce(namespace, '-'), resource, coalesce(object_name, '(collection)')) as resource,
@@ -55,7 +55,7 @@ select
            coalesce(object_name, '(collection)'),
            case when subresource is not null then format(' ({})', subresource) else '' end,
            coalesce(namespace, '(none)'), cluster_name, account_id, region, strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'),
-           case when len($eks_deploy_identities::VARCHAR[]) = 0 then 'none are configured in policy.eks_deploy_identities'
+           case when array_length($eks_deploy_identities::VARCHAR[]) = 0 then 'none are configured in policy.eks_deploy_identities'
                 else array_to_string($eks_deploy_identities::VARCHAR[], ', ') end) as reason,
     cluster_name,
     namespace,

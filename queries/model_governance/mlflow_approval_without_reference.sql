@@ -30,23 +30,24 @@ with production as (
         (select list(a order by a) from unnest(v.alias_list) t(a)
           where lower(a) in (select lower(p) from unnest($production_aliases::VARCHAR[]) q(p))) as prod_aliases,
         lower(v.current_stage) in (select lower(s) from unnest($production_stages::VARCHAR[]) q(s)) as prod_stage,
-        (select list(format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"')) order by t)
-           from unnest($approval_tags::VARCHAR[]) x(t)
-          where nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null) as approval_tags_set
+        nullif(list_transform(  -- the tags set, in tag order (NULL without any, as an aggregate over none is)
+                   list_filter(list_sort($approval_tags::VARCHAR[]),
+                               lambda t: nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null),
+                   lambda t: format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"'))), []) as approval_tags_set
     from mlflow_model_versions_as_of v
     where $period_end >= v.state_from and $period_end < v.state_until
 ),
 judged as (
     select *,
         concat_ws(' and ',
-            case when len(prod_aliases) > 0 then format('production alias{} {}',
-                 case when len(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
+            case when array_length(prod_aliases) > 0 then format('production alias{} {}',
+                 case when array_length(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
             case when prod_stage then format('stage {}', current_stage) end) as how,
         strftime(snapshot_at, '%Y-%m-%dT%H:%M:%SZ') as snap,
         nullif(regexp_extract(concat_ws(' ', array_to_string(approval_tags_set, ' '), description),
                               $approval_reference_pattern), '') as reference
     from production
-    where (len(prod_aliases) > 0 or prod_stage) and len(coalesce(approval_tags_set, [])) > 0
+    where (array_length(prod_aliases) > 0 or prod_stage) and array_length(coalesce(approval_tags_set, [])) > 0
 )
 select
     format('models:/{}/{}', model_name, version) as resource,

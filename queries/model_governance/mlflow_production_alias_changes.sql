@@ -42,9 +42,10 @@ with_tags as (
     select ch.*,
         v.version is not null as version_found,
         v.run_id,
-        (select list(format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"')) order by t)
-           from unnest($approval_tags::VARCHAR[]) x(t)
-          where nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null) as approval_tags_set
+        nullif(list_transform(  -- the tags set, in tag order (NULL without any, as an aggregate over none is)
+                   list_filter(list_sort($approval_tags::VARCHAR[]),
+                               lambda t: nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null),
+                   lambda t: format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"'))), []) as approval_tags_set
     from changes ch
     left join mlflow_model_versions v
       on v.model_name = ch.model_name and v.version = ch.new_version and v.snapshot_at = ch.observed_before
@@ -63,7 +64,7 @@ described as (
                   coalesce(strftime(observed_after, '%Y-%m-%dT%H:%M:%SZ'), 'the first snapshot'),
                   strftime(observed_before, '%Y-%m-%dT%H:%M:%SZ')) as what,
         case when new_version is null then 'info'
-             when len(coalesce(approval_tags_set, [])) > 0 then 'info'
+             when array_length(coalesce(approval_tags_set, [])) > 0 then 'info'
              else 'fail' end as row_status
     from with_tags
 )
@@ -75,7 +76,7 @@ select
         when new_version is null then '.'
         when not version_found then format('; version {} is not in the snapshot of {}, so its approval tag cannot be '
                                            || 'verified.', new_version, strftime(observed_before, '%Y-%m-%dT%H:%M:%SZ'))
-        when len(coalesce(approval_tags_set, [])) > 0 then format('; version {} carried the approval tag {} then.',
+        when array_length(coalesce(approval_tags_set, [])) > 0 then format('; version {} carried the approval tag {} then.',
                                                                   new_version, array_to_string(approval_tags_set, ', '))
         else format('; version {} carried none of the approval tags ({}) then.', new_version,
                     array_to_string($approval_tags::VARCHAR[], ', '))

@@ -32,13 +32,15 @@ with production as (
         (select list(a order by a) from unnest(v.alias_list) t(a)
           where lower(a) in (select lower(p) from unnest($production_aliases::VARCHAR[]) q(p))) as prod_aliases,
         lower(v.current_stage) in (select lower(s) from unnest($production_stages::VARCHAR[]) q(s)) as prod_stage,
-        (select list(format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"')) order by t)
-           from unnest($approval_tags::VARCHAR[]) x(t)
-          where nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null) as approval_tags_set,
-        (select list(distinct lower(trim(n)) order by lower(trim(n)))
-           from unnest($approval_tags::VARCHAR[]) x(t),
-                unnest(string_split_regex(coalesce(json_extract_string(v.tags, '$."' || t || '"'), ''), '[,;]')) s(n)
-          where trim(n) <> '') as approvers,
+        nullif(list_transform(  -- the tags set, in tag order (NULL without any, as an aggregate over none is)
+                   list_filter(list_sort($approval_tags::VARCHAR[]),
+                               lambda t: nullif(trim(json_extract_string(v.tags, '$."' || t || '"')), '') is not null),
+                   lambda t: format('{}={}', t, json_extract_string(v.tags, '$."' || t || '"'))), []) as approval_tags_set,
+        nullif(list_sort(list_distinct(list_filter(  -- every name in the approval tags, once, sorted
+                   list_transform(flatten(list_transform($approval_tags::VARCHAR[],
+                       lambda t: string_split_regex(coalesce(json_extract_string(v.tags, '$."' || t || '"'), ''), '[,;]'))),
+                       lambda n: lower(trim(n))),
+                   lambda n: n <> ''))), []) as approvers,
         list_distinct(list_filter([lower(nullif(trim(v.run_user_id), '')), lower(nullif(trim(v.user_id), ''))],
                                   lambda x: x is not null)) as authors
     from mlflow_model_versions_as_of v
@@ -47,28 +49,28 @@ with production as (
 judged as (
     select *,
         concat_ws(' and ',
-            case when len(prod_aliases) > 0 then format('production alias{} {}',
-                 case when len(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
+            case when array_length(prod_aliases) > 0 then format('production alias{} {}',
+                 case when array_length(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
             case when prod_stage then format('stage {}', current_stage) end) as how,
         strftime(snapshot_at, '%Y-%m-%dT%H:%M:%SZ') as snap,
         list_filter(approvers, lambda a: not list_contains(authors, a)) as counted,
         list_filter(approvers, lambda a: list_contains(authors, a)) as self_approvers
     from production
-    where (len(prod_aliases) > 0 or prod_stage) and len(coalesce(approval_tags_set, [])) > 0
+    where (array_length(prod_aliases) > 0 or prod_stage) and array_length(coalesce(approval_tags_set, [])) > 0
 )
 select
     format('models:/{}/{}', model_name, version) as resource,
-    case when len(counted) < $min_approvers then 'fail'
-         when len(authors) = 0 then 'info'
+    case when array_length(counted) < $min_approvers then 'fail'
+         when array_length(authors) = 0 then 'info'
          else 'pass' end as status,
     format('Model {} version {} holds {} in the MLflow snapshot of {} and {} approved by {} {} ({}){}{}; {} required.',
         model_name, version, how, snap,
-        case when len(counted) < $min_approvers then 'is' else 'was' end,
-        len(counted), case when len(counted) = 1 then 'person' else 'people' end,
+        case when array_length(counted) < $min_approvers then 'is' else 'was' end,
+        array_length(counted), case when array_length(counted) = 1 then 'person' else 'people' end,
         coalesce(nullif(array_to_string(counted, ', '), ''), 'nobody'),
-        case when len(self_approvers) > 0 then format(', not counting {}, who trained or registered it',
+        case when array_length(self_approvers) > 0 then format(', not counting {}, who trained or registered it',
                                                       array_to_string(self_approvers, ', ')) else '' end,
-        case when len(authors) = 0 then ', its author unknown (no run user recorded), so a self-approval cannot be ruled out'
+        case when array_length(authors) = 0 then ', its author unknown (no run user recorded), so a self-approval cannot be ruled out'
              else '' end,
         $min_approvers) as reason,
     model_name,
@@ -78,7 +80,7 @@ select
     approval_tags_set,
     approvers,
     counted as counted_approvers,
-    len(counted) as approver_count,
+    array_length(counted) as approver_count,
     authors,
     run_id,
     snapshot_at,

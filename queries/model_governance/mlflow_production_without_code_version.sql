@@ -37,12 +37,12 @@ with production as (
 judged as (
     select *,
         concat_ws(' and ',
-            case when len(prod_aliases) > 0 then format('production alias{} {}',
-                 case when len(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
+            case when array_length(prod_aliases) > 0 then format('production alias{} {}',
+                 case when array_length(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
             case when prod_stage then format('stage {}', current_stage) end) as how,
         strftime(snapshot_at, '%Y-%m-%dT%H:%M:%SZ') as snap
     from production
-    where len(prod_aliases) > 0 or prod_stage
+    where array_length(prod_aliases) > 0 or prod_stage
 )
 select
     format('models:/{}/{}', model_name, version) as resource,

@@ -38,16 +38,17 @@ with production as (
 judged as (
     select *,
         concat_ws(' and ',
-            case when len(prod_aliases) > 0 then format('production alias{} {}',
-                 case when len(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
+            case when array_length(prod_aliases) > 0 then format('production alias{} {}',
+                 case when array_length(prod_aliases) > 1 then 'es' else '' end, array_to_string(prod_aliases, ', ')) end,
             case when prod_stage then format('stage {}', current_stage) end) as how,
         strftime(snapshot_at, '%Y-%m-%dT%H:%M:%SZ') as snap,
-        (select list(format('{} ({}{})', coalesce(json_extract_string(d, '$.name'), 'unnamed'),
-                            coalesce(json_extract_string(d, '$.source_type'), 'unknown source'),
-                            coalesce(', ' || json_extract_string(d, '$.context'), '')))
-           from unnest(coalesce(json_extract(dataset_inputs, '$[*]'), []::JSON[])) t(d)) as datasets
+        case when json_array_length(dataset_inputs) > 0 then  -- NULL without any, as an aggregate over none is
+            list_transform(from_json(dataset_inputs, '["JSON"]'),
+                lambda d: format('{} ({}{})', coalesce(json_extract_string(d, '$.name'), 'unnamed'),
+                                 coalesce(json_extract_string(d, '$.source_type'), 'unknown source'),
+                                 coalesce(', ' || json_extract_string(d, '$.context'), ''))) end as datasets
     from production
-    where len(prod_aliases) > 0 or prod_stage
+    where array_length(prod_aliases) > 0 or prod_stage
 )
 select
     format('models:/{}/{}', model_name, version) as resource,

@@ -35,7 +35,7 @@ with changes as (
       and e.event_source = 'sagemaker.amazonaws.com'
       and e.event_name in ('CreateEndpoint', 'UpdateEndpoint', 'DeleteEndpoint')
       and e.error_code is null
-      and (len($production_accounts::VARCHAR[]) = 0
+      and (array_length($production_accounts::VARCHAR[]) = 0
            or e.recipient_account_id in (select unnest($production_accounts::VARCHAR[])))
 ),
 classified as (

@@ -30,7 +30,7 @@ with changes as (
       and event_source = 'sagemaker.amazonaws.com'
       and event_name in ('CreateEndpoint', 'UpdateEndpoint', 'UpdateEndpointWeightsAndCapacities', 'DeleteEndpoint')
       and error_code is null
-      and (len($production_accounts::VARCHAR[]) = 0
+      and (array_length($production_accounts::VARCHAR[]) = 0
            or recipient_account_id in (select unnest($production_accounts::VARCHAR[])))
 )
 select
@@ -43,7 +43,7 @@ select
            strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'),
            case when json_extract_string(request_parameters, '$.endpointConfigName') is not null
                 then format(' (config {})', json_extract_string(request_parameters, '$.endpointConfigName')) else '' end,
-           case when len($deploy_roles::VARCHAR[]) = 0 then 'none are configured in policy.deploy_roles'
+           case when array_length($deploy_roles::VARCHAR[]) = 0 then 'none are configured in policy.deploy_roles'
                 else array_to_string($deploy_roles::VARCHAR[], ', ') end) as reason,
     endpoint_name,
     json_extract_string(request_parameters, '$.endpointConfigName') as endpoint_config_name,

@@ -50,7 +50,7 @@ judged as (
 select
     coalesce(model_package_arn, format('unidentified model package (event {})', event_id)) as resource,
     case when captured_at is null or captured_at <= event_time then 'info'
-         when reapproved_at is not null or len(coalesce(serving, [])) = 0 then 'pass'
+         when reapproved_at is not null or array_length(coalesce(serving, [])) = 0 then 'pass'
          else 'fail' end as status,
     case when captured_at is null or captured_at <= event_time then format(
             'Model package {} was set to {} at {} by {}, but the SageMaker capture ({}) was taken before that, so what '
@@ -61,7 +61,7 @@ select
             'Model package {} was set to {} at {} by {} and approved again at {}.', model_package_arn,
             model_approval_status, strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'), identity,
             strftime(reapproved_at, '%Y-%m-%dT%H:%M:%SZ'))
-         when len(coalesce(serving, [])) = 0 then format(
+         when array_length(coalesce(serving, [])) = 0 then format(
             'Model package {} was set to {} at {} by {} and serves on no endpoint in the capture of {}.',
             model_package_arn, model_approval_status, strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'), identity,
             strftime(captured_at, '%Y-%m-%dT%H:%M:%SZ'))

@@ -44,7 +44,7 @@ select
                 else format('registered {}', coalesce(strftime(creation_time, '%Y-%m-%d'), 'at an unknown time')) end,
            format(', {}', coalesce(model_approval_status, 'approval status not recorded')),
            case when coalesce(quality_report, '') <> '' then format('carries its model quality evaluation, {}', quality_report)
-                when len(coalesce(metric_kinds, [])) > 0 then format(
+                when array_length(coalesce(metric_kinds, [])) > 0 then format(
                     'has no model quality evaluation in its ModelMetrics (only {})', array_to_string(metric_kinds, ', '))
                 else 'has no evaluation metrics (ModelMetrics is empty)' end) as reason,
     account_id,

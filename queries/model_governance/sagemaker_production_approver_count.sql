@@ -56,7 +56,7 @@ approvals as (
     from sagemaker_approval_events a
     join packages p using (model_package_arn)
     left join resets r using (model_package_arn)
-    where a.event_time > coalesce(r.reset_at, '-infinity'::TIMESTAMP) and a.event_time < $period_end
+    where (r.reset_at is null or a.event_time > r.reset_at) and a.event_time < $period_end
 ),
 judged as (
     select

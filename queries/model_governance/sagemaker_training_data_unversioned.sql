@@ -33,7 +33,7 @@ with inputs as (
         min(source_key) as job_source_key
     from sagemaker_training_job_inputs
     where bucket is not null
-      and (len($production_accounts::VARCHAR[]) = 0
+      and (array_length($production_accounts::VARCHAR[]) = 0
            or account_id in (select unnest($production_accounts::VARCHAR[])))
     group by all
 ),

@@ -28,7 +28,7 @@ with starts as (
     from sagemaker_training_starts
     where event_time >= $period_start and event_time < $period_end
       and error_code is null
-      and (len($production_accounts::VARCHAR[]) = 0
+      and (array_length($production_accounts::VARCHAR[]) = 0
            or recipient_account_id in (select unnest($production_accounts::VARCHAR[])))
 )
 select
@@ -38,7 +38,7 @@ select
            coalesce(actor_arn, principal_arn, 'an unidentified principal'), coalesce(job_name, 'a job of unrecorded name'),
            coalesce(recipient_account_id, 'of unrecorded id'), strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'),
            case when session_name is not null then format('the role (session {})', session_name) else 'the principal' end,
-           case when len($pipeline_roles::VARCHAR[]) = 0 then 'none are configured in policy.pipeline_roles'
+           case when array_length($pipeline_roles::VARCHAR[]) = 0 then 'none are configured in policy.pipeline_roles'
                 else array_to_string($pipeline_roles::VARCHAR[], ', ') end) as reason,
     job_name,
     event_name,

@@ -36,16 +36,19 @@ with created as (
     from cloudtrail_events_unique e
     where e.event_time < $period_end
       and e.event_source = 'sagemaker.amazonaws.com' and e.event_name = 'CreateModel' and e.error_code is null
-      and (len($production_accounts::VARCHAR[]) = 0
+      and (array_length($production_accounts::VARCHAR[]) = 0
            or e.recipient_account_id in (select unnest($production_accounts::VARCHAR[])))
       and json_extract_string(e.request_parameters, '$.primaryContainer.modelPackageName') is null
-      and len(list_filter(coalesce(json_extract_string(e.request_parameters, '$.containers[*].modelPackageName'), []),
-                          lambda x: x is not null)) = 0
+      and array_length(list_filter(coalesce(list_transform(from_json(e.request_parameters -> '$.containers',
+                                                                     '[{"modelPackageName": "VARCHAR"}]'),
+                                                           lambda c: c.modelPackageName), []),
+                                   lambda x: x is not null)) = 0
 ),
 configs as (  -- endpoint configs naming a model, as CloudTrail recorded them
     select c.recipient_account_id, c.aws_region,
         json_extract_string(c.request_parameters, '$.endpointConfigName') as endpoint_config_name,
-        unnest(coalesce(json_extract_string(c.request_parameters, '$.productionVariants[*].modelName'), [])) as model_name
+        unnest(coalesce(list_transform(from_json(c.request_parameters -> '$.productionVariants', '[{"modelName": "VARCHAR"}]'),
+                                       lambda v: v.modelName), [])) as model_name
     from cloudtrail_events_unique c
     where c.event_time < $period_end
       and c.event_source = 'sagemaker.amazonaws.com' and c.event_name = 'CreateEndpointConfig' and c.error_code is null
@@ -92,13 +95,13 @@ judged as (
 )
 select
     coalesce(model_name, format('unnamed model (event {})', event_id)) as resource,
-    case when len(endpoints) > 0 then 'fail' else 'info' end as status,
+    case when array_length(endpoints) > 0 then 'fail' else 'info' end as status,
     format('{}{} created model {} in account {} at {} from image {} and model data {}, with no model package{}.',
            coalesce(actor_arn, principal_arn, 'an unidentified principal'),
            case when session_name is not null then format(' (session {})', session_name) else '' end,
            coalesce(model_name, 'of unrecorded name'), coalesce(recipient_account_id, 'of unrecorded id'),
            strftime(event_time, '%Y-%m-%dT%H:%M:%SZ'), coalesce(image, 'unrecorded'), coalesce(model_data_url, 'unrecorded'),
-           case when len(endpoints) = 0 then '; no endpoint was found serving it'
+           case when array_length(endpoints) = 0 then '; no endpoint was found serving it'
                 else format('; it is served on {}', concat_ws('; ',
                     case when deployed_by_events is not null
                          then 'endpoint ' || array_to_string(list_sort(deployed_by_events), ', endpoint ') end,

@@ -29,7 +29,7 @@ remediation: >
 with endpoints as (
     select *
     from sagemaker_endpoints
-    where len($production_accounts::VARCHAR[]) = 0
+    where array_length($production_accounts::VARCHAR[]) = 0
        or account_id in (select unnest($production_accounts::VARCHAR[]))
     qualify row_number() over (partition by account_id, region, endpoint_name order by captured_at desc nulls last) = 1
 ),

@@ -27,7 +27,7 @@ remediation: >
 with endpoints as (
     select *
     from sagemaker_endpoints
-    where len($production_accounts::VARCHAR[]) = 0
+    where array_length($production_accounts::VARCHAR[]) = 0
        or account_id in (select unnest($production_accounts::VARCHAR[]))
     qualify row_number() over (partition by account_id, region, endpoint_name order by captured_at desc nulls last) = 1
 ),
@@ -51,12 +51,12 @@ monitors as (
 )
 select
     coalesce(e.endpoint_arn, format('{}/{}/endpoint/{}', e.account_id, e.region, e.endpoint_name)) as resource,
-    case when s.account_id is not null and len(coalesce(m.scheduled, [])) > 0 then 'pass' else 'fail' end as status,
+    case when s.account_id is not null and array_length(coalesce(m.scheduled, [])) > 0 then 'pass' else 'fail' end as status,
     case
         when s.account_id is null then format(
             'Endpoint {} in {}/{}: the monitoring schedules of {}/{} were not captured, so whether a model monitor '
             || 'watches it cannot be verified.', e.endpoint_name, e.account_id, e.region, e.account_id, e.region)
-        when len(coalesce(m.scheduled, [])) > 0 then format(
+        when array_length(coalesce(m.scheduled, [])) > 0 then format(
             'Endpoint {} in {}/{} is watched by the scheduled model monitor {} ({}).', e.endpoint_name, e.account_id,
             e.region, array_to_string(m.scheduled, ', '), array_to_string(m.scheduled_types, ', '))
         when m.schedules is not null then format(

@@ -141,11 +141,16 @@ def _load(config_path, period):
               help="Evidence rows per check shown in the PDF/HTML (all rows go to evidence/*.csv).")  # fmt: skip
 @click.option("--no-extract", "no_extract", is_flag=True,
               help="Fetch nothing: check and report over what earlier runs (a daily 'extract') put in --out.")
-def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract):
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]),
+              help="What runs the checks (default: the config's [engine] name, else duckdb); spark needs the spark "
+                   "extra and Java.")  # fmt: skip
+def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract, engine):
     """Extract, load, check and report one period (a month, quarter, year or range of months)."""
     from .runner import run as run_pipeline
 
     config, period = _load(config_path, period)
+    if engine and engine != config.engine.name:
+        config.engine = type(config.engine)(name=engine)  # the configuration's master is for its own engine
     result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows,
                           fail_on=fail_on, fetch=not no_extract)  # fmt: skip
     _print_summary(result)

@@ -128,6 +128,22 @@ class Retention(_Strict):
     lake_months: int | None = Field(None, ge=1)  # months of the lake's event tables, the current month included
 
 
+class EngineSettings(_Strict):
+    """``[engine]``: what runs the checks. DuckDB (the default) in the run's own process; Spark through PySpark, in
+    local mode or on a cluster (``master``: ``local[2]``, ``spark://host:7077``, ``yarn``...), over the same lake,
+    with the catalogue's SQL transpiled (auditreport.engines). The lake, audit.duckdb and the report's figures are
+    DuckDB's either way."""
+
+    name: Literal["duckdb", "spark"] = "duckdb"
+    master: str | None = Field(None, min_length=1)  # Spark only; default local[2]
+
+    @model_validator(mode="after")
+    def _master_for_spark(self) -> EngineSettings:
+        if self.master is not None and self.name != "spark":
+            raise ValueError("master is a Spark setting: set name = \"spark\" too")
+        return self
+
+
 class Config(_Strict):
     organisation: str = "Unnamed organisation"
     period: str | None = None
@@ -143,6 +159,7 @@ class Config(_Strict):
     history_dir: Path | None = Field(default=None, strict=False)
     keep_history: bool = True
     retention: Retention = Retention()  # what an output folder kept from run to run lets go
+    engine: EngineSettings = EngineSettings()  # what runs the checks: DuckDB, or Spark (local mode or a cluster)
     # sign report.pdf (PAdES): a key and certificate, or a PKCS#12 file; see auditreport.signing
     signing: SigningSettings | None = None
     # notify when a run or an extract ends: a webhook (Slack or Teams) and/or SNS; see auditreport.notify

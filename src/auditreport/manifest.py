@@ -43,6 +43,7 @@ def write_manifest(result: RunResult, out_dir: Path, name: str = "manifest.json"
         "finished_at": _iso(result.finished_at),
         "complete": result.complete,
         "incomplete_reasons": result.incomplete_reasons,
+        "engine": result.engine,  # what ran the checks: DuckDB, or Spark (master, version, transpiler)
         "timings_seconds": result.timings,
         "sources": [
             {**asdict(s), "time_min": _iso(s.time_min), "time_max": _iso(s.time_max)} for s in result.sources

@@ -100,6 +100,8 @@ class RunResult:
     # inputs_sha256, findings_sha256, report_pdf_signature: set by the report before it renders (integrity.py)
     integrity: dict = field(default_factory=dict)
     retention: list[dict] = field(default_factory=list)  # what [retention] deleted: what, path, files, bytes
+    # what ran the checks: {"name": "duckdb", "version": ...} or Spark's master, version and transpiler (engines/)
+    engine: dict = field(default_factory=dict)
     figures: dict = field(default_factory=dict)  # what the report draws, from the lake after the checks (report/figures.py)
     notifications: list[dict] = field(default_factory=list)  # [notify]: {"channel", "status", "detail"} each (notify.py)
     # [privacy]: the Masker every output went through (masking.mask_run), None when personal data is shown as recorded

@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
 from . import __version__
 from .config import Config
 from .checks.catalogue import Catalogue, load_catalogue
@@ -201,7 +203,7 @@ class Run:
             # alone does not need them, and the materialized ones cost a pass over the month's events
             settle_lake(self.con, self.result.table_counts)
             self.catalogue.create_views(self.con, materialize=True)
-            self.result.checks += run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
+            self.result.checks += self._run_checks(params)
             from .report.figures import collect
 
             self.result.figures = collect(self.con, self.period, params)
@@ -210,6 +212,18 @@ class Run:
 
             with self._timed("privacy"):
                 mask_run(self.result, self.masker, self.con)
+
+    def _run_checks(self, params: dict) -> list:
+        """The catalogue on the configured engine: DuckDB on the run's connection, or Spark over the same lake."""
+        engine = self.config.engine
+        if engine.name == "spark":
+            from .engines.spark_checks import run_with_spark
+
+            results, self.result.engine = run_with_spark(engine.master, self.lake_root, self.catalogue, self.period,
+                                                         params, self.unavailable)  # fmt: skip
+            return results
+        self.result.engine = {"name": "duckdb", "version": duckdb.__version__}
+        return run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:

@@ -50,3 +50,12 @@ def test_a_value_without_a_literal_is_refused():
 def test_comments_and_the_header_are_dropped():
     out = to_dialect("/*---\nid: x\n---*/\nselect 1 as a -- why\n", "trino")
     assert out == "SELECT 1 AS a"
+
+
+def test_positional_parameters_are_bound_in_the_order_written():
+    out = to_dialect("select 1 from t where a >= ? and (b < ? or c between ? and ?)", "spark", [1, 2, 3, 4])
+    assert out == "SELECT 1 FROM t WHERE a >= 1 AND (b < 2 OR c BETWEEN 3 AND 4)"
+    with pytest.raises(DialectError, match=r"no value for a \? parameter"):
+        to_dialect("select ?", "spark", [])
+    with pytest.raises(DialectError, match="more values"):
+        to_dialect("select ?", "spark", [1, 2])

@@ -27,14 +27,10 @@ CONFIG = load_config(sample_config())
 PERIOD = CONFIG.resolve_period(None)
 
 _GLOB = "DuckDB's GLOB, which sqlglot writes unchanged and Trino has not"
-_JSON_WILDCARD = "a JSON path with [*], which sqlglot cannot write for Trino"
 NOT_YET_PORTABLE = {
-    "iam_ml_role_wildcard_actions": _JSON_WILDCARD,
-    "ml_role_unused_sensitive_permissions": _JSON_WILDCARD,
-    "mlflow_production_without_dataset_input": _JSON_WILDCARD,
-    "sagemaker_unregistered_model_deployed": _JSON_WILDCARD,
-    "iam_role_permission_changes": _JSON_WILDCARD,  # a shared view
-    "mlflow_model_versions_as_of": _JSON_WILDCARD,  # a shared view
+    "iam_ml_role_wildcard_actions": _GLOB,
+    "ml_role_unused_sensitive_permissions": _GLOB,
+    "eks_audit_requests": "SELECT * EXCLUDE (...), which sqlglot writes as Spark's EXCEPT and Trino has not",  # a view
     "ml_role_permission_changes": _GLOB,
     "ml_role_privilege_escalation": _GLOB,
     "model_approval_by_unauthorized_principal": _GLOB,

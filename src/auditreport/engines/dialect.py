@@ -5,8 +5,9 @@ take no DuckDB named parameters), then sqlglot transpiles the statement from Duc
 values are those :func:`auditreport.checks.runner.bind_params` gives DuckDB: text, numbers, booleans, naive UTC
 datetimes (the lake's ``TIMESTAMP``), lists of those and mappings (``change_windows``) as structs.
 
-What transpiles is not always what means the same in the other engine: that is the portable subset's business, not
-this module's.
+Between the two, :mod:`.rewrites` replaces what sqlglot would write wrongly for the target (a DuckDB ``format``,
+an ordered ``list``, a ``GLOB``...). What no rewrite carries over is kept out of the catalogue by the portable
+subset (docs/portable-sql.md), which the catalogue meta-test enforces.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from decimal import Decimal
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
+
+from .rewrites import RewriteError, rewrite
 
 __all__ = ["DialectError", "literal", "parse_duckdb", "to_dialect"]
 
@@ -63,26 +66,41 @@ def parse_duckdb(sql: str) -> exp.Expression:
     return statements[0]
 
 
-def bind(tree: exp.Expression, params: dict | None) -> exp.Expression:
-    """A copy of ``tree`` with every ``$name`` replaced by the literal of ``params[name]``."""
-    params = params or {}
+def bind(tree: exp.Expression, params: dict | list | tuple | None) -> exp.Expression:
+    """A copy of ``tree`` with every ``$name`` replaced by the literal of ``params[name]``, or, when ``params`` is a
+    list, every ``?`` by the next value, in the order they are written."""
+    named = params if isinstance(params, dict) else {}
+    positional = iter(params) if isinstance(params, (list, tuple)) else iter(())
 
     def sub(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.Placeholder) and node.this:
+        if isinstance(node, exp.Placeholder):
+            if not node.this:
+                try:
+                    return literal(next(positional))
+                except StopIteration:
+                    raise DialectError("no value for a ? parameter") from None
             name = str(node.this)
-            if name not in params:
+            if name not in named:
                 raise DialectError(f"no value for parameter ${name}")
-            return literal(params[name])
+            return literal(named[name])
         return node
 
-    return tree.copy().transform(sub, copy=False)
+    out = tree.copy().transform(sub, copy=False)
+    if next(positional, _END) is not _END:
+        raise DialectError("more values than ? parameters")
+    return out
 
 
-def to_dialect(sql: str, dialect: str, params: dict | None = None) -> str:
-    """``sql`` (a check or a shared view's SELECT, DuckDB's dialect) with ``params`` bound as literals, written in
+_END = object()
+
+
+def to_dialect(sql: str, dialect: str, params: dict | list | tuple | None = None) -> str:
+    """``sql`` (a check or a shared view's SELECT, DuckDB's dialect) with ``params`` bound as literals (by name, or
+    in order for ``?``), written in
     ``dialect`` (a sqlglot dialect name: "spark", "trino", "duckdb"). Comments are dropped. Raises DialectError."""
     tree = bind(parse_duckdb(sql), params)
     try:
+        tree = rewrite(tree, dialect)
         return tree.sql(dialect=dialect, comments=False, unsupported_level=sqlglot.ErrorLevel.RAISE)
-    except SqlglotError as e:
+    except (SqlglotError, RewriteError) as e:
         raise DialectError(f"cannot write the SQL in {dialect}'s dialect: {str(e).strip().splitlines()[0]}") from None

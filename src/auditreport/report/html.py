@@ -111,6 +111,7 @@ def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: 
              quarantine_row_cap: int, input_row_cap: int, tdir: Path, trend) -> dict:
     context = build_context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap)
     context["trend"] = trend
+    context["engine"] = result.engine or {"name": "duckdb"}  # what ran the checks (Appendix A says)
     context["privacy"] = result.privacy  # [privacy]: mode, fields, patterns, key id; None when names are as recorded
     context["trend_by_check"] = trend.by_check() if trend is not None else {}
     context["trend_lines"] = trend_lines(result, trend)

@@ -1,0 +1,74 @@
+"""engines/rewrites.py: each rewrite gives, on Spark, what the DuckDB SQL gives on DuckDB (both engines run it)."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from auditreport.engines.dialect import DialectError, to_dialect
+from auditreport.engines.rewrites import java_pattern
+
+ROWS = "(values (1, 'a_b', 'x', timestamp '2026-10-05 09:41:07'), (2, 'a%b', null, timestamp '2026-10-06 23:00:00'), " \
+       "(3, 'abc', 'z', timestamp '2026-10-04 00:00:01')) t(n, s, o, ts)"
+
+CASES = {
+    "format": f"select format('{{}} of {{}} at {{}} #{{:02d}}', s, n, ts, n) as v from {ROWS}",
+    "format with a NULL argument": f"select format('{{}}-{{}}', s, o) as v from {ROWS}",
+    "format over adjacent literals": f"select format('{{}} '\n'{{}}', n, s) as v from {ROWS}",  # DuckDB: on two lines
+    "strftime": f"select strftime(ts, '%Y-%m-%dT%H:%M:%SZ') as v, strftime(ts, '%a %Y-%m-%d') as w from {ROWS}",
+    "glob": f"select s, s glob 'a*' as a, s glob 'a?b' as q, 'a_b' glob s as literal from {ROWS}",
+    "list ordered by itself": f"select list(s order by s) as v, list(distinct n order by n) as w from {ROWS}",
+    "list ordered by another column": f"select list(s order by ts) as v from {ROWS}",
+    "list ordered, filtered": f"select list(s order by ts) filter (where n > 1) as v from {ROWS}",
+    "first ordered": f"select first(s order by ts, n) as v from {ROWS}",
+    "intervals": f"select ts + to_hours(n) as h, ts + to_minutes(n) as m from {ROWS}",
+    "IN ... IS TRUE": f"select n, (o in ('x', 'y')) is true as v from {ROWS}",
+    "from_json": "select from_json('[{\"a\": \"x\", \"b\": [1, 2]}]', '[{\"a\": \"VARCHAR\", \"b\": [\"INTEGER\"]}]') as v",
+    "union by name": "select 1 as a, 'x' as b union all by name select 'y' as b, 2 as c",
+}
+
+
+def _rows(rows) -> list:
+    return sorted((tuple(_plain(v) for v in r) for r in rows), key=repr)
+
+
+def _plain(v):
+    if hasattr(v, "asDict"):  # a Spark struct (a tuple too)
+        return _plain(v.asDict())
+    if isinstance(v, dict):
+        return tuple(sorted((k, _plain(x)) for k, x in v.items()))
+    if isinstance(v, (list, tuple)):
+        return tuple(_plain(x) for x in v)
+    return v
+
+
+@pytest.mark.parametrize("sql", CASES.values(), ids=CASES.keys())
+def test_spark_gives_what_duckdb_gives(spark, sql):
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    expected = _rows(con.execute(sql).fetchall())
+    got = _rows(spark.sql(to_dialect(sql, "spark")).collect())
+    assert got == expected, to_dialect(sql, "spark")
+
+
+def test_java_patterns_quote_literal_text():
+    assert java_pattern("%Y-%m-%dT%H:%M:%SZ") == "yyyy-MM-dd'T'HH:mm:ss'Z'"
+    assert java_pattern("%d %b %Y, 100%%") == "dd MMM yyyy, 100%"
+
+
+@pytest.mark.parametrize("sql, why", [
+    ("select format('{:>5}', 1)", "format field {:>5}"),
+    ("select strftime(now(), '%Q')", "strftime code %Q"),
+    ("select list(x order by x desc) from t", "ordered descending"),
+    ("select list(distinct x order by y) from t", "DISTINCT x ORDER BY another value"),
+    ("select * from t union all by name select * from u", "SELECT \\*"),
+    ("select from_json(j, '[\"HUGEINT\"]') from t", "from_json type HUGEINT"),
+])  # fmt: skip
+def test_what_has_no_equivalent_is_refused_naming_it(sql, why):
+    with pytest.raises(DialectError, match=why):
+        to_dialect(sql, "spark")
+
+
+def test_duckdb_is_left_as_written():
+    sql = "select list(x order by y) filter (where z) from t where a glob 'b*'"
+    assert to_dialect(sql, "duckdb") == "SELECT ARRAY_AGG(x ORDER BY y) FILTER(WHERE z) FROM t WHERE a GLOB 'b*'"
