@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import sys
 import traceback
 from pathlib import Path
@@ -12,6 +11,12 @@ from typing import NoReturn
 import click
 
 from . import __version__
+from .cli_common import OUT_DIR_KEY as _OUT_DIR
+from .cli_common import common_options as _common
+from .cli_common import load_with_period as _load
+from .cli_common import one_line
+from .cli_common import remember_out as _remember_out
+from .cli_lake import lake
 from .config import load_config
 from .errors import AuditReportError, environment_failure
 from .results import EXIT_BROKEN_PIPE, EXIT_CONFIG, EXIT_CRASH, EXIT_INTERRUPTED
@@ -24,16 +29,6 @@ def _progress():
     from .extract.progress import ProgressReporter
 
     return ProgressReporter(sys.stderr)
-
-
-_OUT_DIR = "auditreport.out_dir"  # ctx.meta key: the --out of the command, the path an environment failure names
-# Characters that would break a one-line message: C0/C1 controls and what str.splitlines() takes as a line break.
-_LINE_BREAKING = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def one_line(text: str) -> str:
-    """``text`` on one line: control characters (a newline in a file name, say) written as escapes."""
-    return _LINE_BREAKING.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -106,32 +101,10 @@ _EPILOG = """Exit codes: 0 complete; 1 a check at or above --fail-on failed; 2 r
 disk full, permission denied, output folder used by another run); 130 interrupted; 141 output pipe closed early."""
 
 
-def _remember_out(ctx, param, value):
-    ctx.meta[_OUT_DIR] = value
-    return value
-
-
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=_EPILOG)
 @click.version_option(__version__, prog_name="auditreport")
 def main():
     """Monthly compliance reports for ML platforms on AWS and MLflow."""
-
-
-def _common(f):
-    f = click.option("--debug", is_flag=True, help="Show the traceback of an error.")(f)
-    f = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
-                     show_default=True, callback=_remember_out,
-                     help="Output folder: reports, lake, raw evidence, audit.duckdb.")(f)  # fmt: skip
-    f = click.option("--period", help="Period: a month YYYY-MM, a quarter YYYY-Qn, a year YYYY or a range of months "
-                     "YYYY-MM..YYYY-MM. Default: the config's period, else last month (UTC).")(f)  # fmt: skip
-    f = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Configuration file (TOML). Default: the bundled sample configuration.")(f)  # fmt: skip
-    return f
-
-
-def _load(config_path, period):
-    config = load_config(config_path)
-    return config, config.resolve_period(period)
 
 
 @main.command()
@@ -368,59 +341,7 @@ def _print_summary(result) -> None:
             click.echo(f"  {Path(result.outputs[key]).name}: {result.outputs[key]}")
 
 
-@main.group()
-def lake():
-    """The lake for other engines: its tables for Athena (ddl), the CloudTrail ingest on Spark (ingest)."""
-
-
-@lake.command("ddl")
-@click.option("--engine", type=click.Choice(["athena"]), default="athena", show_default=True,
-              help="The engine whose table definitions to print.")
-@click.option("--location", help="The lake's S3 folder, the one holding a folder per table: s3://BUCKET/PREFIX/lake "
-              "(default: a stand-in to replace).")  # fmt: skip
-@click.option("--database", help="The database (Glue Data Catalog) to create the tables in. Default: auditreport.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="A run's output folder whose lake/ goes to --location: its folders Athena would not read are named.")
-@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
-def lake_ddl(engine, location, database, out_dir, debug):
-    """Print the statements that make the lake on S3 queryable by ENGINE: one CREATE EXTERNAL TABLE per lake table,
-    with partition projection (no MSCK REPAIR), and the shared check views in Trino's dialect. Exit 0; 2 when a view
-    cannot be written in Trino's dialect, or a folder of --out's lake is outside the partition projection (each named
-    on stderr, every statement that can be written printed)."""
-    from .engines.athena_ddl import UNREACHABLE, athena_ddl, render
-
-    ddl = athena_ddl(location, database, lake_root=out_dir / "lake" if out_dir else None)
-    click.echo(render(ddl), nl=False)
-    for name, why in ddl.not_written:
-        click.echo(one_line(f"auditreport: view {name} not written: {why}"), err=True)
-    for folder in ddl.unreachable:
-        click.echo(one_line(f"auditreport: {UNREACHABLE.format(folder=folder)}"), err=True)
-    sys.exit(0 if ddl.complete else 2)
-
-
-@lake.command("ingest")
-@_common
-@click.option("--engine", type=click.Choice(["spark"]), default="spark", show_default=True,
-              help="The engine that reads the CloudTrail log objects ('auditreport extract' is the one-machine loader).")
-@click.option("--master", help="Spark master URL (default local[2]; under spark-submit, the one it was given).")
-@click.option("--partitions", type=click.IntRange(1), help="Spark tasks (default: one per 64 MB of log objects, "
-              "at least one per core).")  # fmt: skip
-def lake_ingest(config_path, period, out_dir, debug, engine, master, partitions):
-    """Load the CloudTrail source's log objects of the period into OUT/lake with Spark: the same files, provenance,
-    quarantine and exactly-once bookkeeping as 'auditreport extract' writes."""
-    from .engines.spark_ingest import ingest
-    from .engines.spark_session import spark_session
-
-    config, period = _load(config_path, period)
-    result = ingest(lambda: spark_session(master, app_name="auditreport-ingest"), config, period, out_dir,
-                    partitions=partitions)  # fmt: skip
-    click.echo(f"  cloudtrail ({engine}, {result.tasks} tasks) objects {result.objects} loaded {result.loaded} "
-               f"skipped {result.skipped} quarantined {result.quarantined} changed {result.changed}; records loaded "
-               f"{result.records_loaded} quarantined {result.records_quarantined}; digest files {result.digests}")
-    for line in result.errors:  # an s3 source's day prefixes refused, accounts silent, digests not downloaded
-        click.echo(f"  partial: {one_line(line)}")
-    click.echo(f"lake: {result.lake_root}")
-    sys.exit(2 if result.errors else 0)
+main.add_command(lake)
 
 
 if __name__ == "__main__":  # pragma: no cover
