@@ -83,6 +83,18 @@ CLOUDTRAIL_CHUNK_TASK = "auditreport.load.cloudtrail_chunk:load_chunk"  # the Cl
 _PRESTARTED: dict[str, list[subprocess.Popen]] = {}  # fn -> workers started ahead, not yet taken by a pool
 
 
+def _discard(proc: subprocess.Popen) -> None:
+    """End a worker that was never given a task, at once: it holds nothing and writes nothing, and one still
+    importing would otherwise keep the caller waiting until it could read its closed stdin."""
+    proc.kill()
+    proc.wait()
+    for pipe in (proc.stdin, proc.stdout):
+        try:
+            pipe.close()
+        except OSError:
+            pass
+
+
 def prestart(fn: str, workers: int) -> None:
     """Start ``workers`` worker processes for ``fn`` now, before any pool needs them: a worker's start (the
     interpreter and the imports of ``fn``'s module, about 0.3 s of CPU each) then runs beside the caller's own
@@ -99,7 +111,7 @@ def discard_prestarted(fn: str | None = None) -> None:
     """End the workers started ahead (for ``fn``, or all) that no pool took."""
     for name in [fn] if fn is not None else list(_PRESTARTED):
         for proc in _PRESTARTED.pop(name, []):
-            _end(proc)
+            _discard(proc)
 
 
 def prestart_cloudtrail_workers(config, fetch: bool = True) -> None:
@@ -126,7 +138,7 @@ class WorkerPool:
         self.fn = fn
         ready = [p for p in _PRESTARTED.pop(fn, []) if p.poll() is None]  # one that ended meanwhile is not taken
         for extra in ready[workers:]:
-            _end(extra)
+            _discard(extra)
         self.procs = ready[:workers] + [_spawn(fn) for _ in range(workers - len(ready[:workers]))]
 
     def __enter__(self) -> WorkerPool:
