@@ -20,6 +20,20 @@ def test_the_inputs_digest_is_over_the_sorted_compact_ascii_list():
     assert inputs_digest([]) == hashlib.sha256(b"[]").hexdigest()
 
 
+@pytest.mark.parametrize("key", [
+    "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/01/a.json.gz",  # plain ASCII: the fast encoder's bytes
+    "".join(map(chr, range(128))),  # every ASCII character: control characters, quote, backslash, DEL
+    "caf\u00e9/\u65e5\u672c/\U0001f600.gz",  # text beyond ASCII (a surrogate pair in JSON)
+    "tab\there \"quoted\" back\\slash",
+])  # fmt: skip
+def test_the_canonical_form_is_the_bytes_json_dumps_writes_whatever_the_keys(key):
+    import json
+
+    inputs = [InputFile("cloudtrail", key, "c" * 64, 1), InputFile("cloudtrail", "b.gz", None, 1)]
+    rows = sorted([i.source, i.key, i.sha256] for i in inputs)
+    assert inputs_canonical(inputs) == json.dumps(rows, separators=(",", ":")).encode("ascii")
+
+
 def test_file_sha256_streams_files_larger_than_a_block(tmp_path):
     data = bytes(range(256)) * 10_000  # 2.4 MiB: three blocks
     (tmp_path / "f").write_bytes(data)

@@ -119,11 +119,14 @@ def main():
                    "extra and Java.")  # fmt: skip
 def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract, engine):
     """Extract, load, check and report one period (a month, quarter, year or range of months)."""
-    from .runner import run as run_pipeline
+    from .load.worker_pool import prestart_cloudtrail_workers
 
     config, period = _load(config_path, period)
     if engine and engine != config.engine.name:
         config.engine = type(config.engine)(name=engine)  # the configuration's master is for its own engine
+    prestart_cloudtrail_workers(config, fetch=not no_extract)  # their start-up beside this one's imports
+    from .runner import run as run_pipeline
+
     result = run_pipeline(config, period, out_dir, progress=_progress(), evidence_row_cap=evidence_rows,
                           fail_on=fail_on, fetch=not no_extract)  # fmt: skip
     _print_summary(result)
@@ -134,9 +137,12 @@ def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract,
 @_common
 def extract(config_path, period, out_dir, debug):
     """Extract and load the lake only: no checks, no report (for daily extraction, monthly reporting)."""
-    from .runner import extract as extract_only
+    from .load.worker_pool import prestart_cloudtrail_workers
 
     config, period = _load(config_path, period)
+    prestart_cloudtrail_workers(config)  # their start-up beside this one's imports
+    from .runner import extract as extract_only
+
     result = extract_only(config, period, out_dir, progress=_progress())
     for s in result.sources:
         click.echo(f"  {s.name:<11} {s.status:<14} objects {s.objects_read:>6} loaded {s.objects_loaded:>6} "

@@ -22,7 +22,7 @@ from .checks.runner import run_checks
 from .errors import SourceError
 from .extract.base import ExtractContext
 from .lake import TABLES
-from .lake.connection import connect, create_views, settle_lake
+from .lake.connection import connect, create_views, cursor, settle_lake
 from .load.base import LoadContext, LoadResult, table_count
 from .notify import notifies_failure, outcome_of_result
 from .notify import notify as send_notification
@@ -203,10 +203,19 @@ class Run:
             # alone does not need them, and the materialized ones cost a pass over the month's events
             settle_lake(self.con, self.result.table_counts)
             self.catalogue.create_views(self.con, materialize=True)
-            self.result.checks += self._run_checks(params)
             from .report.figures import collect
 
-            self.result.figures = collect(self.con, self.period, params)
+            # the figures' queries on a cursor of their own, beside the checks: they fill the cores the checks leave
+            figures_cursor = cursor(self.con)
+            with ThreadPoolExecutor(1, thread_name_prefix="auditreport-figures") as beside:
+                figures = beside.submit(collect, figures_cursor, self.period, params)
+                try:
+                    self.result.checks += self._run_checks(params)
+                finally:
+                    try:
+                        self.result.figures = figures.result()
+                    finally:
+                        figures_cursor.close()
         if self.masker is not None:
             from .masking import mask_run
 
@@ -223,7 +232,8 @@ class Run:
                                                          params, self.unavailable)  # fmt: skip
             return results
         self.result.engine = {"name": "duckdb", "version": duckdb.__version__}
-        return run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable)
+        return run_checks(self.con, self.catalogue.checks, self.period, params, self.unavailable,
+                          table_rows=self.result.table_counts)
 
     # --- report --------------------------------------------------------------------------------------------
     def report(self, evidence_row_cap: int = 25, signing=None) -> None:

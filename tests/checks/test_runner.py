@@ -11,7 +11,7 @@ from check_case_support import new_lake
 
 from auditreport.checks.catalogue import load_catalogue
 from auditreport.checks.model import Check
-from auditreport.checks.runner import bind_params, check_status, missing_data, run_check, run_checks
+from auditreport.checks.runner import bind_params, check_status, largest_first, missing_data, run_check, run_checks
 from auditreport.config import load_config
 from auditreport.period import Period
 
@@ -166,13 +166,18 @@ def test_run_checks_side_by_side_gives_the_results_of_one_at_a_time_in_order():
         params = load_config(None).policy_params()
         one = run_checks(con, catalogue.checks, OCT, params, threads=1)
         many = run_checks(con, catalogue.checks, OCT, params, threads=3)
+        # started largest first (CloudTrail's checks before the rest), returned in the catalogue's order
+        rows = {"cloudtrail_events": 3, "cloudtrail_trails": 2}
+        largest = run_checks(con, catalogue.checks, OCT, params, threads=2, table_rows=rows)
     finally:
         con.close()
     assert [r.check.id for r in many] == [c.id for c in catalogue.checks]
+    assert [r.check.id for r in largest] == [c.id for c in catalogue.checks]
     def outcome(results):
         return [(r.status, r.message, r.columns, r.rows) for r in results]
 
     assert outcome(many) == outcome(one)
+    assert outcome(largest) == outcome(one)
     assert {r.status for r in one} >= {"fail", "no_data"} and "error" not in {r.status for r in one}
 
 
@@ -186,3 +191,14 @@ def test_run_checks_threads_see_the_connections_time_zone():
     finally:
         con.close()
     assert {(r.rows[0]["resource"], r.rows[0]["reason"]) for r in results} == {("Asia/Tokyo", "09")}
+
+
+def test_largest_first_starts_the_checks_reading_the_most_rows_first_and_keeps_the_catalogue_order_among_equals():
+    small = make_check(ROWS, lake_tables=["cloudtrail_trails"])
+    events = make_check(ROWS, lake_tables=["cloudtrail_events"])
+    both = make_check(ROWS, lake_tables=["cloudtrail_events", "iam_principals"])
+    other = make_check(ROWS, lake_tables=["cloudtrail_trails"])
+    checks = [small, events, other, both]
+    rows = {"cloudtrail_events": 1_000_000, "iam_principals": 10, "cloudtrail_trails": 2}
+    assert largest_first(checks, rows) == [3, 1, 0, 2]
+    assert largest_first(checks, None) == [0, 1, 2, 3]  # nothing known of the lake: the catalogue's order

@@ -1,14 +1,24 @@
-"""load/worker_pool.py: real worker processes run tasks, hand back results and errors, and a dead worker is named."""
+"""load/worker_pool.py: real worker processes run tasks, hand back results and errors, and a dead worker is named;
+workers started ahead are taken by the next pool, or ended."""
 
 from __future__ import annotations
 
 import errno
+import signal
 import threading
 import time
 
 import pytest
 
-from auditreport.load.worker_pool import WorkerFailed, WorkerPool
+from auditreport.load.worker_pool import (
+    _PRESTARTED,
+    CLOUDTRAIL_CHUNK_TASK,
+    WorkerFailed,
+    WorkerPool,
+    discard_prestarted,
+    prestart,
+    prestart_cloudtrail_workers,
+)
 
 
 def test_every_task_comes_back_once_with_its_result():
@@ -54,3 +64,50 @@ def test_an_error_while_making_the_tasks_is_raised_in_the_caller():
 
     with WorkerPool("math:sqrt", 2) as pool, pytest.raises(PermissionError):
         list(pool.run(tasks()))
+
+
+def test_workers_started_ahead_are_the_ones_the_next_pool_of_their_function_takes():
+    prestart("math:sqrt", 2)
+    ahead = [p.pid for p in _PRESTARTED["math:sqrt"]]
+    with WorkerPool("math:sqrt", 2) as pool:
+        assert [p.pid for p in pool.procs] == ahead and "math:sqrt" not in _PRESTARTED
+        assert dict(pool.run([9.0, 16.0])) == {9.0: 3.0, 16.0: 4.0}
+    with WorkerPool("math:sqrt", 1) as pool:  # none left ahead: a new one
+        assert pool.procs[0].pid not in ahead
+
+
+def test_a_pool_takes_only_the_live_workers_started_ahead_and_ends_any_it_does_not_need():
+    prestart("math:sqrt", 3)
+    dead, spare = _PRESTARTED["math:sqrt"][0], _PRESTARTED["math:sqrt"][2]
+    dead.kill()
+    dead.wait()
+    with WorkerPool("math:sqrt", 1) as pool:
+        assert dead not in pool.procs and spare not in pool.procs
+        assert list(pool.run([4.0])) == [(4.0, 2.0)]
+    assert spare.returncode is not None  # ended (it never had a task), not left waiting for tasks
+
+
+def test_workers_started_ahead_that_no_pool_takes_are_ended_at_once_even_while_importing():
+    prestart("auditreport.load.cloudtrail_chunk:load_chunk", 2)  # pyarrow, numpy: still importing when discarded
+    procs = list(_PRESTARTED["auditreport.load.cloudtrail_chunk:load_chunk"])
+    discard_prestarted("auditreport.load.cloudtrail_chunk:load_chunk")
+    # killed, not asked to end: the caller does not wait for their imports to finish before they read their stdin
+    assert [p.returncode for p in procs] == [-signal.SIGKILL] * 2 and not _PRESTARTED
+
+
+def test_the_cloudtrail_loaders_workers_are_started_ahead_only_when_a_run_will_load_cloudtrail(monkeypatch):
+    from auditreport.config import load_config
+
+    monkeypatch.setenv("AUDITREPORT_LOAD_WORKERS", "2")
+    sample = load_config(None)  # the bundled sample: CloudTrail from files
+    try:
+        prestart_cloudtrail_workers(sample, fetch=False)  # run --no-extract: nothing to parse
+        assert CLOUDTRAIL_CHUNK_TASK not in _PRESTARTED
+        monkeypatch.setenv("AUDITREPORT_LOAD_WORKERS", "1")  # all in this process
+        prestart_cloudtrail_workers(sample)
+        assert CLOUDTRAIL_CHUNK_TASK not in _PRESTARTED
+        monkeypatch.setenv("AUDITREPORT_LOAD_WORKERS", "3")
+        prestart_cloudtrail_workers(sample)  # one core for the run's own start-up, the others for workers
+        assert len(_PRESTARTED[CLOUDTRAIL_CHUNK_TASK]) == 2
+    finally:
+        discard_prestarted(CLOUDTRAIL_CHUNK_TASK)

@@ -130,11 +130,21 @@ def check_threads() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
+def largest_first(checks: list[Check], table_rows: dict[str, int] | None) -> list[int]:
+    """Positions of ``checks`` in the order to start them: those reading the most lake rows first (``table_rows``:
+    lake table -> rows), the catalogue's order among equals. Side by side, the long checks then start at once and
+    the many short ones fill the cores at the end, instead of a long check started last running on alone."""
+    rows = table_rows or {}
+    return sorted(range(len(checks)), key=lambda i: -sum(rows.get(t, 0) for t in checks[i].lake_tables))
+
+
 def run_checks(con, checks: list[Check], period: Period | None, params: dict,
-               unavailable: dict[str, str] | None = None, threads: int | None = None) -> list[CheckResult]:  # fmt: skip
-    """:func:`run_check` for every check, in their order, ``threads`` at once, each thread on a cursor of its own
+               unavailable: dict[str, str] | None = None, threads: int | None = None,
+               table_rows: dict[str, int] | None = None) -> list[CheckResult]:  # fmt: skip
+    """:func:`run_check` for every check, ``threads`` at once, each thread on a cursor of its own
     (:func:`~auditreport.lake.connection.cursor`: the same database, so it sees what ``con`` created outside
-    temporary tables, in the same time zone).
+    temporary tables, in the same time zone). Started largest first (:func:`largest_first`, given the lake's
+    ``table_rows``); the results come back in the catalogue's order.
 
     Why threads: on a month of evidence a check is a small query whose time goes to DuckDB binding, optimising and
     running it on one core (the sample month: about half of it planning); DuckDB releases the GIL meanwhile, so
@@ -155,9 +165,14 @@ def run_checks(con, checks: list[Check], period: Period | None, params: dict,
             local.cursor = free.get_nowait()  # one per pool thread: there are as many cursors as threads
         return run_check(local.cursor, check, period, params, unavailable, empty)
 
+    order = largest_first(checks, table_rows)
     pool = ThreadPoolExecutor(len(cursors), thread_name_prefix="auditreport-check")
     try:
-        return list(pool.map(one, checks))
+        started = list(pool.map(one, [checks[i] for i in order]))
+        results: list[CheckResult] = [None] * len(checks)  # type: ignore[list-item]
+        for i, result in zip(order, started):
+            results[i] = result
+        return results
     except BaseException:  # Ctrl-C: stop the checks that are running, start no other
         for cur in cursors:
             cur.interrupt()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
-import os
 import shutil
 import tempfile
 import uuid
@@ -39,20 +38,11 @@ from .cloudtrail_chunk import ChunkResult, ChunkTask, load_chunk
 from .cloudtrail_objects import hashes_or_error
 from .cloudtrail_sql import projection_sql
 from .gc_pause import gc_paused
-from .worker_pool import WorkerPool
+from .worker_pool import CLOUDTRAIL_CHUNK_TASK, WorkerPool, discard_prestarted, load_workers
 
 CHUNK_BYTES = 4 << 20  # compressed bytes per chunk (~40 MB of JSON, ~30k events): bounds each worker's memory
 CHUNK_OBJECTS = 5000
 CAREFUL_BATCH_OBJECTS = 2000  # objects per careful (DuckDB) batch
-
-
-def load_workers() -> int:
-    """Worker processes for the fast reader: one per core this process may use (``AUDITREPORT_LOAD_WORKERS`` sets
-    another number; 1 keeps all work in this process)."""
-    env = os.environ.get("AUDITREPORT_LOAD_WORKERS", "").strip()
-    if env.isdigit() and int(env) > 0:
-        return int(env)
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 @dataclass
@@ -203,6 +193,7 @@ class CloudTrailLoader(CarefulReader):
     def _run_staged(self, first: list[RawObject], chunks: Iterator[list[RawObject]], previous: dict[str, str]):
         second = next(chunks, None)
         if second is None or self.workers <= 1:
+            discard_prestarted(CLOUDTRAIL_CHUNK_TASK)  # workers started ahead are not needed for one chunk
             for chunk in itertools.chain([first], [second] if second else [], chunks):
                 task = self._task(chunk, previous)
                 yield chunk, self._commit_chunk(chunk, task, load_chunk(task))
@@ -215,7 +206,7 @@ class CloudTrailLoader(CarefulReader):
                 by_id[task.chunk_id] = chunk
                 yield task
 
-        with WorkerPool("auditreport.load.cloudtrail_chunk:load_chunk", self.workers) as pool:
+        with WorkerPool(CLOUDTRAIL_CHUNK_TASK, self.workers) as pool:
             for task, result in pool.run(tasks()):
                 chunk = by_id.pop(task.chunk_id)
                 yield chunk, self._commit_chunk(chunk, task, result)

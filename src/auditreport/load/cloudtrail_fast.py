@@ -19,6 +19,8 @@ written by CloudTrail, which its digest shows.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import msgspec
 import numpy as np
 import pyarrow as pa
@@ -232,8 +234,8 @@ def build_rows(records: list[_Record], keys: list[str], accounts: list, regions:
     into keys, accounts, regions) at position ``indexes[i]``. Returns the rows and the owners the fast reader
     refuses after all (their rows are left out)."""
     n = len(records)
-    fields = list(_Record.__struct_fields__)
-    by_field = dict(zip(fields, map(list, zip(*map(msgspec.structs.astuple, records))))) if n else {f: [] for f in fields}
+    # one list per field, each taken straight from the records (a tuple per record, transposed, cost a third more)
+    by_field = {f: list(map(attrgetter(f), records)) for f in _Record.__struct_fields__}
     c: dict[str, pa.Array] = {}
     refused: set[int] = set()
     for col, f in SCALAR_COLUMNS.items():
