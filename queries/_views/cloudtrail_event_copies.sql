@@ -8,18 +8,10 @@ description: >
 requires: [cloudtrail_events]
 materialize: true
 ---*/
-with candidates as (  -- ids grouped by their 64-bit hash first, cheaper than by their text; ids that merely share a
-                     -- hash are told apart below
-    select hash(event_id) as id_hash
-    from cloudtrail_events
-    where event_id is not null
-    group by id_hash
-    having count(*) > 1
-),
-repeated as (
+with repeated as (
     select event_id
     from cloudtrail_events
-    where event_id is not null and hash(event_id) in (select id_hash from candidates)
+    where event_id is not null
     group by event_id
     having count(*) > 1
 )
