@@ -291,6 +291,12 @@ def test_approval_policy_defaults_and_one_line_errors(tmp_path):
     assert msg.startswith("policy.approval_reference_pattern: not a regular expression") and "\n" not in msg
 
 
+def test_a_required_log_field_with_a_quote_is_refused_naming_it(tmp_path):
+    msg = _error(_write(tmp_path, '[policy]\nrequired_log_fields = ["request_id", "model\\"version"]\n'))
+    assert msg.startswith("policy.required_log_fields: a field name must be non-empty and hold no quote") \
+        and "model\"version" in msg and "\n" not in msg
+
+
 def test_change_windows_are_weekdays_and_utc_hours(tmp_path):
     p = tmp_path / "c.toml"
     p.write_text('[policy]\nchange_windows = [{days = ["Mon", "Fri"], start_hour = 8, end_hour = 24}]\n')

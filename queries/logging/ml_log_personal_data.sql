@@ -37,29 +37,27 @@ with ml_events as (
       and exists (select 1 from unnest($ml_log_group_prefixes::VARCHAR[]) p(prefix)
                   where starts_with(e.log_group_name, p.prefix))
 ),
-found as (
+per_event as (
     select p.account_id, p.region, p.log_group_name, p.log_stream_name, p.event_time, p.event_id, p.kind,
-        p.masked, p.match_index, p.source_key, p.record_index
+        p.source_key, p.record_index, count(*) as matches,
+        string_agg(p.masked, ', ' order by p.match_index) as masked_excerpts
     from cloudwatch_log_pii p
     where p.event_time >= $period_start and p.event_time < $period_end
       and exists (select 1 from unnest($ml_log_group_prefixes::VARCHAR[]) x(prefix)
                   where starts_with(p.log_group_name, x.prefix))
-    union all
-    select e.account_id, e.region, e.log_group_name, e.log_stream_name, e.event_time, e.event_id,
-        format('policy pattern {}', pat.p) as kind,
-        case when length(m.v) <= 4 then repeat('*', length(m.v)) else repeat('*', length(m.v) - 2) || right(m.v, 2) end,
-        m.i, e.source_key, e.record_index
-    from ml_events e,
-        (select unnest($pii_patterns::VARCHAR[]) as p) pat,
-        (select unnest(regexp_extract_all(e.message, pat.p)) as v,
-                generate_subscripts(regexp_extract_all(e.message, pat.p), 1) as i) m
-    where m.v <> ''
-),
-per_event as (
-    select account_id, region, log_group_name, log_stream_name, event_time, event_id, kind, source_key, record_index,
-        count(*) as matches, string_agg(masked, ', ' order by match_index) as masked_excerpts
-    from found
     group by all
+    union all
+    -- the policy's patterns: each match masked in a list, in the order found (one row per event and pattern)
+    select account_id, region, log_group_name, log_stream_name, event_time, event_id, kind, source_key, record_index,
+        array_length(found) as matches,
+        array_to_string(list_transform(found, lambda v: case when length(v) <= 4 then repeat('*', length(v))
+                                                             else repeat('*', length(v) - 2) || right(v, 2) end), ', ')
+    from (
+        select e.*, format('policy pattern {}', pat.p) as kind,
+            list_filter(regexp_extract_all(e.message, pat.p), lambda v: v <> '') as found
+        from ml_events e, (select distinct unnest($pii_patterns::VARCHAR[]) as p) pat
+    ) m
+    where array_length(found) > 0
 )
 select
     format('{}/{}/{}', account_id, region, log_group_name) as resource,

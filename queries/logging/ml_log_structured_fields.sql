@@ -42,20 +42,16 @@ docs as (
 ),
 judged as (
     select d.*,
-        (select coalesce(list(f.name order by f.i), []::VARCHAR[])
-         from (select unnest($required_log_fields::VARCHAR[]) as name,
-                      generate_subscripts($required_log_fields::VARCHAR[], 1) as i) f
-         where coalesce(json_type(json_extract(d.doc, '$."' || replace(f.name, '"', '\"') || '"')), 'NULL') = 'NULL'
-        ) as missing
+        list_filter($required_log_fields::VARCHAR[], lambda f: (d.doc ->> ('$."' || f || '"')) is null) as missing
     from docs d
 ),
 per_field as (
     select account_id, region, log_group_name,
         string_agg(format('{} in {}', f.name, f.n), ', ' order by f.i) as missing_by_field
     from (
-        select account_id, region, log_group_name, m.name,
-            list_position($required_log_fields::VARCHAR[], m.name) as i, count(*) as n
-        from judged, (select unnest(missing) as name) m
+        select account_id, region, log_group_name, name,
+            list_position($required_log_fields::VARCHAR[], name) as i, count(*) as n
+        from (select account_id, region, log_group_name, unnest(missing) as name from judged)
         group by all
     ) f
     group by all

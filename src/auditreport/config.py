@@ -114,6 +114,15 @@ class Policy(_Strict):
             raise ValueError(f"not a regular expression: {e}") from None
         return v
 
+    @field_validator("required_log_fields")
+    @classmethod
+    def _plain_keys(cls, v: list[str]) -> list[str]:
+        # looked up as '$."key"' (DuckDB) and $['key'] (Spark): a quote or a backslash would end the path early
+        bad = [k for k in v if not k or any(c in k for c in "\"'\\")]
+        if bad:
+            raise ValueError(f"a field name must be non-empty and hold no quote or backslash: {bad[0]!r}")
+        return v
+
     @field_validator("sensitive_actions")
     @classmethod
     def _expand_actions(cls, v: list[str]) -> list[str]:

@@ -25,6 +25,13 @@ CASES = {
     "IN ... IS TRUE": f"select n, (o in ('x', 'y')) is true as v from {ROWS}",
     "from_json": "select from_json('[{\"a\": \"x\", \"b\": [1, 2]}]', '[{\"a\": \"VARCHAR\", \"b\": [\"INTEGER\"]}]') as v",
     "union by name": "select 1 as a, 'x' as b union all by name select 'y' as b, 2 as c",
+    "json_valid and json_type": "select m, json_valid(m) as v, "
+        + ", ".join(f"case when json_valid(m) then json_type(m) = '{t}' end as is_{t}, "
+                    f"case when json_valid(m) then json_type(m) <> '{t}' end as not_{t}"
+                    for t in ("OBJECT", "ARRAY", "VARCHAR", "BOOLEAN", "NULL"))
+        + " from (values ('{\"a\": 1}'), (' {} '), ('[1, {\"a\": 2}]'), ('\"s\"'), ('true'), ('null'), ('12'), "
+          "('INFO scored 12 rows'), ('{\"a\": 1'), (''), (null)) t(m)",
+    "list_position": "select list_position(['a', 'b', 'a'], s) as v from (values ('a'), ('b'), ('c')) t(s)",
 }
 
 
@@ -63,6 +70,9 @@ def test_java_patterns_quote_literal_text():
     ("select list(distinct x order by y) from t", "DISTINCT x ORDER BY another value"),
     ("select * from t union all by name select * from u", "SELECT \\*"),
     ("select from_json(j, '[\"HUGEINT\"]') from t", "from_json type HUGEINT"),
+    ("select json_type(j) = 'UBIGINT' from t", "json_type compared with 'UBIGINT'"),
+    ("select json_type(j) from t", "json_type other than"),
+    ("select 'OBJECT' = json_type(j) from t", "json_type other than"),
 ])  # fmt: skip
 def test_what_has_no_equivalent_is_refused_naming_it(sql, why):
     with pytest.raises(DialectError, match=why):

@@ -20,15 +20,11 @@ from .rewrites import json_path_shape
 # The checks still outside the subset, with why (docs/portable-sql.md, "Not yet portable"): on Spark they are errors
 # naming what is not portable; the catalogue meta-test fails when one of them keeps to the subset (then it leaves
 # this list) or when any other check or view does not.
-NOT_YET_PORTABLE = {
-    "ml_log_personal_data": "generate_subscripts (the position of each regular-expression match) has no Spark "
-                            "equivalent in the subset",
-    "ml_log_structured_fields": "json_valid, json_type and list_position have no Spark equivalent in the subset",
-}
+NOT_YET_PORTABLE: dict[str, str] = {}
 
 # Functions sqlglot passes to Spark by the name DuckDB gives them: allowed only where Spark has the same function
-# with the same meaning, or a rewrite turns them into one.
-SPARK_KNOWN_FUNCTIONS = {"json_array_length", "to_hours", "to_minutes"}
+# with the same meaning, or a rewrite turns them into one (json_valid, list_position: rewrites.py).
+SPARK_KNOWN_FUNCTIONS = {"json_array_length", "to_hours", "to_minutes", "json_valid", "list_position"}
 
 def _json_reader(node: exp.Expression | None) -> bool:
     """``node`` reads an extracted JSON value (``->``) as JSON, never as text: from_json, json_array_length, or a
@@ -77,8 +73,6 @@ def non_portable(sql: str) -> list[str]:
             elif isinstance(node, exp.JSONExtract) and not _json_reader(node.parent):
                 say(f"-> / json_extract ({node.sql('duckdb')[:60]}) read as text: DuckDB keeps a string's quotes, "
                     "Spark drops them; use ->> for a value, or pass the JSON to from_json or json_array_length")  # fmt: skip
-        elif isinstance(node, exp.JSONType):
-            say("json_type: Spark has none")
         elif isinstance(node, exp.Anonymous) and node.name.lower() not in SPARK_KNOWN_FUNCTIONS:
             say(f"function {node.name.lower()}: sqlglot passes it to Spark untranslated, where it does not exist "
                 "or means something else")  # fmt: skip

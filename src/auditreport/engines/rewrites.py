@@ -217,6 +217,47 @@ def list_subscripts(node: exp.Expression) -> exp.Expression:
     return node
 
 
+# DuckDB's json_type names against the prefix of Spark 4's schema_of_variant for the same JSON value. Numbers are left
+# out: DuckDB types them by sign and form (UBIGINT, BIGINT, DOUBLE), Spark by size (INT, BIGINT, DECIMAL(p,s)...).
+_JSON_TYPES = {"OBJECT": "OBJECT<", "ARRAY": "ARRAY<", "VARCHAR": "STRING", "BOOLEAN": "BOOLEAN", "NULL": "VOID"}
+
+
+def json_parsing(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``json_valid(x)`` as Spark 4's ``try_parse_json(x) IS NOT NULL`` when x is not NULL (NULL then), and
+    ``json_type(x) = 'OBJECT'`` (or ``<>``; ``ARRAY``, ``VARCHAR``, ``BOOLEAN``, ``NULL``) as a test of the prefix of
+    ``schema_of_variant(try_parse_json(x))``. Any other use of ``json_type`` is refused. Both parsers reject text
+    that is not JSON; where they disagree on a malformed text is in docs/portable-sql.md."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "json_valid" and len(node.expressions) == 1:
+        text = node.expressions[0]
+        parsed = exp.Anonymous(this="TRY_PARSE_JSON", expressions=[text.copy()])
+        valid = exp.Not(this=exp.Is(this=parsed, expression=exp.Null()))  # false for a NULL text: DuckDB says NULL
+        return exp.Case(ifs=[exp.If(this=exp.Not(this=exp.Is(this=text.copy(), expression=exp.Null())), true=valid)])
+    if isinstance(node, (exp.EQ, exp.NEQ)) and isinstance(node.this, exp.JSONType):
+        name = _literal_text(node.expression)
+        if name not in _JSON_TYPES:  # DuckDB's names are upper case: 'object' would never be equal
+            raise RewriteError(f"json_type compared with {node.expression.sql('duckdb')}: only "
+                               f"{', '.join(_JSON_TYPES)} are written for Spark (numbers are typed differently)")
+        schema = exp.Anonymous(this="SCHEMA_OF_VARIANT", expressions=[
+            exp.Anonymous(this="TRY_PARSE_JSON", expressions=[node.this.this])])
+        prefix = _JSON_TYPES[name]
+        test = (exp.Anonymous(this="STARTSWITH", expressions=[schema, exp.Literal.string(prefix)])
+                if prefix.endswith("<") else exp.EQ(this=schema, expression=exp.Literal.string(prefix)))
+        return exp.Paren(this=test if isinstance(node, exp.EQ) else exp.Not(this=test))
+    if isinstance(node, exp.JSONType) and not (isinstance(node.parent, (exp.EQ, exp.NEQ)) and node.parent.this is node):
+        raise RewriteError("json_type other than compared (= or <>) with OBJECT, ARRAY, VARCHAR, BOOLEAN or NULL: "
+                           "Spark has none")
+    return node
+
+
+def list_position(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``list_position(l, x)`` (1-based, NULL when absent) as Spark's ``nullif(array_position(l, x), 0)``
+    (0 when absent). A NULL ``x`` differs (DuckDB finds a NULL element, Spark gives NULL): docs/portable-sql.md."""
+    if isinstance(node, exp.Anonymous) and node.name.lower() == "list_position" and len(node.expressions) == 2:
+        pos = exp.Anonymous(this="ARRAY_POSITION", expressions=[a.copy() for a in node.expressions])
+        return exp.Nullif(this=pos, expression=exp.Literal.number(0))
+    return node
+
+
 def interval_constructors(node: exp.Expression) -> exp.Expression:
     """DuckDB's ``to_hours(n)``, ``to_minutes(n)``, ``to_days(n)`` as Spark's ``make_dt_interval``."""
     if not isinstance(node, (exp.Anonymous, exp.ToDays)):
@@ -344,7 +385,7 @@ def union_by_name(node: exp.Expression) -> exp.Expression:
 
 REWRITES = {
     "spark": [union_by_name, tested_predicates, format_as_concat, strftime_as_date_format, glob_as_like, list_aggregate,
-              interval_constructors, from_json_schema, json_quoted_key, list_subscripts],
+              interval_constructors, from_json_schema, json_quoted_key, list_subscripts, json_parsing, list_position],
 }
 
 
