@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from auditreport.engines.dialect import DialectError, to_dialect
-from auditreport.engines.rewrites import java_pattern
+from auditreport.engines.syntax_rewrites import java_pattern
 
 ROWS = "(values (1, 'a_b', 'x', timestamp '2026-10-05 09:41:07'), (2, 'a%b', null, timestamp '2026-10-06 23:00:00'), " \
        "(3, 'abc', 'z', timestamp '2026-10-04 00:00:01')) t(n, s, o, ts)"

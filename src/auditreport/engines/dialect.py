@@ -19,7 +19,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import SqlglotError
 
-from .rewrites import RewriteError, rewrite
+from .rewrite_base import RewriteError
+from .rewrites import rewrite
 
 __all__ = ["DialectError", "literal", "parse_duckdb", "to_dialect"]
 

@@ -15,7 +15,7 @@ from sqlglot import exp
 from sqlglot.tokens import TokenType
 
 from .dialect import DialectError, parse_duckdb, to_dialect
-from .rewrites import json_path_shape
+from .json_rewrites import json_path_shape
 
 # The checks still outside the subset, with why (docs/portable-sql.md, "Not yet portable"): on Spark they are errors
 # naming what is not portable; the catalogue meta-test fails when one of them keeps to the subset (then it leaves
