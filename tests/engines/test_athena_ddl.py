@@ -204,6 +204,11 @@ def test_the_command_prints_the_statements_and_says_what_it_left_out():
     assert r.stderr.splitlines() == [f"auditreport: view {n} not written: {why}" for n, why in DDL.not_written]
 
 
+def test_every_shared_view_of_the_catalogue_is_written():
+    assert DDL.not_written == [] and "-- view" not in render(DDL)
+    assert set(load_catalogue().views) <= set(BY_NAME)
+
+
 def test_the_command_refuses_a_location_that_is_not_s3():
     r = cli("lake", "ddl", "--location", "/srv/audit/lake")
     assert r.returncode == 3 and r.stdout == ""

@@ -1,5 +1,5 @@
-"""Rewrites of DuckDB's aggregates: ordered lists, ``first``, ``string_agg`` for Spark (docs/portable-sql.md).
-:mod:`.rewrites` applies them."""
+"""Rewrites of DuckDB's aggregates and grouping: ordered lists, ``first``, ``string_agg`` for Spark; ``any_value``,
+``string_agg`` and ``GROUP BY ALL`` for Trino (docs/portable-sql.md). :mod:`.rewrites` applies them."""
 
 from __future__ import annotations
 
@@ -82,3 +82,68 @@ def list_aggregate(node: exp.Expression) -> exp.Expression:
         counted = exp.Literal.number(1)
     none = exp.EQ(this=call("COUNT", counted), expression=exp.Literal.number(0))
     return exp.Case(ifs=[exp.If(this=none, true=exp.Null())], default=collected)
+
+
+def any_value_as_arbitrary(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``any_value(x)`` (some value of x that is not NULL; NULL when all are) as Trino's ``arbitrary(x)``,
+    which its documentation defines the same way ("an arbitrary non-null value of x, if one exists"). sqlglot writes
+    ``arbitrary(x) IGNORE NULLS``, which Trino's grammar refuses."""
+    if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
+        node = node.this
+    elif not isinstance(node, exp.AnyValue) or isinstance(node.parent, exp.IgnoreNulls):
+        return node
+    return exp.Anonymous(this="ARBITRARY", expressions=[node.this.copy()])
+
+
+def string_agg_as_array_join(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``string_agg([DISTINCT] x, sep [ORDER BY k]) [FILTER (WHERE c)]`` as Trino's
+    ``array_join(array_agg([DISTINCT] x [ORDER BY k]) FILTER (WHERE x IS NOT NULL [AND c]), sep)``: string_agg skips
+    NULLs and is NULL over no value that is not NULL, which the filter gives (Trino's array_agg keeps NULLs and is
+    NULL over no row). sqlglot writes ``listagg`` without ``WITHIN GROUP``, which Trino's grammar refuses."""
+    where = None
+    if isinstance(node, exp.Filter) and isinstance(node.this, exp.GroupConcat):
+        where, agg = node.expression.this, node.this
+    elif isinstance(node, exp.GroupConcat) and not isinstance(node.parent, exp.Filter):
+        agg = node
+    else:
+        return node
+    body = agg.this  # x, DISTINCT x, or either with an ORDER BY
+    value = body.this if isinstance(body, exp.Order) else body
+    if isinstance(value, exp.Distinct):
+        if len(value.expressions) != 1:
+            raise RewriteError("string_agg(DISTINCT over several values) has no Trino equivalent")
+        value = value.expressions[0]
+    not_null = exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null()))
+    cond = not_null if where is None else exp.And(this=not_null, expression=exp.Paren(this=where.copy()))
+    collected = exp.Filter(this=exp.ArrayAgg(this=body.copy()), expression=exp.Where(this=cond))
+    sep = agg.args.get("separator") or exp.Literal.string(",")
+    return exp.Anonymous(this="ARRAY_JOIN", expressions=[collected, sep.copy()])
+
+
+def _aggregates_here(e: exp.Expression, select: exp.Select) -> bool:
+    """Whether ``e`` (an expression of ``select``) holds an aggregate of ``select`` itself: not one of a subquery,
+    not a window function."""
+    for agg in e.find_all(exp.AggFunc):
+        if agg.find_ancestor(exp.Select) is select and not agg.find_ancestor(exp.Window):
+            return True
+    return False
+
+
+def group_by_all_as_ordinals(node: exp.Expression) -> exp.Expression:
+    """DuckDB's ``GROUP BY ALL`` (every expression of the SELECT holding no aggregate) as ``GROUP BY 1, 3, ...``, the
+    positions of those expressions, which Trino reads as the same expressions; no ``GROUP BY`` when every one holds
+    an aggregate (one group of every row, as in DuckDB). A ``*`` or a window function in the SELECT is refused: which
+    columns it stands for, or whether DuckDB groups by it, is not in the text."""
+    if not isinstance(node, exp.Select) or not (node.args.get("group") and node.args["group"].args.get("all")):
+        return node
+    positions = []
+    for i, e in enumerate(node.expressions, start=1):
+        if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and isinstance(e.this, exp.Star)):
+            raise RewriteError("GROUP BY ALL with SELECT * has no Trino equivalent: name the columns")
+        if any(w.find_ancestor(exp.Select) is node for w in e.find_all(exp.Window)):
+            raise RewriteError("GROUP BY ALL with a window function in the SELECT has no Trino equivalent: "
+                               "GROUP BY the columns")  # fmt: skip
+        if not _aggregates_here(e, node):
+            positions.append(exp.Literal.number(i))
+    node.set("group", exp.Group(expressions=positions) if positions else None)
+    return node

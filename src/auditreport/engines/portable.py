@@ -6,7 +6,8 @@ DuckDB's dialect (comments and strings are not code), then asks :func:`~.dialect
 fails on what :mod:`.rewrites` refuses (an aggregate ordered descending, a ``format`` field spec...).
 
 Only what can be seen in the text is enforced here. What depends on the data (a ``GLOB`` pattern with a character
-class, a NULL inside a ``list()``) is written down in docs/portable-sql.md and measured by the equivalence test.
+class or an escape, a NULL inside a ``list()``) is written down in docs/portable-sql.md and measured by the
+equivalence test.
 """
 
 from __future__ import annotations

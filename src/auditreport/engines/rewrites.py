@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from .aggregate_rewrites import list_aggregate
+from .aggregate_rewrites import (any_value_as_arbitrary, group_by_all_as_ordinals, list_aggregate,
+                                 string_agg_as_array_join)  # fmt: skip
 from .json_rewrites import from_json_schema, json_parsing, json_quoted_key
-from .syntax_rewrites import (format_as_concat, glob_as_like, interval_constructors, list_position, list_subscripts,
+from .syntax_rewrites import (format_as_concat, glob_as_escaped_like, glob_as_like, interval_constructors,
+                              list_position, list_subscripts, list_subscripts_trino, star_exclude_refused,
                               strftime_as_date_format, tested_predicates, union_by_name)  # fmt: skip
 
 REWRITES = {
     "spark": [union_by_name, tested_predicates, format_as_concat, strftime_as_date_format, glob_as_like, list_aggregate,
               interval_constructors, from_json_schema, json_quoted_key, list_subscripts, json_parsing, list_position],
+    # GROUP BY ALL first: it tells aggregates by sqlglot's classes, which any_value and string_agg then leave
+    "trino": [star_exclude_refused, union_by_name, group_by_all_as_ordinals, glob_as_escaped_like,
+              any_value_as_arbitrary, string_agg_as_array_join, list_subscripts_trino],
 }
 
 

@@ -1,6 +1,6 @@
 """Rewrites of single constructs (a function call, a predicate, a set operation) before sqlglot writes the tree in
 another dialect: where sqlglot's own translation fails to parse there, or parses and means something else (measured
-on Spark 4, see docs/portable-sql.md). :mod:`.rewrites` says which apply
+on Spark 4; Trino's meaning from its documentation, see docs/portable-sql.md). :mod:`.rewrites` says which apply
 to which dialect.
 """
 
@@ -97,22 +97,56 @@ def strftime_as_date_format(node: exp.Expression) -> exp.Expression:
     return exp.Anonymous(this="DATE_FORMAT", expressions=[node.this, exp.Literal.string(java_pattern(fmt))])
 
 
+def _like_pattern(glob: exp.Expression) -> exp.Expression:
+    """A GLOB pattern as a LIKE pattern with ``\\`` as its escape: ``\\``, ``%`` and ``_`` escaped, ``*`` and ``?``
+    made ``%`` and ``_``. Computed in SQL, as the pattern is often a policy value unnested at run time."""
+    for old, new in (("\\", "\\\\"), ("%", "\\%"), ("_", "\\_"), ("*", "%"), ("?", "_")):
+        glob = exp.func("replace", glob, exp.Literal.string(old), exp.Literal.string(new))
+    return glob
+
+
 def glob_as_like(node: exp.Expression) -> exp.Expression:
-    """``x GLOB p`` as ``x LIKE p'`` where p' is p with ``\\``, ``%`` and ``_`` escaped and ``*``, ``?`` made
-    ``%``, ``_`` (Spark has no GLOB). Computed in SQL, as p is often a policy value unnested at run time. Glob
-    character classes (``[...]``) are not translated: the portable subset keeps patterns to ``*`` and ``?``."""
+    """``x GLOB p`` as ``x LIKE p'`` (:func:`_like_pattern`; Spark has no GLOB, and its LIKE escapes with ``\\``).
+    Glob character classes (``[...]``) and escapes (``\\*``) are not translated: the portable subset keeps patterns
+    to ``*`` and ``?``."""
     if not isinstance(node, exp.Glob):
         return node
-    pattern = node.expression
-    for old, new in (("\\", "\\\\"), ("%", "\\%"), ("_", "\\_"), ("*", "%"), ("?", "_")):
-        pattern = exp.func("replace", pattern, exp.Literal.string(old), exp.Literal.string(new))
-    return exp.Like(this=node.this, expression=pattern)
+    return exp.Like(this=node.this, expression=_like_pattern(node.expression))
+
+
+def glob_as_escaped_like(node: exp.Expression) -> exp.Expression:
+    """``x GLOB p`` as ``x LIKE p' ESCAPE '\\'`` for Trino, whose LIKE has no escape character unless one is named
+    (and which has no GLOB). Trino refuses an escape followed by anything but ``%``, ``_`` or itself: p' has none."""
+    if not isinstance(node, exp.Glob):
+        return node
+    like = exp.Like(this=node.this, expression=_like_pattern(node.expression))
+    return exp.Escape(this=like, expression=exp.Literal.string("\\"))
+
+
+def star_exclude_refused(node: exp.Expression) -> exp.Expression:
+    """``SELECT * EXCLUDE (...)`` is refused for Trino, which has no EXCLUDE (sqlglot writes Spark's ``EXCEPT``): the
+    star must be written out as its columns first (athena_ddl's ``expand_stars``, where the columns are known)."""
+    if isinstance(node, exp.Star) and node.args.get("except_"):
+        raise RewriteError("SELECT * EXCLUDE (...) has no Trino equivalent unless the columns of * are known: "
+                           "name the columns")  # fmt: skip
+    return node
 
 
 def list_subscripts(node: exp.Expression) -> exp.Expression:
-    """DuckDB's ``l[i]`` (NULL past the end) as ``try_element_at(l, i)`` (Spark's ``l[i]`` raises with ANSI mode on,
-    and counts from 0), and ``l[a:b]`` (1-based, both ends included) as ``slice(l, a, b - a + 1)``. Literal
+    """DuckDB's ``l[i]`` (NULL past the end) as Spark's ``try_element_at(l, i)`` (Spark's ``l[i]`` raises with ANSI
+    mode on, and counts from 0), and ``l[a:b]`` (1-based, both ends included) as ``slice(l, a, b - a + 1)``. Literal
     subscripts only; a text's key (``m['k']``) is left alone."""
+    return _subscript(node, "TRY_ELEMENT_AT")
+
+
+def list_subscripts_trino(node: exp.Expression) -> exp.Expression:
+    """As :func:`list_subscripts`, for Trino: ``element_at(l, i)`` (NULL past the end; Trino's ``l[i]`` raises),
+    ``slice(l, a, b - a + 1)`` (Trino's ``slice`` takes a start from 1 and a length, as Spark's; it has no
+    ``l[a:b]``)."""
+    return _subscript(node, "ELEMENT_AT")
+
+
+def _subscript(node: exp.Expression, element_at: str) -> exp.Expression:
     if not isinstance(node, exp.Bracket) or len(node.expressions) != 1:
         return node
     sub = node.expressions[0]
@@ -123,7 +157,7 @@ def list_subscripts(node: exp.Expression) -> exp.Expression:
         a, b = int(lo.this), int(hi.this)
         return exp.Anonymous(this="SLICE", expressions=[node.this, exp.Literal.number(a), exp.Literal.number(b - a + 1)])
     if isinstance(sub, exp.Literal) and not sub.is_string:
-        return exp.Anonymous(this="TRY_ELEMENT_AT", expressions=[node.this, exp.Literal.number(int(sub.this) + 1)])
+        return exp.Anonymous(this=element_at, expressions=[node.this, exp.Literal.number(int(sub.this) + 1)])
     return node
 
 
