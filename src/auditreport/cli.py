@@ -11,11 +11,7 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .cli_common import OUT_DIR_KEY as _OUT_DIR
-from .cli_common import common_options as _common
-from .cli_common import load_with_period as _load
-from .cli_common import one_line
-from .cli_common import remember_out as _remember_out
+from .cli_common import OUT_DIR_KEY, common_options, load_with_period, one_line, remember_out
 from .cli_lake import lake
 from .config import load_config
 from .errors import AuditReportError, environment_failure
@@ -86,7 +82,7 @@ class _Group(click.Group):
         except Exception as e:  # noqa: BLE001 - the one place that turns a crash into exit code 4 (or 5)
             if debug:
                 traceback.print_exc()
-            env = environment_failure(e, ctx.meta.get(_OUT_DIR))
+            env = environment_failure(e, ctx.meta.get(OUT_DIR_KEY))
             if env is not None:  # no space, no permission, a read-only file system: the machine's fault, not a bug
                 click.echo(f"auditreport: error: {one_line(str(env))}", err=True)
                 ctx.exit(env.exit_code)
@@ -108,7 +104,7 @@ def main():
 
 
 @main.command()
-@_common
+@common_options
 @click.option("--fail-on", type=SEVERITY_CHOICE, help="Exit 1 when a check at or above this severity fails.")
 @click.option("--evidence-rows", type=click.IntRange(1, 10000), default=25, show_default=True,
               help="Evidence rows per check shown in the PDF/HTML (all rows go to evidence/*.csv).")  # fmt: skip
@@ -121,7 +117,7 @@ def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract,
     """Extract, load, check and report one period (a month, quarter, year or range of months)."""
     from .load.worker_pool import prestart_cloudtrail_workers
 
-    config, period = _load(config_path, period)
+    config, period = load_with_period(config_path, period)
     if engine and engine != config.engine.name:
         config.engine = type(config.engine)(name=engine)  # the configuration's master is for its own engine
     prestart_cloudtrail_workers(config, fetch=not no_extract)  # their start-up beside this one's imports
@@ -134,12 +130,12 @@ def run(config_path, period, out_dir, debug, fail_on, evidence_rows, no_extract,
 
 
 @main.command()
-@_common
+@common_options
 def extract(config_path, period, out_dir, debug):
     """Extract and load the lake only: no checks, no report (for daily extraction, monthly reporting)."""
     from .load.worker_pool import prestart_cloudtrail_workers
 
-    config, period = _load(config_path, period)
+    config, period = load_with_period(config_path, period)
     prestart_cloudtrail_workers(config)  # their start-up beside this one's imports
     from .runner import extract as extract_only
 
@@ -242,7 +238,7 @@ def checks_markdown(checks) -> str:
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True,
-              callback=_remember_out, help="The output folder of a finished run (opened read-only).")  # fmt: skip
+              callback=remember_out, help="The output folder of a finished run (opened read-only).")  # fmt: skip
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 @click.argument("query", required=False)
@@ -324,7 +320,7 @@ def preflight(config_path, period, debug):
     every source answered, 2 when one is denied, unreachable or holds no evidence for the period. Writes nothing."""
     from .preflight import preflight as run_preflight
 
-    config, period = _load(config_path, period)
+    config, period = load_with_period(config_path, period)
     result = run_preflight(config, period)
     for line in result.lines():
         click.echo(one_line(line))
