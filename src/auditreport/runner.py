@@ -287,6 +287,9 @@ def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_r
         signing = (load_signer(config.signing, str(config.config_path or "configuration")), config.signing)
     r = Run(config, period, out_dir, progress, fetch=fetch)
     r.fail_on = fail_on
+    from .report.pdf import prestart_render_workers
+
+    prestart_render_workers()  # report.pdf's render workers start (WeasyPrint, fonts) while the run extracts
     with output_lock(r.out_dir, r.run_id):
         try:
             r.extract_and_load()

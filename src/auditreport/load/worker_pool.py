@@ -30,6 +30,10 @@ class WorkerFailed(AuditReportError):
     """A worker process ended without answering (killed, out of memory) or its task raised."""
 
 
+class WorkerDied(WorkerFailed):
+    """A worker process ended without answering: killed, out of memory (the machine's doing, not the task's)."""
+
+
 def _send(stream, obj) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_LEN.pack(len(data)) + data)
@@ -131,7 +135,7 @@ class WorkerPool:
 
     :meth:`run` hands out tasks as workers free up, so at most one task per worker is in flight, and yields
     (task, result) in the order they finish. A task that raises in its worker is re-raised here (an ``OSError``
-    as an ``OSError``, so a full disk still reads as one); a worker that dies ends the run with :class:`WorkerFailed`.
+    as an ``OSError``, so a full disk still reads as one); a worker that dies ends the run with :class:`WorkerDied`.
     """
 
     def __init__(self, fn: str, workers: int):
@@ -194,7 +198,7 @@ class WorkerPool:
                 except subprocess.TimeoutExpired:
                     code = None
                 why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                done.put((False, None, WorkerFailed(f"a loader worker process ended without answering ({why})")))
+                done.put((False, None, WorkerDied(f"a worker process ended without answering ({why})")))
             done.put(None)
 
         threading.Thread(target=produce, daemon=True).start()

@@ -1,10 +1,16 @@
 """The PDFs: WeasyPrint over the report's HTML, with PDF metadata from its <head>; report.pdf signed (PAdES, by
 :mod:`auditreport.signing`) when the configuration has ``[signing]``.
 
-``write_report_pdfs`` renders report.pdf in this process and report-sql.pdf (Appendix A's SQL texts, about two fifths
-of the pages the report had when they were inside it) in a second process at the same time. The two documents share
-no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A names each SQL file
-with its SHA-256 and links into report-sql.pdf.
+report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
+(:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
+rendered largest first (:mod:`.pdf_worker`), then the front document (the cover, the contents with every section's
+page number, and the margin boxes of every page), and :mod:`.pdf_join` puts them together into the document
+WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks.
+
+report-sql.pdf (Appendix A's SQL texts, about two fifths of the pages the report had when they were inside it) is
+rendered in a second process at the same time. The two documents share no page flow: report.pdf's page numbers,
+contents and bookmarks are its own, and its Appendix A names each SQL file with its SHA-256 and links into
+report-sql.pdf.
 """
 
 from __future__ import annotations
@@ -16,7 +22,22 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..errors import EnvironmentFailure
+from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
 from ._io import atomic_write_bytes
+
+RENDER_TASK = "auditreport.report.pdf_worker:render"
+_FRONT_TRIES = 4  # renders of the front document until its contents keep their page count (one, nearly always)
+
+
+def render_workers() -> int:
+    """Processes rendering report.pdf's parts: one per core, at most four (the sample month has five parts)."""
+    return min(4, load_workers())
+
+
+def prestart_render_workers() -> None:
+    """Start report.pdf's render workers now (the interpreter, WeasyPrint and its fonts: about 0.7 s of CPU each), so
+    that their start is not on the report stage's clock. The report stage's pool takes them."""
+    prestart(RENDER_TASK, render_workers())
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -32,9 +53,46 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf()
 
 
+def report_pdf_bytes(html: str, path: Path) -> bytes:
+    """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
+    :class:`EnvironmentFailure` naming ``path``."""
+    from .pdf_join import join_pdf
+    from .pdf_parts import PART_CSS, CannotSplit, front_count, front_task, split_report
+
+    workers = render_workers()
+    try:
+        with WorkerPool(RENDER_TASK, workers) as pool:
+            try:
+                split = split_report(html)
+            except CannotSplit:  # not the report's template: rendered whole, as it is
+                [(_task, whole)] = pool.run([{"html": html, "whole": True}])
+                return whole["pdf"]
+            n_front = front_count(split)
+            runs = [split.sections[:n_front], *([s] for s in split.sections[n_front:])]
+            tasks = [dict(split.task(run, PART_CSS), index=i) for i, run in enumerate(runs)]
+            rendered: dict[int, dict] = {}
+            for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
+                rendered[task["index"]] = result
+            parts = [rendered[i] for i in range(1, len(runs))]
+            later = [[name for name, _x, _y in page["anchors"]] for part in parts for page in part["pages"]]
+            front_pages = len(rendered[0]["pages"])  # with the contents' page numbers not known yet: checked below
+            for _ in range(_FRONT_TRIES):
+                # the front document on every worker, each drawing the margin boxes of its share of the later pages
+                shares = [range(len(later) * w // workers, len(later) * (w + 1) // workers) for w in range(workers)]
+                fronts = [(task["share"], front) for task, front in
+                          pool.run([dict(front_task(split, later, share), share=share) for share in shares])]
+                counts = {len(front["pages"]) for _share, front in fronts}
+                if counts == {front_pages + len(later)}:
+                    return join_pdf(front_pages, sorted(fronts, key=lambda f: f[0].start), parts)
+                front_pages = max(counts) - len(later)  # its page numbers moved the contents' page breaks
+    except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
+        raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
+    raise RuntimeError(f"{path}: the contents change their page count with every render of their page numbers")
+
+
 def write_pdf(html: str, path: Path, signing=None) -> Path:
-    """``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written."""
-    pdf = html_to_pdf(html)
+    """report.pdf; ``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written."""
+    pdf = report_pdf_bytes(html, path)
     if signing is not None:
         from ..signing import sign_pdf_bytes
 
