@@ -151,3 +151,63 @@ def test_a_killed_sql_pdf_process_is_an_environment_failure_naming_report_sql_pd
     assert isinstance(err, EnvironmentFailure) and err.exit_code == 5, err
     assert "report-sql.pdf" in str(err) and "ended abnormally" in str(err) and "\n" not in str(err)
     assert not (tmp_path / "report-sql.pdf").exists()
+
+
+def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_html(tmp_path: Path):
+    """The real template: the same pages, text (raw and laid out), named destinations, links with their places,
+    outline, metadata and language as one WeasyPrint render of the same HTML."""
+    from datetime import datetime, timezone
+
+    from report_support import pdf_reading
+
+    from auditreport.report import report_frameworks
+    from auditreport.report.html import render_documents
+    from auditreport.report.pdf import html_to_pdf, report_pdf_bytes
+
+    result = make_result()
+    html = render_documents(result, report_frameworks(result), datetime(2026, 11, 1, tzinfo=timezone.utc)).pdf_html
+    whole = pdf_reading(html_to_pdf(html), tmp_path)
+    joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
+    assert joined["pages"] == whole["pages"] > 10
+    for key in ("text", "text-layout", "dests", "links", "outline", "info", "lang"):
+        assert joined[key] == whole[key], key
+
+
+def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path):
+    """report.pdf's parts render in worker processes; one killed (as the out-of-memory killer would) is one line
+    naming report.pdf, exit code 5, and no report.pdf."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from report_support import paged_report_html
+
+    from auditreport.errors import EnvironmentFailure
+    from auditreport.load import worker_pool
+    from auditreport.report.pdf import RENDER_TASK, prestart_render_workers, write_report_pdfs
+
+    prestart_render_workers()
+    workers = list(worker_pool._PRESTARTED[RENDER_TASK])
+    outcome: dict = {}
+
+    def render():
+        try:
+            write_report_pdfs(paged_report_html(findings=600), "<html><body><p>sql</p></body></html>",
+                              tmp_path / "report.pdf", tmp_path / "report-sql.pdf")
+        except Exception as e:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = e
+
+    t = threading.Thread(target=render)
+    t.start()
+    deadline = time.monotonic() + 60
+    while worker_pool._PRESTARTED.get(RENDER_TASK) and time.monotonic() < deadline:  # until the pool takes them
+        time.sleep(0.05)
+    time.sleep(2.0)  # rendering the parts by now
+    for proc in workers:
+        os.kill(proc.pid, signal.SIGKILL)
+    t.join(120)
+    err = outcome.get("error")
+    assert isinstance(err, EnvironmentFailure) and err.exit_code == 5, err
+    assert "report.pdf" in str(err) and "ended abnormally" in str(err) and "\n" not in str(err)
+    assert not (tmp_path / "report.pdf").exists()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -44,8 +45,10 @@ def join_pdf(front_pages: int, fronts: list[tuple[range, dict]], parts: list[dic
             margins[k] = formx if pdf is out else out.copy_foreign(formx)
     del out.pages[front_pages:]
     sources = [pikepdf.open(io.BytesIO(part["pdf"])) for part in parts]
-    for source in sources:
-        out.pages.extend(source.pages)
+    with warnings.catch_warnings():  # "named destinations are not preserved": they are built below, for all parts
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        for source in sources:
+            out.pages.extend(source.pages)
     for page, formx in zip(out.pages[front_pages:], margins):
         page.add_overlay(formx)
 

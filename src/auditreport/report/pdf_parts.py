@@ -112,9 +112,9 @@ def split_report(html: str) -> SplitReport:
                 stack.pop()
             else:
                 stack.append(m.group(0))
-    _check_gap(text[gap_from:])
     if depth or stack or not sections:
         raise CannotSplit("unbalanced sections or landmarks")
+    _check_gap(text[gap_from:])
     head = html[:body.start()]
     return SplitReport(_STYLE.sub("", head), tuple(m.group(1) for m in _STYLE.finditer(head)), body.group(0), sections)
 
