@@ -194,7 +194,7 @@ def unify_text_maps(documents: list[list[pikepdf.Dictionary]]) -> None:
         if all(first[gid] == text for gid, text in text_map.items()):
             continue
 
-        def pair(m: re.Match) -> bytes:
+        def pair(m: re.Match, first: dict[int, str] = first) -> bytes:
             text = first[int(m.group(1), 16)].encode("utf-16-be").hex().encode()
             return b"<" + m.group(1) + b"> <" + text + b">"
 
