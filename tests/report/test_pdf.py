@@ -153,6 +153,15 @@ def test_a_killed_sql_pdf_process_is_an_environment_failure_naming_report_sql_pd
     assert not (tmp_path / "report-sql.pdf").exists()
 
 
+def test_margin_boxes_are_shared_out_with_a_half_share_for_the_worker_that_lays_out_the_contents():
+    from auditreport.report.pdf import _margin_shares
+
+    assert _margin_shares(105, 2) == [range(0, 35), range(35, 105)]
+    assert _margin_shares(10, 1) == [range(0, 10)]
+    shares = _margin_shares(101, 4)
+    assert [len(s) for s in shares] == [14, 29, 29, 29] and shares[-1].stop == 101
+
+
 def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_html(tmp_path: Path):
     """The real template: the same pages, text (raw and laid out), named destinations, links with their places,
     outline, metadata and language as one WeasyPrint render of the same HTML."""

@@ -7,7 +7,8 @@ import re
 import pytest
 from report_support import PAGED_CSS, paged_report_html
 
-from auditreport.report.pdf_parts import FRONT_CSS, PART_CSS, CannotSplit, front_count, front_task, split_report
+from auditreport.report.pdf_parts import (FRONT_CSS, PART_CSS, CannotSplit, front_count, front_section_task, front_task,
+                                         margins_task, split_report)
 
 
 def test_the_report_splits_into_its_top_level_sections_each_in_its_landmark():
@@ -55,3 +56,22 @@ def test_the_front_document_has_a_page_per_later_page_holding_its_anchors():
 def test_html_that_is_not_a_run_of_sections_is_not_cut(body, why):
     with pytest.raises(CannotSplit, match=why):
         split_report(f"<html><head></head><body>{body}</body></html>")
+
+
+def test_a_front_section_alone_points_its_links_at_a_far_page_so_its_numbers_take_their_room():
+    split = split_report(paged_report_html())
+    contents = front_section_task(split, split.sections[1])
+    assert contents["extra_pages"] == 1 and "counter-increment: page 100" in contents["css"][-1]
+    far = re.search(r'<div style="break-before: page; page: auditreport-far">(.*?)</div>', contents["html"]).group(1)
+    assert far == "".join(f'<span id="{a}"></span>' for a in sorted(["summary", "findings", "appendix", "f3"]))
+    cover = front_section_task(split, split.sections[0])  # links to nothing outside it
+    assert cover["extra_pages"] == 0 and cover["css"] == [PAGED_CSS, PART_CSS]
+
+
+def test_a_margins_document_is_the_cover_then_an_empty_page_for_every_other_page():
+    split = split_report(paged_report_html())
+    task = margins_task(split, cover_pages=1, front_pages=3, later=4, margins=range(2, 4))
+    stubs = re.findall(r'<div style="break-before: page;([^"]*)">', task["html"])
+    assert len(stubs) == 2 + 4  # the rest of the front (the contents' two pages), then the later pages
+    assert ["quiet" in s for s in stubs] == [True, True, True, True, False, False]
+    assert 'id="cover"' in task["html"] and 'id="contents"' not in task["html"]

@@ -57,7 +57,8 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
     """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
     :class:`EnvironmentFailure` naming ``path``."""
     from .pdf_join import join_pdf
-    from .pdf_parts import PART_CSS, CannotSplit, front_count, front_task, split_report
+    from .pdf_parts import (PART_CSS, CannotSplit, front_count, front_section_task, front_task, margins_task,
+                            split_report)
 
     workers = render_workers()
     try:
@@ -68,26 +69,36 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
                 [(_task, whole)] = pool.run([{"html": html, "whole": True}])
                 return whole["pdf"]
             n_front = front_count(split)
-            runs = [split.sections[:n_front], *([s] for s in split.sections[n_front:])]
-            tasks = [dict(split.task(run, PART_CSS), index=i) for i, run in enumerate(runs)]
+            tasks = [dict(front_section_task(split, section) if i < n_front else split.task([section], PART_CSS),
+                          index=i) for i, section in enumerate(split.sections)]  # fmt: skip
             rendered: dict[int, dict] = {}
             for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
                 rendered[task["index"]] = result
-            parts = [rendered[i] for i in range(1, len(runs))]
+                del result["pages"][len(result["pages"]) - task.get("extra_pages", 0):]
+            parts = [rendered[i] for i in range(n_front, len(split.sections))]
             later = [[name for name, _x, _y in page["anchors"]] for part in parts for page in part["pages"]]
-            front_pages = len(rendered[0]["pages"])  # with the contents' page numbers not known yet: checked below
+            cover_pages = len(rendered[0]["pages"])
+            front_pages = sum(len(rendered[i]["pages"]) for i in range(n_front))  # contents without page numbers
             for _ in range(_FRONT_TRIES):
-                # the front document on every worker, each drawing the margin boxes of its share of the later pages
-                shares = [range(len(later) * w // workers, len(later) * (w + 1) // workers) for w in range(workers)]
-                fronts = [(task["share"], front) for task, front in
-                          pool.run([dict(front_task(split, later, share), share=share) for share in shares])]
-                counts = {len(front["pages"]) for _share, front in fronts}
-                if counts == {front_pages + len(later)}:
-                    return join_pdf(front_pages, sorted(fronts, key=lambda f: f[0].start), parts)
-                front_pages = max(counts) - len(later)  # its page numbers moved the contents' page breaks
+                shares = _margin_shares(len(later), workers)
+                tail = [dict(front_task(split, later, shares[0]), share=shares[0])]
+                tail += [dict(margins_task(split, cover_pages, front_pages, len(later), share), share=share)
+                         for share in shares[1:]]  # fmt: skip
+                fronts = sorted(((task["share"], front) for task, front in pool.run(tail)), key=lambda f: f[0].start)
+                if {len(front["pages"]) for _share, front in fronts} == {front_pages + len(later)}:
+                    return join_pdf(front_pages, fronts, parts)
+                front_pages = len(fronts[0][1]["pages"]) - len(later)  # page numbers moved the contents' breaks
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
     raise RuntimeError(f"{path}: the contents change their page count with every render of their page numbers")
+
+
+def _margin_shares(later: int, workers: int) -> list[range]:
+    """The later pages whose margin boxes each worker draws, the first worker's (it also lays out the contents) a half
+    share."""
+    weights = [1] + [2] * (workers - 1)
+    bounds = [later * sum(weights[:w]) // sum(weights) for w in range(workers + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
 def write_pdf(html: str, path: Path, signing=None) -> Path:

@@ -34,6 +34,12 @@ _NONE = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
 PART_CSS = f"@page {{ {_NONE} }}"  # after the report's own CSS: a part's pages have no margin boxes
 _QUIET_PAGE = "auditreport-quiet"  # a front document's later page whose margin boxes another front document draws
 FRONT_CSS = f"@page {_QUIET_PAGE} {{ {_NONE} }}"
+# the front sections alone: their links to later sections point at a page numbered past 100, so that the contents'
+# page numbers take about the room they will take (the page count of the contents is checked once they are known)
+_FAR_PAGE = "auditreport-far"
+_FAR_CSS = f"@page {_FAR_PAGE} {{ counter-increment: page 100; }}"
+_HREF = re.compile(r'href="#([^"]+)"')
+_ID = re.compile(r'\bid="([^"]+)"')
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.I | re.S)
 
 
@@ -133,13 +139,41 @@ def front_count(split: SplitReport) -> int:
     return 1
 
 
-def front_task(split: SplitReport, pages_after: list[list[str]], margins: range) -> dict:
-    """The front sections laid out for real, then one empty page per later page of the report, each holding the ids
-    of the anchors that page holds (``pages_after``: their names, page by page). The later pages whose index among
-    them is in ``margins`` have their margin boxes; the others none (another front document draws theirs)."""
-    stubs = []
-    for k, names in enumerate(pages_after):
+def front_section_task(split: SplitReport, section: Section) -> dict:
+    """A front section alone, to count its pages before the rest of the report is laid out: the anchors its links
+    name that it does not hold are on one page after it, numbered past 100 (``extra_pages``: 1), so that its
+    ``target-counter()`` page numbers take about the room they will take."""
+    missing = sorted(set(_HREF.findall(section.html)) - set(_ID.findall(section.html)))
+    if not missing:
+        return dict(split.task([section], PART_CSS), extra_pages=0)
+    far = "".join(f'<span id="{name}"></span>' for name in missing)  # as written in the HTML: escaped already
+    after = f'<div style="break-before: page; page: {_FAR_PAGE}">{far}</div>'
+    return dict(split.task([section], PART_CSS + _FAR_CSS, after=after), extra_pages=1)
+
+
+def _empty_pages(pages: list[list[str]], margins: range) -> str:
+    """One empty page per item of ``pages``, holding the ids it names; those whose index is not in ``margins`` are
+    quiet pages (no margin boxes)."""
+    out = []
+    for k, names in enumerate(pages):
         named = "" if k in margins else f" page: {_QUIET_PAGE};"
         anchors = "".join(f'<span id="{escape(name, quote=True)}"></span>' for name in names)
-        stubs.append(f'<div style="break-before: page;{named} margin: 0; padding: 0; border: 0">{anchors}</div>')
-    return split.task(split.sections[: front_count(split)], FRONT_CSS, after="".join(stubs))
+        out.append(f'<div style="break-before: page;{named} margin: 0; padding: 0; border: 0">{anchors}</div>')
+    return "".join(out)
+
+
+def front_task(split: SplitReport, pages_after: list[list[str]], margins: range) -> dict:
+    """The front sections laid out for real, then one empty page per later page of the report, each holding the ids
+    of the anchors that page holds (``pages_after``: their names, page by page), so that the contents'
+    ``target-counter()`` finds them. The later pages whose index among them is in ``margins`` have their margin
+    boxes; the others none (:func:`margins_task` draws theirs)."""
+    return split.task(split.sections[: front_count(split)], FRONT_CSS, after=_empty_pages(pages_after, margins))
+
+
+def margins_task(split: SplitReport, cover_pages: int, front_pages: int, later: int, margins: range) -> dict:
+    """Margin boxes of the later pages in ``margins`` (their index among the ``later`` pages): the cover (it sets
+    the running heads' strings), empty pages to make up the front's ``front_pages``, then one empty page per later
+    page, so that every page has its number and the document the report's page count."""
+    filler = front_pages - cover_pages
+    pages = _empty_pages([[]] * (filler + later), range(filler + margins.start, filler + margins.stop))
+    return split.task(split.sections[:1], FRONT_CSS, after=pages)
