@@ -138,7 +138,8 @@ def pdf_reading(pdf: bytes, tmp_path) -> dict:
 PAGED_CSS = """
 @page { size: A5; margin: 18mm 12mm;
   @top-left { content: string(org); } @top-right { content: string(period); }
-  @bottom-left { content: "Run " string(runid); } @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
+  @bottom-left { content: "Run " string(runid); }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
 @page :first { @top-left { content: none; } @top-right { content: none; } }
 .org { string-set: org content(); } .period { string-set: period content(); } .runid { string-set: runid content(); }
 .toc-page, section.major { break-before: page; }

@@ -60,7 +60,8 @@ def join_pdf(front_pages: int, fronts: list[tuple[range, dict]], parts: list[dic
     _relink(out, dests)
     _outline(out, pages)
     buffer = io.BytesIO()
-    out.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True)
+    out.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
+             deterministic_id=True)  # the same parts, the same bytes
     for pdf in [*others, *sources]:
         pdf.close()
     return buffer.getvalue()
