@@ -29,16 +29,14 @@ import pydyf
 
 from ._io import atomic_write_bytes
 from .pdf_font import EmbeddedFont, find_font
-from .sql_pdf_layout import INK, MUTED, Layout, Token
+from .sql_pdf_layout import INK, MUTED, PALETTE, Layout, Token
 from .values import reveal_invisible, status_label
 
 REPORT_FILE = "report.pdf"
 
-STATUS_COLOURS = {  # report.css's --fail/--fail-bg and the others: (text, background)
-    "fail": ((0xB4, 0x23, 0x18), (0xFD, 0xEC, 0xEA)), "pass": ((0x17, 0x72, 0x3A), (0xE7, 0xF5, 0xEC)),
-    "no_data": ((0x8A, 0x5A, 0x00), (0xFF, 0xF3, 0xD6)), "error": ((0x6A, 0x3B, 0xB5), (0xF1, 0xEA, 0xFB)),
-    "info": ((0x17, 0x5C, 0xD3), (0xE8, 0xF0, 0xFC)),
-}
+STATUS_COLOURS = {status: (PALETTE[name], PALETTE[f"{name}-bg"])  # a badge's text and background, as report.css's
+                  for status, name in (("fail", "fail"), ("pass", "pass"), ("no_data", "nodata"), ("error", "error"),
+                                       ("info", "info"))}
 
 
 @dataclass(frozen=True)
@@ -122,7 +120,7 @@ def _heading(layout: Layout, f: SqlText) -> None:
                                                                   if i < len(f.read_by) - 1 else [])
     badge = None
     if f.status is not None:
-        fg, bg = STATUS_COLOURS.get(f.status, (MUTED, (0xEE, 0xEE, 0xEE)))
+        fg, bg = STATUS_COLOURS.get(f.status, (MUTED, PALETTE["rule-light"]))
         badge = (status_label(f.status), fg, bg)
     layout.file_heading(f.anchor, f.id, badge, [path_line, tail])
 

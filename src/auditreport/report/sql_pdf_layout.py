@@ -8,6 +8,7 @@ inserted before the text they sit behind.
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +16,7 @@ from itertools import pairwise
 
 import pydyf
 
+from ..resources import templates_dir
 from .pdf_font import EmbeddedFont
 
 PAGE_W, PAGE_H = 595.276, 841.89  # A4
@@ -22,8 +24,17 @@ LEFT = RIGHT = 42.52  # 15 mm, as report.css's @page
 TOP, BOTTOM = 53.86, 48.19  # 19 mm, 17 mm
 CONTENT_TOP, WIDTH = PAGE_H - TOP, PAGE_W - LEFT - RIGHT
 
-INK, MUTED, LINK = (0x1D, 0x24, 0x33), (0x5B, 0x64, 0x75), (0x17, 0x5C, 0xD3)
-RULE, TINT = (0xD0, 0xD5, 0xDD), (0xF6, 0xF7, 0xF9)
+
+
+def css_palette(css: str) -> dict[str, tuple[int, int, int]]:
+    """The colours report.css names in its ``:root`` (``--ink: #1d2433``...): the PDFs' one palette."""
+    return {name: tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+            for name, h in re.findall(r"--([a-z-]+):\s*#([0-9a-fA-F]{6})\b", css)}
+
+
+PALETTE = css_palette((templates_dir() / "report.css").read_text(encoding="utf-8"))
+INK, MUTED, RULE, TINT = PALETTE["ink"], PALETTE["muted"], PALETTE["rule"], PALETTE["paper-tint"]
+LINK_RULE = (0xB7, 0xBD, 0xC8)  # report.css's underline of a link (whose text keeps its colour)
 
 CODE_SIZE, CODE_LEADING = 7.0, 9.45  # the listing: 117 columns of DejaVu Sans Mono across the page
 CODE_PAD, CODE_BORDER = 7.0, 2.0
@@ -149,12 +160,11 @@ class Layout:
 
     def _row(self, row: list[tuple[Token, str, float]], x: float, y: float) -> None:
         for t, text, w in row:
-            colour = LINK if (t.link or t.dest) else t.colour
-            self.text(x, y, text, t.font, t.size, colour)
+            self.text(x, y, text, t.font, t.size, t.colour)
             if t.link or t.dest:
                 shown = self.fonts[t.font].width(text.rstrip(" "), t.size)
                 self.page.links.append(((x, y - 2, x + shown, y + t.size), t.link, t.dest))
-                self.page.ops.append(f"{_rgb(LINK, True)} 0.4 w {_n(x)} {_n(y - 1.2)} m {_n(x + shown)} "
+                self.page.ops.append(f"{_rgb(LINK_RULE, True)} 0.5 w {_n(x)} {_n(y - 1.2)} m {_n(x + shown)} "
                                      f"{_n(y - 1.2)} l S")
             x += w
 
@@ -191,7 +201,7 @@ class Layout:
         self.y -= CODE_PAD
         segment = _Segment(len(self.page.ops), self.y + CODE_PAD)
         for line in lines:
-            for i, row in enumerate(_rows(line, mono, cols)):
+            for i, row in enumerate(listing_rows(line, mono, cols)):
                 if self.y - CODE_LEADING < BOTTOM:
                     self._end_segment(segment)
                     self.new_page()
@@ -342,12 +352,17 @@ def _fit(font: EmbeddedFont, text: str, size: float, width: float) -> int:
     return len(text)
 
 
-def _rows(line: str, mono: EmbeddedFont, cols: int) -> list[list[tuple[str, str | None]]]:
+def listing_rows(line: str, mono: EmbeddedFont, cols: int) -> list[list[tuple[str, str | None]]]:
     """One line of the listing as rows that fit the panel: each a list of (text shown, the character it stands for,
     or None). A row breaks after its last space when that is past the middle of the row, else at the column."""
     line = line.expandtabs(8)
-    if len(line) <= cols and mono.all_regular(line):
-        return [[(line, None)]]  # nearly every line: characters one column wide, fewer than fit
+    if mono.all_regular(line):  # nearly every line: characters one column wide
+        rows = []
+        while len(line) > cols:
+            cut = line.rfind(" ", cols // 2, cols) + 1 or cols
+            rows.append([(line[:cut], None)])
+            line = line[cut:]
+        return [*rows, [(line, None)]]
     cells = [(c, None) if mono.has(c) else (SUBSTITUTE.format(ord(c)), c) for c in line]
     rows, row, width = [], [], 0.0
     limit = cols * mono.advance(" ")
