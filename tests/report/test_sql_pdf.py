@@ -118,6 +118,10 @@ def test_every_file_has_a_bookmark_on_its_own_page(sql_pdf: Path):
     assert titles["Shared views"] == (2, dests["sql-views"])
     for v in doc.views:
         assert titles[v.id] == (3, dests[v.anchor]), v.id
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    with open(sql_pdf, "rb") as f:  # every entry open: the root counts all of them
+        assert PdfFileReader(f).root["/Outlines"]["/Count"] == len(outline)
 
 
 def test_every_link_report_pdf_makes_into_it_lands_on_the_file_it_names(report_dir: Path, sql_pdf: Path):

@@ -314,7 +314,7 @@ def _close(frame) -> None:
     if not children:
         return
     node["First"], node["Last"] = children[0].reference, children[-1].reference
-    node["Count"] = len(children)  # open: its children show
+    node["Count"] = sum(1 + child.get("Count", 0) for child in children)  # open: every entry below it shows
     for a, b in pairwise(children):
         a["Next"], b["Prev"] = b.reference, a.reference
 
