@@ -97,3 +97,21 @@ def pdf_destinations(path) -> dict[str, int]:
 
     walk(reader.root["/Names"]["/Dests"])
     return {str(name): page_index[dest.raw_get(0).idnum] for name, dest in zip(flat[::2], flat[1::2])}
+
+
+def pdf_outline(path) -> list[tuple[int, str, int]]:
+    """The bookmarks in order: (level from 1, title, the index of the page they go to)."""
+    reader, pages = _pdf(path)
+    page_index = {ref: i for i, (ref, _page) in enumerate(pages)}
+    entries = []
+
+    def walk(node, level):
+        while node is not None:
+            item = node.get_object()
+            entries.append((level, str(item["/Title"]), page_index[item["/Dest"].raw_get(0).idnum]))
+            if "/First" in item:
+                walk(item.raw_get("/First"), level + 1)
+            node = item.raw_get("/Next") if "/Next" in item else None
+
+    walk(reader.root["/Outlines"].raw_get("/First"), 1)
+    return entries
