@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System packages auditreport needs, installed when missing and when we can (root + apt-get):
-#   always:  Pango (WeasyPrint draws text with it) and a font
+#   always:  Pango (WeasyPrint draws text with it) and the DejaVu fonts (report-sql.pdf embeds DejaVu Sans and Sans Mono)
 #   --test:  poppler-utils (pdftotext, pdftoppm: the tests read the PDF back as text), and chromium (the tests open
 #            report.html in it, headless, through Playwright, which cannot fetch a browser of its own here;
 #            AUDITREPORT_CHROMIUM names another Chromium or Chrome binary instead), and a Java runtime (the tests run the
@@ -10,7 +10,7 @@ set -euo pipefail
 need=()
 ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so.0' || need+=(libpango-1.0-0)
 ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so.0' || need+=(libpangoft2-1.0-0)
-fc-list 2>/dev/null | grep -qi . || need+=(fonts-dejavu-core)
+fc-list 2>/dev/null | grep -qi 'DejaVu Sans Mono' || need+=(fonts-dejavu-core)
 if [ "${1:-}" = "--test" ]; then
   command -v pdftotext >/dev/null || need+=(poppler-utils)
   [ -n "${AUDITREPORT_CHROMIUM:-}" ] || command -v chromium >/dev/null || need+=(chromium)

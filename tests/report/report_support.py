@@ -99,6 +99,16 @@ def pdf_destinations(path) -> dict[str, int]:
     return {str(name): page_index[dest.raw_get(0).idnum] for name, dest in zip(flat[::2], flat[1::2])}
 
 
+def whole_render(html: str) -> bytes:
+    """WeasyPrint over the whole HTML in this process, as report.pdf was rendered before it was rendered in parts:
+    what the parts joined must read as."""
+    from weasyprint import HTML
+
+    from auditreport.report.pdf import _no_fetch
+
+    return HTML(string=html, url_fetcher=_no_fetch).render().write_pdf()
+
+
 def pdf_reading(pdf: bytes, tmp_path) -> dict:
     """All that a reader of ``pdf`` gets, to compare two renders: the pages' text (pdftotext raw and -layout), the
     named destinations and link annotations (with their places), the outline (level, title, page, place, closed),
@@ -174,3 +184,21 @@ def paged_report_html(findings: int = 12, extra_section: str = "") -> str:
 {extra_section}
 <section class="major" id="appendix"><h2>Appendix</h2><h4>Closed heading</h4><h5>Under it</h5>{sql}</section>
 </main><script>ignored()</script></body></html>"""
+
+
+def pdf_outline(path) -> list[tuple[int, str, int]]:
+    """The bookmarks in order: (level from 1, title, the index of the page they go to)."""
+    reader, pages = _pdf(path)
+    page_index = {ref: i for i, (ref, _page) in enumerate(pages)}
+    entries = []
+
+    def walk(node, level):
+        while node is not None:
+            item = node.get_object()
+            entries.append((level, str(item["/Title"]), page_index[item["/Dest"].raw_get(0).idnum]))
+            if "/First" in item:
+                walk(item.raw_get("/First"), level + 1)
+            node = item.raw_get("/Next") if "/Next" in item else None
+
+    walk(reader.root["/Outlines"].raw_get("/First"), 1)
+    return entries

@@ -113,46 +113,6 @@ def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_has
     assert f"Page {_page_count(sql_pdf)} of {_page_count(sql_pdf)}" in sql_text
 
 
-def test_a_killed_sql_pdf_process_is_an_environment_failure_naming_report_sql_pdf(tmp_path: Path):
-    """The child that renders report-sql.pdf is killed (as the kernel's out-of-memory killer would): one line naming
-    the file, exit code 5, never a crash or a half-written file."""
-    import multiprocessing
-    import os
-    import signal
-    import threading
-    import time
-
-    from auditreport.errors import EnvironmentFailure
-    from auditreport.report.pdf import write_report_pdfs
-
-    sql_html = "<html><body>" + "<pre>select 1 from t where x = 'y';\n</pre>" * 20000 + "</body></html>"  # slow
-    before = {p.pid for p in multiprocessing.active_children()}
-    outcome: dict = {}
-
-    def render():
-        try:
-            write_report_pdfs("<html><body><p>report</p></body></html>", sql_html, tmp_path / "report.pdf",
-                              tmp_path / "report-sql.pdf")
-        except Exception as e:  # noqa: BLE001 - the test inspects it
-            outcome["error"] = e
-
-    t = threading.Thread(target=render)
-    t.start()
-    deadline = time.monotonic() + 60
-    child = None
-    while child is None and time.monotonic() < deadline:
-        child = next((p for p in multiprocessing.active_children() if p.pid not in before), None)
-        time.sleep(0.05)
-    assert child is not None, "the report-sql.pdf process never started"
-    time.sleep(1.0)  # let it start rendering
-    os.kill(child.pid, signal.SIGKILL)
-    t.join(120)
-    err = outcome.get("error")
-    assert isinstance(err, EnvironmentFailure) and err.exit_code == 5, err
-    assert "report-sql.pdf" in str(err) and "ended abnormally" in str(err) and "\n" not in str(err)
-    assert not (tmp_path / "report-sql.pdf").exists()
-
-
 def test_margin_boxes_are_shared_out_with_a_half_share_for_the_worker_that_lays_out_the_contents():
     from auditreport.report.pdf import _margin_shares
 
@@ -167,15 +127,15 @@ def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_
     outline, metadata and language as one WeasyPrint render of the same HTML."""
     from datetime import datetime, timezone
 
-    from report_support import pdf_reading
+    from report_support import pdf_reading, whole_render
 
     from auditreport.report import report_frameworks
     from auditreport.report.html import render_documents
-    from auditreport.report.pdf import html_to_pdf, report_pdf_bytes
+    from auditreport.report.pdf import report_pdf_bytes
 
     result = make_result()
     html = render_documents(result, report_frameworks(result), datetime(2026, 11, 1, tzinfo=timezone.utc)).pdf_html
-    whole = pdf_reading(html_to_pdf(html), tmp_path)
+    whole = pdf_reading(whole_render(html), tmp_path)
     joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
     assert joined["pages"] == whole["pages"] > 10
     for key in ("text", "text-layout", "dests", "links", "outline", "info", "lang"):
@@ -194,7 +154,7 @@ def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_
 
     from auditreport.errors import EnvironmentFailure
     from auditreport.load import worker_pool
-    from auditreport.report.pdf import RENDER_TASK, prestart_render_workers, write_report_pdfs
+    from auditreport.report.pdf import RENDER_TASK, prestart_render_workers, write_pdf
 
     prestart_render_workers()
     workers = list(worker_pool._PRESTARTED[RENDER_TASK])
@@ -202,8 +162,7 @@ def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_
 
     def render():
         try:
-            write_report_pdfs(paged_report_html(findings=600), "<html><body><p>sql</p></body></html>",
-                              tmp_path / "report.pdf", tmp_path / "report-sql.pdf")
+            write_pdf(paged_report_html(findings=600), tmp_path / "report.pdf")
         except Exception as e:  # noqa: BLE001 - the test inspects it
             outcome["error"] = e
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from report_support import paged_report_html, pdf_reading
+from report_support import paged_report_html, pdf_reading, whole_render
 
-from auditreport.report.pdf import html_to_pdf, report_pdf_bytes
+from auditreport.report.pdf import report_pdf_bytes
 from auditreport.report.pdf_join import bookmark_tree
 
 
@@ -16,7 +16,7 @@ from auditreport.report.pdf_join import bookmark_tree
 def both(tmp_path_factory) -> tuple[dict, dict]:
     tmp = tmp_path_factory.mktemp("join")
     html = paged_report_html()
-    return pdf_reading(html_to_pdf(html), tmp), pdf_reading(report_pdf_bytes(html, tmp / "report.pdf"), tmp)
+    return pdf_reading(whole_render(html), tmp), pdf_reading(report_pdf_bytes(html, tmp / "report.pdf"), tmp)
 
 
 def test_the_joined_pdf_has_the_whole_render_s_pages_text_and_page_numbers(both):

@@ -121,7 +121,7 @@ def write_reports(
     if pdf:
         pdf_timings: dict[str, float] = {}
         outputs["report_pdf"], outputs["report_sql_pdf"] = write_report_pdfs(
-            docs.pdf_html, docs.sql_html, out_dir / "report.pdf", out_dir / SQL_PDF, signing, pdf_timings)
+            docs.pdf_html, docs.sql, out_dir / "report.pdf", out_dir / SQL_PDF, signing, pdf_timings)
         timings.update(pdf_timings)  # "report.pdf", "report-sql.pdf"
     else:
         (out_dir / SQL_PDF).unlink(missing_ok=True)  # never left from an earlier run beside a report that did not write it

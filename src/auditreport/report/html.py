@@ -1,8 +1,9 @@
 """Render the report HTML: one Jinja2 template set, CSS and our one script inlined, no external assets.
 
-``render_documents`` builds the view once and renders the three documents of a report from it: ``report.html`` (every
-check's SQL inline in Appendix A), the HTML report.pdf is rendered from (the same, except that Appendix A lists each SQL
-file with its SHA-256 and a link into ``report-sql.pdf``), and the HTML of ``report-sql.pdf`` (the SQL texts).
+``render_documents`` builds the view once and renders from it ``report.html`` (every check's SQL inline in Appendix A)
+and the HTML report.pdf is rendered from (the same, except that Appendix A lists each SQL file with its SHA-256 and a
+link into ``report-sql.pdf``), and takes from the same view the data of ``report-sql.pdf`` (the SQL texts, which
+:mod:`.sql_pdf` writes without HTML).
 
 Autoescape is always on: every evidence value, reason and source detail can be attacker-controlled log text.
 Every ``{{ ... }}`` output also passes ``finalize``, which shows invisible and bidi-control characters as ``⟨U+XXXX⟩``.
@@ -19,7 +20,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -31,6 +32,9 @@ from .order import severity_rank, status_rank
 from .values import reveal_invisible, status_label
 from .figures import trend_lines
 from .view import build_context
+
+if TYPE_CHECKING:
+    from .sql_pdf import SqlDocument
 
 
 def report_script(template_dir: Path | None = None) -> str:
@@ -104,7 +108,7 @@ SQL_PDF = "report-sql.pdf"  # Appendix A's texts, beside report.pdf
 class ReportDocuments:
     html: str  # report.html
     pdf_html: str  # what report.pdf is rendered from
-    sql_html: str  # what report-sql.pdf is rendered from
+    sql: SqlDocument | None  # what report-sql.pdf is written from (None without the PDFs)
 
 
 def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, evidence_row_cap: int,
@@ -122,7 +126,6 @@ def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: 
     context["content_security_policy"] = content_security_policy(script)
     context["sql_file"] = None  # Appendix A holds the SQL texts itself
     context["for_pdf"] = False  # report.pdf's HTML: evidence as a fixed-width listing rather than a table
-    context["report_file"] = ""  # links to findings stay inside the document
     return context
 
 
@@ -137,17 +140,18 @@ def render_documents(
     trend=None,
     pdf: bool = True,
 ) -> ReportDocuments:
-    """report.html, and with ``pdf`` report.pdf's HTML and report-sql.pdf's HTML (else ""), from one view of the
-    run."""
+    """report.html, and with ``pdf`` report.pdf's HTML and report-sql.pdf's data (else "" and None), from one view of
+    the run."""
     tdir = template_dir or templates_dir()
     env = environment(tdir)
     context = _context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap, tdir, trend)
     html = env.get_template("report.html.j2").render(**context)
     if not pdf:
-        return ReportDocuments(html=html, pdf_html="", sql_html="")
+        return ReportDocuments(html=html, pdf_html="", sql=None)
     pdf_html = env.get_template("report.html.j2").render(**{**context, "sql_file": SQL_PDF, "for_pdf": True})
-    sql_html = env.get_template("report-sql.html.j2").render(**context)
-    return ReportDocuments(html=html, pdf_html=pdf_html, sql_html=sql_html)
+    from .sql_pdf import sql_document  # pydyf and fontTools: only the PDFs need them
+
+    return ReportDocuments(html=html, pdf_html=pdf_html, sql=sql_document(context))
 
 
 def render_html(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, *args, **kwargs) -> str:

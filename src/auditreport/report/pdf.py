@@ -1,5 +1,7 @@
-"""The PDFs: WeasyPrint over the report's HTML, with PDF metadata from its <head>; report.pdf signed (PAdES, by
-:mod:`auditreport.signing`) when the configuration has ``[signing]``.
+"""The PDFs: report.pdf is WeasyPrint over the report's HTML, with PDF metadata from its <head>, signed (PAdES, by
+:mod:`auditreport.signing`) when the configuration has ``[signing]``; report-sql.pdf (Appendix A's SQL texts, about two
+fifths of the pages the report had when they were inside it) is written directly by :mod:`.sql_pdf`, a fixed-width
+listing that needs no layout engine.
 
 report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
 (:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
@@ -7,30 +9,30 @@ rendered largest first (:mod:`.pdf_worker`), then the front document (the cover,
 page number, and the margin boxes of every page), and :mod:`.pdf_join` puts them together into the document
 WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks.
 
-report-sql.pdf (Appendix A's SQL texts, about two fifths of the pages the report had when they were inside it) is
-rendered in a second process at the same time. The two documents share no page flow: report.pdf's page numbers,
-contents and bookmarks are its own, and its Appendix A names each SQL file with its SHA-256 and links into
-report-sql.pdf.
+The two documents share no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A
+names each SQL file with its SHA-256 and links into report-sql.pdf.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import EnvironmentFailure
 from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
 from ._io import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from .sql_pdf import SqlDocument
 
 RENDER_TASK = "auditreport.report.pdf_worker:render"
 _FRONT_TRIES = 4  # renders of the front document until its contents keep their page count (one, nearly always)
 
 
 def render_workers() -> int:
-    """Processes rendering report.pdf's parts: one per core, at most four (the sample month has five parts)."""
+    """Processes rendering report.pdf's parts: one per core, at most four (a report has about ten
+    sections, the findings the largest by far)."""
     return min(4, load_workers())
 
 
@@ -43,14 +45,6 @@ def prestart_render_workers() -> None:
 def _no_fetch(url: str, *args, **kwargs):
     """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
     raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: WeasyPrint is slow to import and only the PDF needs it
-
-    # No base_url: links to evidence/<check>.csv stay relative, so they work beside the PDF wherever it is copied.
-    document = HTML(string=html, url_fetcher=_no_fetch).render()
-    return document.write_pdf()
 
 
 def report_pdf_bytes(html: str, path: Path) -> bytes:
@@ -112,22 +106,17 @@ def write_pdf(html: str, path: Path, signing=None) -> Path:
     return path
 
 
-def write_report_pdfs(pdf_html: str, sql_html: str, path: Path, sql_path: Path, signing=None,
+def write_report_pdfs(pdf_html: str, sql: SqlDocument, path: Path, sql_path: Path, signing=None,
                       timings: dict[str, float] | None = None) -> tuple[Path, Path]:
-    """report.pdf from ``pdf_html`` (signed with ``signing``) here, report-sql.pdf from ``sql_html`` in a child process
-    started first ("spawn": the parent holds DuckDB's threads, which a fork would copy mid-flight). ``timings`` gets the
-    seconds each took, wall time from the start of both."""
+    """report-sql.pdf from ``sql`` (a few tenths of a second: no second process is worth starting for it), then
+    report.pdf from ``pdf_html`` (signed with ``signing``). ``timings`` gets the seconds each took."""
+    from .sql_pdf import write_sql_pdf  # pydyf and fontTools: only the PDFs need them
+
     t0 = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        sql_pdf = pool.submit(html_to_pdf, sql_html)
-        write_pdf(pdf_html, path, signing)
-        t_main = time.perf_counter() - t0
-        try:
-            sql_bytes = sql_pdf.result()
-        except BrokenProcessPool as e:  # the child was killed (out of memory, a signal): the machine's doing
-            raise EnvironmentFailure(sql_path, f"the process rendering it ended abnormally ({e})") from e
-        atomic_write_bytes(sql_path, sql_bytes)
+    write_sql_pdf(sql, sql_path)
+    t_sql = time.perf_counter() - t0
+    write_pdf(pdf_html, path, signing)
     if timings is not None:
-        timings["report.pdf"] = round(t_main, 3)
-        timings["report-sql.pdf"] = round(time.perf_counter() - t0, 3)  # joined: at least report.pdf's time
+        timings["report.pdf"] = round(time.perf_counter() - t0 - t_sql, 3)
+        timings["report-sql.pdf"] = round(t_sql, 3)
     return path, sql_path
