@@ -60,8 +60,10 @@ def join_pdf(front_pages: int, fronts: list[tuple[range, dict]], parts: list[dic
     _relink(out, dests)
     _outline(out, pages)
     buffer = io.BytesIO()
+    # streams as the workers compressed them; the many small objects (a part's fonts, annotations) in compressed
+    # object streams: 1,178 -> 966 KB for the sample month (WeasyPrint's whole render: 705 KB, one subset per font)
     out.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
-             deterministic_id=True)  # the same parts, the same bytes
+             object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)  # same parts, same bytes
     for pdf in [*others, *sources]:
         pdf.close()
     return buffer.getvalue()
