@@ -75,3 +75,18 @@ def test_a_margins_document_is_the_cover_then_an_empty_page_for_every_other_page
     assert len(stubs) == 2 + 4  # the rest of the front (the contents' two pages), then the later pages
     assert ["quiet" in s for s in stubs] == [True, True, True, True, False, False]
     assert 'id="cover"' in task["html"] and 'id="contents"' not in task["html"]
+
+
+def test_the_template_keeps_what_rendering_in_parts_assumes():
+    """The margin boxes are drawn by documents of the cover and empty pages (pdf_parts.margins_task): that holds
+    while every string the running heads use is set on the cover, and every page has the one @page box."""
+    from auditreport.resources import templates_dir
+
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    rules = re.findall(r"([^{}]+)\{[^}]*string-set", css)
+    setters = {c for selector in rules for c in re.findall(r"\.([\w-]+)", selector)}
+    assert setters == {"cover-org", "cover-period", "run-id", "running-head"}
+    for partial in (templates_dir() / "partials").glob("*.j2"):
+        uses = {c for c in setters if re.search(rf'class="[^"]*\b{c}\b', partial.read_text(encoding="utf-8"))}
+        assert not uses or partial.name == "cover.html.j2", (partial.name, uses)
+    assert not re.search(r"@page\s+[\w-]+|[{;]\s*page\s*:", css)  # no named pages
