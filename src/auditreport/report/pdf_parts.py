@@ -6,12 +6,15 @@ as inside the whole document. Text between sections may only be the landmark ele
 ``nav``, ``main``), which each part re-opens around its own sections. The findings section flows its articles from
 page to page, so it is never cut inside.
 
-Parts are rendered without margin boxes (:data:`PART_CSS`). The **front** document puts back what needs the whole
-document: the cover and the contents, laid out for real, followed by one empty page for every other page of the
-report, each holding the anchors that page holds in its part, so that the contents' ``target-counter()`` finds every
-section on the page it is on; its margin boxes (running heads, "Run <id>", "Page X of Y") are those of the whole
-report, since it has the report's page count. :mod:`.pdf_join` takes its first pages as they are and lays its other
-pages over the parts' pages.
+Each section is a part, rendered without margin boxes (:data:`PART_CSS`); the front sections (the cover up to the
+contents) only to count their pages (:func:`front_section_task`). Then what needs the whole document: the **front**
+document (:func:`front_task`), the cover and the contents laid out for real, followed by one empty page for every
+later page of the report, each holding the anchors that page holds in its part, so that the contents'
+``target-counter()`` finds every section on the page it is on; and **margins** documents (:func:`margins_task`), the
+cover and empty pages. Each has the report's page count, so its margin boxes (running heads from the cover's strings,
+"Run <id>", "Page X of Y") are the whole report's; each draws those of its share of the later pages (the others are
+quiet pages). :mod:`.pdf_join` takes the front document's first pages as they are and lays the margin boxes over the
+parts' pages.
 """
 
 from __future__ import annotations
@@ -26,13 +29,13 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
 CROSS_PART = "auditreport-dest:"  # the URI of a link to another part's anchor, from its render to the join
 
-# every margin box CSS Paged Media names: the parts draw none, the front document draws them for every page
+# every margin box CSS Paged Media names: the parts draw none, the front and margins documents those of every page
 _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "left-top",
                  "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom", "bottom-left-corner",
                  "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner")  # fmt: skip
 _NONE = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
 PART_CSS = f"@page {{ {_NONE} }}"  # after the report's own CSS: a part's pages have no margin boxes
-_QUIET_PAGE = "auditreport-quiet"  # a front document's later page whose margin boxes another front document draws
+_QUIET_PAGE = "auditreport-quiet"  # a later page whose margin boxes another front or margins document draws
 FRONT_CSS = f"@page {_QUIET_PAGE} {{ {_NONE} }}"
 # the front sections alone: their links to later sections point at a page numbered past 100, so that the contents'
 # page numbers take about the room they will take (the page count of the contents is checked once they are known)
