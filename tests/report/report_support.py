@@ -104,9 +104,9 @@ def whole_render(html: str) -> bytes:
     what the parts joined must read as."""
     from weasyprint import HTML
 
-    from auditreport.report.pdf import _no_fetch
+    from auditreport.pdf_worker import no_fetch
 
-    return HTML(string=html, url_fetcher=_no_fetch).render().write_pdf()
+    return HTML(string=html, url_fetcher=no_fetch).render().write_pdf()
 
 
 def pdf_reading(pdf: bytes, tmp_path) -> dict:

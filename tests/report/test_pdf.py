@@ -7,11 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from report_support import pdf_destinations, pdf_links, squash
 from sample_run import UNAPPROVED, make_result
-
-from auditreport.report.pdf import _no_fetch
 
 
 def test_pdf_exists_with_metadata(report_dir: Path):
@@ -36,11 +33,6 @@ def test_pdf_text_has_banner_titles_caps_and_page_numbers(pdf_text: str):
     assert pages > 10 and f"Page {pages} of {pages}" in text
     assert "Run 20261101T020000Z-5f3a9c" in text
     assert "<script>alert(1)</script>" in text  # shown as text, never interpreted
-
-
-def test_rendering_fetches_no_url():
-    with pytest.raises(ValueError, match="does not fetch external resources"):
-        _no_fetch("https://example.com/x.css")
 
 
 def test_pdf_prints_the_integrity_appendix_and_carries_the_digests(report_dir: Path, pdf_text: str):

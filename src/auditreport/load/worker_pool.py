@@ -103,7 +103,8 @@ def prestart(fn: str, workers: int) -> None:
     """Start ``workers`` worker processes for ``fn`` now, before any pool needs them: a worker's start (the
     interpreter and the imports of ``fn``'s module, about 0.3 s of CPU each) then runs beside the caller's own
     start-up (its imports, the configuration, the catalogue), when the other cores are idle, instead of beside the
-    first tasks. The next :class:`WorkerPool` of ``fn`` takes them; those no pool takes are ended at exit (or by
+    first tasks; a module may define ``warm_up()``, which a worker runs then too (report.pdf's renderer loads its
+    fonts). The next :class:`WorkerPool` of ``fn`` takes them; those no pool takes are ended at exit (or by
     :func:`discard_prestarted`)."""
     ready = _PRESTARTED.setdefault(fn, [])
     if not ready:
@@ -244,7 +245,9 @@ def _serve(spec: str) -> None:
     import importlib
 
     module, _, name = spec.partition(":")
-    fn: Callable = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    fn: Callable = getattr(imported, name)
+    getattr(imported, "warm_up", lambda: None)()  # what the module would have its workers do before their first task
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:

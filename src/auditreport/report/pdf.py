@@ -5,8 +5,8 @@ listing that needs no layout engine.
 
 report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
 (:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
-rendered largest first (:mod:`.pdf_worker`), then the front document (the cover, the contents with every section's
-page number, and the margin boxes of every page), and :mod:`.pdf_join` puts them together into the document
+rendered largest first (:mod:`auditreport.pdf_worker`), then the front document (the cover, the contents with every
+section's page number) and the margin boxes of every page, and :mod:`.pdf_join` puts them together into the document
 WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks.
 
 The two documents share no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A
@@ -26,7 +26,7 @@ from ._io import atomic_write_bytes
 if TYPE_CHECKING:
     from .sql_pdf import SqlDocument
 
-RENDER_TASK = "auditreport.report.pdf_worker:render"
+RENDER_TASK = "auditreport.pdf_worker:render"  # top level: a worker imports it, not the report package
 _FRONT_TRIES = 4  # renders of the front document until its contents keep their page count (one, nearly always)
 
 
@@ -40,11 +40,6 @@ def prestart_render_workers() -> None:
     """Start report.pdf's render workers now (the interpreter, WeasyPrint and its fonts: about 0.7 s of CPU each), so
     that their start is not on the report stage's clock. The report stage's pool takes them."""
     prestart(RENDER_TASK, render_workers())
-
-
-def _no_fetch(url: str, *args, **kwargs):
-    """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
-    raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
 
 
 def report_pdf_bytes(html: str, path: Path) -> bytes:

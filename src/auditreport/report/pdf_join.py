@@ -1,4 +1,5 @@
-"""report.pdf put together from its parts (:mod:`.pdf_parts`, rendered by :mod:`.pdf_worker`), with pikepdf.
+"""report.pdf put together from its parts (:mod:`.pdf_parts`, rendered by :mod:`auditreport.pdf_worker`), with
+pikepdf.
 
 The front document's first pages (the cover and the contents) are taken as they are; every later page is a part's
 page with the front document's page of the same number laid over it (its margin boxes: running heads, "Run <id>",
@@ -24,7 +25,7 @@ import warnings
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .pdf_parts import CROSS_PART
+from ..pdf_worker import CROSS_PART
 
 
 def join_pdf(front_pages: int, fronts: list[tuple[range, dict]], parts: list[dict]) -> bytes:

@@ -27,7 +27,6 @@ _TAG = re.compile(r"<(/?)(header|nav|main|section)\b[^>]*>", re.I)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
-CROSS_PART = "auditreport-dest:"  # the URI of a link to another part's anchor, from its render to the join
 
 # every margin box CSS Paged Media names: the parts draw none, the front and margins documents those of every page
 _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "left-top",
@@ -68,7 +67,7 @@ class SplitReport:
     sections: list[Section]
 
     def task(self, sections: list[Section], extra_css: str, after: str = "") -> dict:
-        """A render task (:func:`auditreport.report.pdf_worker.render`): a document of ``sections`` (in order) in
+        """A render task (:func:`auditreport.pdf_worker.render`): a document of ``sections`` (in order) in
         their landmark elements, then ``after``; its style sheets the head's then ``extra_css``, passed apart, so that
         a worker parses each once for all the documents it renders."""
         out = [self.head, self.body_tag]

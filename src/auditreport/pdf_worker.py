@@ -1,21 +1,23 @@
-"""The task of report.pdf's render workers (a :class:`auditreport.load.worker_pool.WorkerPool` of
-:data:`auditreport.report.pdf.RENDER_TASK`): one HTML document to PDF bytes, with what :mod:`.pdf_join` needs to put
-the parts together, as plain data.
+"""report.pdf's render worker: the task of a :class:`auditreport.load.worker_pool.WorkerPool` of
+:data:`auditreport.report.pdf.RENDER_TASK`, one HTML document to PDF bytes, with what
+:mod:`auditreport.report.pdf_join` needs to put the parts together, as plain data.
 
-Only the workers import this module: it imports WeasyPrint and lays out a line of text (fontconfig and Pango load
-their fonts), so a worker started ahead (:func:`auditreport.report.pdf.prestart_render_workers`) has done both before
-its first part.
+At the package's top level, importing only the standard library (WeasyPrint inside the functions): a worker imports
+this module and WeasyPrint, not the report package (DuckDB, pyarrow, Jinja: 0.6 s of CPU). :func:`warm_up`, which the
+pool runs when the worker starts, imports WeasyPrint and lays out a line (fontconfig and Pango load their fonts), so a
+worker started ahead (:func:`auditreport.report.pdf.prestart_render_workers`) has done both before its first part.
 """
 
 from __future__ import annotations
 
-from .pdf import _no_fetch
-from .pdf_parts import CROSS_PART
-
+CROSS_PART = "auditreport-dest:"  # the URI of a link to another part's anchor, from its render to the join
 PDF_SCALE = 0.75  # PDF points per CSS pixel: WeasyPrint's at zoom 1
-
-
 _SHEETS: dict[str, object] = {}  # style sheet text -> parsed, for every document this worker renders
+
+
+def no_fetch(url: str, *args, **kwargs):
+    """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
+    raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
 
 
 def _sheet(text: str):
@@ -24,7 +26,7 @@ def _sheet(text: str):
     if text not in _SHEETS:
         if len(_SHEETS) >= 8:
             _SHEETS.clear()
-        _SHEETS[text] = CSS(string=text, url_fetcher=_no_fetch)
+        _SHEETS[text] = CSS(string=text, url_fetcher=no_fetch)
     return _SHEETS[text]
 
 
@@ -36,7 +38,7 @@ def _layout(html: str, css: list[str] = ()):
     from weasyprint import HTML
 
     # No base_url: links to evidence/<check>.csv stay relative, so they work beside the PDF wherever it is copied.
-    return HTML(string=html, url_fetcher=_no_fetch).render(stylesheets=[_sheet(text) for text in css])
+    return HTML(string=html, url_fetcher=no_fetch).render(stylesheets=[_sheet(text) for text in css])
 
 
 def render(task: dict) -> dict:
@@ -62,11 +64,9 @@ def render(task: dict) -> dict:
     return {"pdf": document.write_pdf(), "pages": pages}
 
 
-def _warm() -> None:
+def warm_up() -> None:
+    """WeasyPrint imported and its fonts loaded, before the first part."""
     try:
         _layout("<p>warm</p>").write_pdf()
     except Exception:  # noqa: BLE001, S110 - only a head start: the first part reports any real failure
         pass
-
-
-_warm()
