@@ -197,6 +197,11 @@ class Run:
 
     # --- check ---------------------------------------------------------------------------------------------
     def check(self) -> None:
+        from .report.pdf import prestart_render_workers
+
+        # report.pdf's render workers start (WeasyPrint, fonts: 0.45 s of CPU each) beside the checks, once the
+        # loaders' workers are done, so that their start is on neither the load's clock nor the report's
+        prestart_render_workers()
         params = self.config.policy_params()
         with self._timed("check"):
             # the lake settled for reading (small tables in memory), then the shared views, made here: ``extract``
@@ -287,9 +292,6 @@ def run(config: Config, period: Period, out_dir: Path, progress=None, evidence_r
         signing = (load_signer(config.signing, str(config.config_path or "configuration")), config.signing)
     r = Run(config, period, out_dir, progress, fetch=fetch)
     r.fail_on = fail_on
-    from .report.pdf import prestart_render_workers
-
-    prestart_render_workers()  # report.pdf's render workers start (WeasyPrint, fonts) while the run extracts
     with output_lock(r.out_dir, r.run_id):
         try:
             r.extract_and_load()

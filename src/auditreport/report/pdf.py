@@ -37,7 +37,7 @@ def render_workers() -> int:
 
 
 def prestart_render_workers() -> None:
-    """Start report.pdf's render workers now (the interpreter, WeasyPrint and its fonts: about 0.7 s of CPU each), so
+    """Start report.pdf's render workers now (the interpreter, WeasyPrint and its fonts: about 0.45 s of CPU each), so
     that their start is not on the report stage's clock. The report stage's pool takes them."""
     prestart(RENDER_TASK, render_workers())
 
