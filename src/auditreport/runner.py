@@ -197,6 +197,11 @@ class Run:
 
     # --- check ---------------------------------------------------------------------------------------------
     def check(self) -> None:
+        from .report.pdf import prestart_render_workers
+
+        # report.pdf's render workers start (WeasyPrint, fonts: 0.45 s of CPU each) beside the checks, once the
+        # loaders' workers are done, so that their start is on neither the load's clock nor the report's
+        prestart_render_workers()
         params = self.config.policy_params()
         with self._timed("check"):
             # the lake settled for reading (small tables in memory), then the shared views, made here: ``extract``

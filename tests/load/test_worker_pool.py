@@ -111,3 +111,14 @@ def test_the_cloudtrail_loaders_workers_are_started_ahead_only_when_a_run_will_l
         assert len(_PRESTARTED[CLOUDTRAIL_CHUNK_TASK]) == 2
     finally:
         discard_prestarted(CLOUDTRAIL_CHUNK_TASK)
+
+
+def test_a_task_module_s_warm_up_runs_when_its_worker_starts(tmp_path, monkeypatch):
+    """report.pdf's render workers load their fonts this way, before the pool hands them a part."""
+    import os
+
+    (tmp_path / "warm_task.py").write_text("import os\nWARMED = []\n\n\ndef warm_up():\n    WARMED.append(os.getpid())"
+                                           "\n\n\ndef task(x):\n    return WARMED == [os.getpid()], x\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    with WorkerPool("warm_task:task", 1) as pool:
+        assert list(pool.run([7])) == [(7, (True, 7))]

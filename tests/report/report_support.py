@@ -99,6 +99,93 @@ def pdf_destinations(path) -> dict[str, int]:
     return {str(name): page_index[dest.raw_get(0).idnum] for name, dest in zip(flat[::2], flat[1::2])}
 
 
+def whole_render(html: str) -> bytes:
+    """WeasyPrint over the whole HTML in this process, as report.pdf was rendered before it was rendered in parts:
+    what the parts joined must read as."""
+    from weasyprint import HTML
+
+    from auditreport.pdf_worker import no_fetch
+
+    return HTML(string=html, url_fetcher=no_fetch).render().write_pdf()
+
+
+def pdf_reading(pdf: bytes, tmp_path) -> dict:
+    """All that a reader of ``pdf`` gets, to compare two renders: the pages' text (pdftotext raw and -layout), the
+    named destinations and link annotations (with their places), the outline (level, title, page, place, closed),
+    the document information and language."""
+    import subprocess
+
+    import pikepdf
+
+    path = tmp_path / f"reading-{len(list(tmp_path.iterdir()))}.pdf"
+    path.write_bytes(pdf)
+    reading = {f"text{flag}": subprocess.run(["pdftotext", *([flag] if flag else []), str(path), "-"], check=True,
+                                             capture_output=True, text=True).stdout for flag in ("", "-layout")}
+    doc = pikepdf.open(path)
+    index = {page.objgen: i for i, page in enumerate(doc.pages)}
+
+    def place(dest) -> tuple:
+        return index[dest[0].objgen], str(dest[1]), *(round(float(v), 2) for v in dest[2:])
+
+    names = doc.Root.Names.Dests.Names if "/Names" in doc.Root else []
+    reading["dests"] = {str(names[i]): place(names[i + 1]) for i in range(0, len(names), 2)}
+    reading["links"] = [(i, str(a.Dest) if "/Dest" in a else str(a.A.URI), tuple(round(float(v), 2) for v in a.Rect))
+                        for i, page in enumerate(doc.pages) for a in page.obj.get("/Annots", [])]
+
+    def walk(items, level=0):
+        for item in items:
+            yield level, item.title, place(item.destination), item.is_closed
+            yield from walk(item.children, level + 1)
+
+    with doc.open_outline() as outline:
+        reading["outline"] = list(walk(outline.root))
+    reading["info"] = {str(k): str(v) for k, v in doc.docinfo.items()}
+    reading["lang"] = str(doc.Root.get("/Lang"))
+    reading["pages"] = len(doc.pages)
+    return reading
+
+
+PAGED_CSS = """
+@page { size: A5; margin: 18mm 12mm;
+  @top-left { content: string(org); } @top-right { content: string(period); }
+  @bottom-left { content: "Run " string(runid); }
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
+@page :first { @top-left { content: none; } @top-right { content: none; } }
+.org { string-set: org content(); } .period { string-set: period content(); } .runid { string-set: runid content(); }
+.toc-page, section.major { break-before: page; }
+.toc a::before { content: target-counter(attr(href), page); float: right; }
+.cut { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 30mm; }
+h4 { bookmark-state: closed; }
+"""
+
+
+def paged_report_html(findings: int = 12, extra_section: str = "") -> str:
+    """A report shaped as report.html.j2 is for the PDF: a cover that sets the running heads, a contents page whose
+    page numbers are target-counter()s, sections that each start a page in header/nav/main, headings of skipped
+    levels, links across sections, a link to no anchor, a clipped line ending in an ellipsis after a literal one."""
+    para = "<p>" + "Evidence of the check, one row per subject, with its reason. " * 12 + "</p>"
+    articles = "".join(f'<article id="f{i}"><h3>Finding {i}</h3>{para * (1 + i % 3)}'
+                       f'<p>See <a href="#sql-{i}">its SQL</a>.</p>' + ("<h5>Deep</h5>" if i % 4 == 0 else "")
+                       + "</article>" for i in range(findings))  # fmt: skip
+    sql = "".join(f'<h3 id="sql-{i}">SQL {i}</h3><pre>select {i} from t</pre>' for i in range(findings))
+    toc = "".join(f'<li><a href="#{a}">{label}</a></li>' for a, label in
+                  [("summary", "Summary"), ("findings", "Findings"), ("appendix", "Appendix"), ("f3", "Finding 3")])
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Paged report</title>
+<meta name="author" content="Example Org"><meta name="description" content="A test report">
+<style>{PAGED_CSS}</style></head><body class="is-complete">
+<header><section class="cover" id="cover"><div class="org">Example Org</div><h1>Compliance report</h1>
+<div class="period">October 2026</div><p>Run <code class="runid">r-1</code>; literal … here.</p></section></header>
+<nav><section class="toc-page" id="contents"><h2>Contents</h2><ol class="toc">{toc}</ol></section></nav>
+<main id="main">
+<section class="major" id="summary"><h2>Summary</h2><p>Go to <a href="#f5">finding 5</a>, or
+<a href="#nowhere">nowhere</a>, or <a href="evidence/x.csv">the evidence</a>.</p>
+<p class="cut">A requirement whose text is far too long for its narrow cell</p></section>
+<section class="major" id="findings"><h2>Findings</h2>{articles}</section>
+{extra_section}
+<section class="major" id="appendix"><h2>Appendix</h2><h4>Closed heading</h4><h5>Under it</h5>{sql}</section>
+</main><script>ignored()</script></body></html>"""
+
+
 def pdf_outline(path) -> list[tuple[int, str, int]]:
     """The bookmarks in order: (level from 1, title, the index of the page they go to)."""
     reader, pages = _pdf(path)

@@ -7,11 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from report_support import pdf_destinations, pdf_links, squash
 from sample_run import UNAPPROVED, make_result
-
-from auditreport.report.pdf import _no_fetch
 
 
 def test_pdf_exists_with_metadata(report_dir: Path):
@@ -36,11 +33,6 @@ def test_pdf_text_has_banner_titles_caps_and_page_numbers(pdf_text: str):
     assert pages > 10 and f"Page {pages} of {pages}" in text
     assert "Run 20261101T020000Z-5f3a9c" in text
     assert "<script>alert(1)</script>" in text  # shown as text, never interpreted
-
-
-def test_rendering_fetches_no_url():
-    with pytest.raises(ValueError, match="does not fetch external resources"):
-        _no_fetch("https://example.com/x.css")
 
 
 def test_pdf_prints_the_integrity_appendix_and_carries_the_digests(report_dir: Path, pdf_text: str):
@@ -111,3 +103,71 @@ def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_has
     assert f"report.pdf#check-{UNAPPROVED}" in back  # each SQL names the finding it produced, in report.pdf
     assert "Appendix A: check SQL" in sql_text and "Run 20261101T020000Z-5f3a9c" in sql_text
     assert f"Page {_page_count(sql_pdf)} of {_page_count(sql_pdf)}" in sql_text
+
+
+def test_margin_boxes_are_shared_out_with_a_half_share_for_the_worker_that_lays_out_the_contents():
+    from auditreport.report.pdf import _margin_shares
+
+    assert _margin_shares(105, 2) == [range(0, 35), range(35, 105)]
+    assert _margin_shares(10, 1) == [range(0, 10)]
+    shares = _margin_shares(101, 4)
+    assert [len(s) for s in shares] == [14, 29, 29, 29] and shares[-1].stop == 101
+
+
+def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_html(tmp_path: Path):
+    """The real template: the same pages, text (raw and laid out), named destinations, links with their places,
+    outline, metadata and language as one WeasyPrint render of the same HTML."""
+    from datetime import datetime, timezone
+
+    from report_support import pdf_reading, whole_render
+
+    from auditreport.report import report_frameworks
+    from auditreport.report.html import render_documents
+    from auditreport.report.pdf import report_pdf_bytes
+
+    result = make_result()
+    html = render_documents(result, report_frameworks(result), datetime(2026, 11, 1, tzinfo=timezone.utc)).pdf_html
+    whole = pdf_reading(whole_render(html), tmp_path)
+    joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
+    assert joined["pages"] == whole["pages"] > 10
+    for key in ("text", "text-layout", "dests", "links", "outline", "info", "lang"):
+        assert joined[key] == whole[key], key
+
+
+def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path):
+    """report.pdf's parts render in worker processes; one killed (as the out-of-memory killer would) is one line
+    naming report.pdf, exit code 5, and no report.pdf."""
+    import os
+    import signal
+    import threading
+    import time
+
+    from report_support import paged_report_html
+
+    from auditreport.errors import EnvironmentFailure
+    from auditreport.load import worker_pool
+    from auditreport.report.pdf import RENDER_TASK, prestart_render_workers, write_pdf
+
+    prestart_render_workers()
+    workers = list(worker_pool._PRESTARTED[RENDER_TASK])
+    outcome: dict = {}
+
+    def render():
+        try:
+            write_pdf(paged_report_html(findings=600), tmp_path / "report.pdf")
+        except Exception as e:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = e
+
+    t = threading.Thread(target=render)
+    t.start()
+    deadline = time.monotonic() + 60
+    while worker_pool._PRESTARTED.get(RENDER_TASK) and time.monotonic() < deadline:  # until the pool takes them
+        time.sleep(0.05)
+    time.sleep(2.0)  # rendering the parts by now
+    for proc in workers:
+        os.kill(proc.pid, signal.SIGKILL)
+    t.join(120)
+    err = outcome.get("error")
+    assert isinstance(err, EnvironmentFailure) and err.exit_code == 5, err
+    assert "report.pdf" in str(err) and "ended abnormally" in str(err) and "\n" not in str(err)
+    assert not (tmp_path / "report.pdf").exists()

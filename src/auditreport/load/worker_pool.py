@@ -30,6 +30,10 @@ class WorkerFailed(AuditReportError):
     """A worker process ended without answering (killed, out of memory) or its task raised."""
 
 
+class WorkerDied(WorkerFailed):
+    """A worker process ended without answering: killed, out of memory (the machine's doing, not the task's)."""
+
+
 def _send(stream, obj) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_LEN.pack(len(data)) + data)
@@ -99,7 +103,8 @@ def prestart(fn: str, workers: int) -> None:
     """Start ``workers`` worker processes for ``fn`` now, before any pool needs them: a worker's start (the
     interpreter and the imports of ``fn``'s module, about 0.3 s of CPU each) then runs beside the caller's own
     start-up (its imports, the configuration, the catalogue), when the other cores are idle, instead of beside the
-    first tasks. The next :class:`WorkerPool` of ``fn`` takes them; those no pool takes are ended at exit (or by
+    first tasks; a module may define ``warm_up()``, which a worker runs then too (report.pdf's renderer loads its
+    fonts). The next :class:`WorkerPool` of ``fn`` takes them; those no pool takes are ended at exit (or by
     :func:`discard_prestarted`)."""
     ready = _PRESTARTED.setdefault(fn, [])
     if not ready:
@@ -131,7 +136,7 @@ class WorkerPool:
 
     :meth:`run` hands out tasks as workers free up, so at most one task per worker is in flight, and yields
     (task, result) in the order they finish. A task that raises in its worker is re-raised here (an ``OSError``
-    as an ``OSError``, so a full disk still reads as one); a worker that dies ends the run with :class:`WorkerFailed`.
+    as an ``OSError``, so a full disk still reads as one); a worker that dies ends the run with :class:`WorkerDied`.
     """
 
     def __init__(self, fn: str, workers: int):
@@ -194,7 +199,7 @@ class WorkerPool:
                 except subprocess.TimeoutExpired:
                     code = None
                 why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                done.put((False, None, WorkerFailed(f"a loader worker process ended without answering ({why})")))
+                done.put((False, None, WorkerDied(f"a worker process ended without answering ({why})")))
             done.put(None)
 
         threading.Thread(target=produce, daemon=True).start()
@@ -240,7 +245,9 @@ def _serve(spec: str) -> None:
     import importlib
 
     module, _, name = spec.partition(":")
-    fn: Callable = getattr(importlib.import_module(module), name)
+    imported = importlib.import_module(module)
+    fn: Callable = getattr(imported, name)
+    getattr(imported, "warm_up", lambda: None)()  # what the module would have its workers do before their first task
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:

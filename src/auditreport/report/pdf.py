@@ -3,6 +3,12 @@
 fifths of the pages the report had when they were inside it) is written directly by :mod:`.sql_pdf`, a fixed-width
 listing that needs no layout engine.
 
+report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
+(:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
+rendered largest first (:mod:`auditreport.pdf_worker`), then the front document (the cover, the contents with every
+section's page number) and the margin boxes of every page, and :mod:`.pdf_join` puts them together into the document
+WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks.
+
 The two documents share no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A
 names each SQL file with its SHA-256 and links into report-sql.pdf.
 """
@@ -13,28 +19,80 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import EnvironmentFailure
+from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
 from ._io import atomic_write_bytes
 
 if TYPE_CHECKING:
     from .sql_pdf import SqlDocument
 
-
-def _no_fetch(url: str, *args, **kwargs):
-    """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
-    raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
+RENDER_TASK = "auditreport.pdf_worker:render"  # top level: a worker imports it, not the report package
+_FRONT_TRIES = 4  # renders of the front document until its contents keep their page count (one, nearly always)
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # imported here: WeasyPrint is slow to import and only the PDF needs it
+def render_workers() -> int:
+    """Processes rendering report.pdf's parts: one per core, at most four (a report has about ten
+    sections, the findings the largest by far)."""
+    return min(4, load_workers())
 
-    # No base_url: links to evidence/<check>.csv stay relative, so they work beside the PDF wherever it is copied.
-    document = HTML(string=html, url_fetcher=_no_fetch).render()
-    return document.write_pdf()
+
+def prestart_render_workers() -> None:
+    """Start report.pdf's render workers now (the interpreter, WeasyPrint and its fonts: about 0.45 s of CPU each), so
+    that their start is not on the report stage's clock. The report stage's pool takes them."""
+    prestart(RENDER_TASK, render_workers())
+
+
+def report_pdf_bytes(html: str, path: Path) -> bytes:
+    """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
+    :class:`EnvironmentFailure` naming ``path``."""
+    from .pdf_join import join_pdf
+    from .pdf_parts import (PART_CSS, CannotSplit, front_count, front_section_task, front_task, margins_task,
+                            split_report)
+
+    workers = render_workers()
+    try:
+        with WorkerPool(RENDER_TASK, workers) as pool:
+            try:
+                split = split_report(html)
+            except CannotSplit:  # not the report's template: rendered whole, as it is
+                [(_task, whole)] = pool.run([{"html": html, "whole": True}])
+                return whole["pdf"]
+            n_front = front_count(split)
+            tasks = [dict(front_section_task(split, section) if i < n_front else split.task([section], PART_CSS),
+                          index=i) for i, section in enumerate(split.sections)]  # fmt: skip
+            rendered: dict[int, dict] = {}
+            for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
+                rendered[task["index"]] = result
+                del result["pages"][len(result["pages"]) - task.get("extra_pages", 0):]
+            parts = [rendered[i] for i in range(n_front, len(split.sections))]
+            later = [[name for name, _x, _y in page["anchors"]] for part in parts for page in part["pages"]]
+            cover_pages = len(rendered[0]["pages"])
+            front_pages = sum(len(rendered[i]["pages"]) for i in range(n_front))  # contents without page numbers
+            for _ in range(_FRONT_TRIES):
+                shares = _margin_shares(len(later), workers)
+                tail = [dict(front_task(split, later, shares[0]), share=shares[0])]
+                tail += [dict(margins_task(split, cover_pages, front_pages, len(later), share), share=share)
+                         for share in shares[1:]]  # fmt: skip
+                fronts = sorted(((task["share"], front) for task, front in pool.run(tail)), key=lambda f: f[0].start)
+                if {len(front["pages"]) for _share, front in fronts} == {front_pages + len(later)}:
+                    return join_pdf(front_pages, fronts, parts)
+                front_pages = len(fronts[0][1]["pages"]) - len(later)  # page numbers moved the contents' breaks
+    except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
+        raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
+    raise RuntimeError(f"{path}: the contents change their page count with every render of their page numbers")
+
+
+def _margin_shares(later: int, workers: int) -> list[range]:
+    """The later pages whose margin boxes each worker draws, the first worker's (it also lays out the contents) a half
+    share."""
+    weights = [1] + [2] * (workers - 1)
+    bounds = [later * sum(weights[:w]) // sum(weights) for w in range(workers + 1)]
+    return [range(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
 def write_pdf(html: str, path: Path, signing=None) -> Path:
-    """``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written."""
-    pdf = html_to_pdf(html)
+    """report.pdf; ``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written."""
+    pdf = report_pdf_bytes(html, path)
     if signing is not None:
         from ..signing import sign_pdf_bytes
 

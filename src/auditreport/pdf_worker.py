@@ -1,0 +1,72 @@
+"""report.pdf's render worker: the task of a :class:`auditreport.load.worker_pool.WorkerPool` of
+:data:`auditreport.report.pdf.RENDER_TASK`, one HTML document to PDF bytes, with what
+:mod:`auditreport.report.pdf_join` needs to put the parts together, as plain data.
+
+At the package's top level, importing only the standard library (WeasyPrint inside the functions): a worker imports
+this module and WeasyPrint, not the report package (DuckDB, pyarrow, Jinja: 0.6 s of CPU). :func:`warm_up`, which the
+pool runs when the worker starts, imports WeasyPrint and lays out a line (fontconfig and Pango load their fonts), so a
+worker started ahead (:func:`auditreport.report.pdf.prestart_render_workers`) has done both before its first part.
+"""
+
+from __future__ import annotations
+
+CROSS_PART = "auditreport-dest:"  # the URI of a link to another part's anchor, from its render to the join
+PDF_SCALE = 0.75  # PDF points per CSS pixel: WeasyPrint's at zoom 1
+_SHEETS: dict[str, object] = {}  # style sheet text -> parsed, for every document this worker renders
+
+
+def no_fetch(url: str, *args, **kwargs):
+    """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
+    raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
+
+
+def _sheet(text: str):
+    from weasyprint import CSS
+
+    if text not in _SHEETS:
+        if len(_SHEETS) >= 8:
+            _SHEETS.clear()
+        _SHEETS[text] = CSS(string=text, url_fetcher=no_fetch)
+    return _SHEETS[text]
+
+
+def _layout(html: str, css: list[str] = ()):
+    """``css``: the document's style sheets (in order, after any in its HTML). WeasyPrint gives a style sheet passed
+    apart the user origin, which ranks as the author's would here: the report's HTML has no other author style sheet,
+    and its style attributes win over either (CSS Cascade: author normal over user normal, user !important over
+    author !important), as they did over the same rules in its <head>."""
+    from weasyprint import HTML
+
+    # No base_url: links to evidence/<check>.csv stay relative, so they work beside the PDF wherever it is copied.
+    return HTML(string=html, url_fetcher=no_fetch).render(stylesheets=[_sheet(text) for text in css])
+
+
+def render(task: dict) -> dict:
+    """``task["html"]`` rendered. A whole document (``task["whole"]``): ``{"pdf", "pages"}`` as WeasyPrint writes it.
+    A part: its PDF and, page by page, its anchors ``(name, x, y)`` and bookmarks ``(level, label, x, y, state)`` in
+    PDF points from the page's bottom left, where WeasyPrint puts them; an internal link to an anchor the part does
+    not hold (WeasyPrint would drop it) becomes a link to ``CROSS_PART + name``, which the join makes a link to the
+    named destination again."""
+    document = _layout(task["html"], task.get("css", ()))
+    if task.get("whole"):
+        return {"pdf": document.write_pdf(), "pages": len(document.pages)}
+    held = {name for page in document.pages for name in page.anchors}
+    pages = []
+    for page in document.pages:
+        page.links[:] = [("external", CROSS_PART + target, *rest) if kind == "internal" and target not in held
+                         else (kind, target, *rest) for kind, target, *rest in page.links]  # fmt: skip
+        h = page.height
+        pages.append({
+            "anchors": [(name, x * PDF_SCALE, (h - y) * PDF_SCALE) for name, (x, y, *_r) in page.anchors.items()],
+            "bookmarks": [(level, label, x * PDF_SCALE, (h - y) * PDF_SCALE, state)
+                          for level, label, (x, y), state in page.bookmarks],
+        })  # fmt: skip
+    return {"pdf": document.write_pdf(), "pages": pages}
+
+
+def warm_up() -> None:
+    """WeasyPrint imported and its fonts loaded, before the first part."""
+    try:
+        _layout("<p>warm</p>").write_pdf()
+    except Exception:  # noqa: BLE001, S110 - only a head start: the first part reports any real failure
+        pass
