@@ -189,3 +189,18 @@ def test_html_appendices_show_the_check_sql_and_the_shared_views_it_reads(html: 
     assert "f" * 64 in shown  # an input's SHA-256
     assert "auditreport sql --out DIR" in shown and "duckdb DIR/audit.duckdb" in shown
     assert "min_log_retention_days" in shown and "cloudtrail_events" in shown
+
+
+def test_a_trend_every_check_shares_is_said_once_and_a_real_one_per_check(tmp_path):
+    from auditreport.report import write_reports
+    from auditreport.report.trend import compare
+
+    once = "<strong>Trend</strong>, for every check: First run, no trend (no history_dir configured)."
+    findings = section(render(make_result()), "findings", "models")
+    assert once in findings and 'class="fm trend-spark"' not in findings
+    earlier = make_result()
+    earlier.period, earlier.run_id = Period(2026, 9), "sep"
+    write_reports(earlier, tmp_path / "sep", generated_at=NOW, pdf=False, history_dir=tmp_path / "h", keep_history=True)
+    findings = section(render(make_result(), trend=compare(make_result(), tmp_path / "h")), "findings", "models")
+    assert "for every check" not in findings and "Failing rows per run: 2026-09: 13, 2026-10: 13." in text(findings)
+    assert findings.count('class="fm trend-spark"') > 1
