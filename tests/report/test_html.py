@@ -66,9 +66,11 @@ def test_input_list_is_capped_with_pointer_to_manifest():
     result = make_result()
     result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100) for i in range(620)]
     part = section(render_pdf_html(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
-    listed = part[part.index('<pre class="inputs-list"'):part.index("</pre>")]
-    assert [line.split()[0] for line in listed.splitlines()[3::2]] == [str(n) for n in range(1, 501)]
-    assert [line.split()[0] for line in listed.splitlines()[4::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
+    blocks = re.findall(r"<pre>\n?(.*?)</pre>", part[part.index('<div class="inputs-list">'):], flags=re.S)
+    assert len(blocks) == 1 + 25 and blocks[0].split() == ["#", "source", "status", "records", "size", "SHA-256", "key"]
+    listed = "\n".join(blocks[1:])  # the lines, in blocks of 20 inputs
+    assert [line.split()[0] for line in listed.splitlines()[0::2]] == [str(n) for n in range(1, 501)]
+    assert [line.split()[0] for line in listed.splitlines()[1::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
     assert f"{499:064x}" in listed and f"{500:064x}" not in listed
     assert "120 more in manifest.json" in text(part)
     # report.html lists the same 500 as a table, which a browser sorts and filters
