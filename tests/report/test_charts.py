@@ -68,8 +68,8 @@ def test_labels_lie_over_the_picture_where_svg_text_would_and_are_escaped():
                        [Label(100, 50, "<b>start</b>", 10), Label(150, 50, "end", 10, "end", "bad"),
                         Label(200, 20, "mid", 8, "middle", "muted")], 200, 100))
     spans = re.findall(r'<span class="([^"]+)" style="([^"]+)">([^<]*)</span>', pic)
-    top = f"top:{100 * (50 - ASCENT * 10) / 100:.2f}%"  # the baseline at y
-    assert spans[0] == ("pl pl-ink", f"left:50.00%;{top};font-size:10px", "&lt;b&gt;start&lt;/b&gt;")
-    assert spans[1][:2] == ("pl pl-bad", f"right:25.00%;{top};font-size:10px")  # ends at x
+    top = f"top:{100 * (50 - ASCENT * 10) / 100:.2f}%;font-size:10px;--fs:10"  # the baseline at y
+    assert spans[0] == ("pl pl-ink", f"left:50.00%;{top}", "&lt;b&gt;start&lt;/b&gt;")
+    assert spans[1][:2] == ("pl pl-bad", f"right:25.00%;{top}")  # ends at x
     assert spans[2][1].startswith("left:76.00%;width:48.00%;text-align:center")  # centred on x: 12 em about it
-    assert '<div class="pl-layer" aria-hidden="true">' in pic and pic.startswith('<div class="pictured"')
+    assert '<div class="pl-layer" aria-hidden="true">' in pic and pic.startswith('<div class="pictured" style="max-width:200px;--w:200">')

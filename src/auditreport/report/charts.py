@@ -32,12 +32,13 @@ class Label:
 
 def labelled(svg: str, labels: list[Label], w: float, h: float) -> Markup:
     """``svg`` (drawn without text) with its ``labels`` as HTML laid over it, in percentages of its size so they
-    stay on their marks when a browser scales the picture. WeasyPrint lays out an SVG ``<text>`` letter by letter
-    (a text layout and a drawing call per character: two thirds of a timeline's drawing time); a line of HTML is one
-    layout. The labels repeat what the picture's ``<title>`` and ``<desc>`` say, so screen readers skip them."""
+    stay on their marks when a browser scales the picture (their size scales with it too: report.css, ``--fs`` and
+    ``--w``). WeasyPrint lays out an SVG ``<text>`` letter by letter (a text layout and a drawing call per character:
+    two thirds of a timeline's drawing time); a line of HTML is one layout. The labels repeat what the picture's
+    ``<title>`` and ``<desc>`` say, so screen readers skip them."""
     spans = []
     for lb in labels:
-        top = f"top:{100 * (lb.y - ASCENT * lb.size) / h:.2f}%;font-size:{lb.size}px"
+        top = f"top:{100 * (lb.y - ASCENT * lb.size) / h:.2f}%;font-size:{lb.size}px;--fs:{lb.size}"
         if lb.anchor == "end":
             where = f"right:{100 * (w - lb.x) / w:.2f}%"
         elif lb.anchor == "middle":  # a box of 12 em centred on x
@@ -45,7 +46,7 @@ def labelled(svg: str, labels: list[Label], w: float, h: float) -> Markup:
         else:
             where = f"left:{100 * lb.x / w:.2f}%"
         spans.append(f'<span class="pl pl-{lb.tone}" style="{where};{top}">{escape(lb.text)}</span>')
-    return Markup(f'<div class="pictured" style="max-width:{w}px">{svg}<div class="pl-layer" aria-hidden="true">'
+    return Markup(f'<div class="pictured" style="max-width:{w}px;--w:{w}">{svg}<div class="pl-layer" aria-hidden="true">'
                   + "".join(spans) + "</div></div>")
 SEVERITY_COLOURS = {"critical": "#7a1109", "high": "#b42318", "medium": "#a15c07", "low": "#475467", "info": "#667085"}
 
