@@ -8,7 +8,13 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from auditreport.checks.model import SEVERITIES
-from auditreport.report.charts import ASCENT, Label, activity_heatmap, labelled, severity_bars
+from auditreport.report.charts import (
+    ASCENT,
+    Label,
+    activity_heatmap,
+    labelled,
+    severity_bars,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -66,7 +66,7 @@ def test_input_list_is_capped_with_pointer_to_manifest():
     result = make_result()
     result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100) for i in range(620)]
     part = section(render_pdf_html(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
-    blocks = re.findall(r"<pre>\n?(.*?)</pre>", part[part.index('<div class="inputs-list">'):], flags=re.S)
+    blocks = re.findall(r"<pre>\n?(.*?)</pre>", part[part.index('<div class="inputs-list">'):], flags=re.DOTALL)
     assert len(blocks) == 1 + 25 and blocks[0].split() == ["#", "source", "status", "records", "size", "SHA-256", "key"]
     listed = "\n".join(blocks[1:])  # the lines, in blocks of 20 inputs
     assert [line.split()[0] for line in listed.splitlines()[0::2]] == [str(n) for n in range(1, 501)]
