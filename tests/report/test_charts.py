@@ -3,11 +3,18 @@ values from the evidence stay text."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
 
 from auditreport.checks.model import SEVERITIES
-from auditreport.report.charts import activity_heatmap, severity_bars
+from auditreport.report.charts import (
+    ASCENT,
+    Label,
+    activity_heatmap,
+    labelled,
+    severity_bars,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -60,3 +67,15 @@ def test_each_picture_is_described_in_words_for_a_screen_reader():
     assert heat.get("aria-labelledby") == "hm-title" and heat.get("aria-describedby") == "hm-desc"
     assert heat.find(f"{SVG}desc").text.endswith(
         "111122223333 eu-west-1: 55 records; no record on day 2, 4; a delivery gap on day 2, 3.")
+
+
+def test_labels_lie_over_the_picture_where_svg_text_would_and_are_escaped():
+    pic = str(labelled('<svg xmlns="http://www.w3.org/2000/svg"></svg>',
+                       [Label(100, 50, "<b>start</b>", 10), Label(150, 50, "end", 10, "end", "bad"),
+                        Label(200, 20, "mid", 8, "middle", "muted")], 200, 100))
+    spans = re.findall(r'<span class="([^"]+)" style="([^"]+)">([^<]*)</span>', pic)
+    top = f"top:{100 * (50 - ASCENT * 10) / 100:.2f}%;font-size:10px;--fs:10"  # the baseline at y
+    assert spans[0] == ("pl pl-ink", f"left:50.00%;{top}", "&lt;b&gt;start&lt;/b&gt;")
+    assert spans[1][:2] == ("pl pl-bad", f"right:25.00%;{top}")  # ends at x
+    assert spans[2][1].startswith("left:76.00%;width:48.00%;text-align:center")  # centred on x: 12 em about it
+    assert '<div class="pl-layer" aria-hidden="true">' in pic and pic.startswith('<div class="pictured" style="max-width:200px;--w:200">')

@@ -66,9 +66,11 @@ def test_input_list_is_capped_with_pointer_to_manifest():
     result = make_result()
     result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100) for i in range(620)]
     part = section(render_pdf_html(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
-    listed = part[part.index('<pre class="inputs-list"'):part.index("</pre>")]
-    assert [line.split()[0] for line in listed.splitlines()[3::2]] == [str(n) for n in range(1, 501)]
-    assert [line.split()[0] for line in listed.splitlines()[4::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
+    blocks = re.findall(r"<pre>\n?(.*?)</pre>", part[part.index('<div class="inputs-list">'):], flags=re.DOTALL)
+    assert len(blocks) == 1 + 25 and blocks[0].split() == ["#", "source", "status", "records", "size", "SHA-256", "key"]
+    listed = "\n".join(blocks[1:])  # the lines, in blocks of 20 inputs
+    assert [line.split()[0] for line in listed.splitlines()[0::2]] == [str(n) for n in range(1, 501)]
+    assert [line.split()[0] for line in listed.splitlines()[1::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
     assert f"{499:064x}" in listed and f"{500:064x}" not in listed
     assert "120 more in manifest.json" in text(part)
     # report.html lists the same 500 as a table, which a browser sorts and filters
@@ -189,3 +191,18 @@ def test_html_appendices_show_the_check_sql_and_the_shared_views_it_reads(html: 
     assert "f" * 64 in shown  # an input's SHA-256
     assert "auditreport sql --out DIR" in shown and "duckdb DIR/audit.duckdb" in shown
     assert "min_log_retention_days" in shown and "cloudtrail_events" in shown
+
+
+def test_a_trend_every_check_shares_is_said_once_and_a_real_one_per_check(tmp_path):
+    from auditreport.report import write_reports
+    from auditreport.report.trend import compare
+
+    once = "<strong>Trend</strong>, for every check: First run, no trend (no history_dir configured)."
+    findings = section(render(make_result()), "findings", "models")
+    assert once in findings and 'class="fm trend-spark"' not in findings
+    earlier = make_result()
+    earlier.period, earlier.run_id = Period(2026, 9), "sep"
+    write_reports(earlier, tmp_path / "sep", generated_at=NOW, pdf=False, history_dir=tmp_path / "h", keep_history=True)
+    findings = section(render(make_result(), trend=compare(make_result(), tmp_path / "h")), "findings", "models")
+    assert "for every check" not in findings and "Failing rows per run: 2026-09: 13, 2026-10: 13." in text(findings)
+    assert findings.count('class="fm trend-spark"') > 1

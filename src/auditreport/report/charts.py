@@ -6,12 +6,48 @@ its ``<desc>`` (what the picture shows, in words, for a screen reader), neither 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from html import escape
 
 from markupsafe import Markup
 
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif" fill="#1d2433"'  # as attributes: WeasyPrint styles SVG text by them
+ASCENT = 0.846  # DejaVu Sans at line-height 1: the baseline's distance below the top of the line box, in em
+
+
+@dataclass(frozen=True)
+class Label:
+    """A line of text on a picture, placed as SVG ``<text>`` would be: ``x`` where ``anchor`` ("start", "middle",
+    "end") puts it, ``y`` its baseline, in the picture's units (CSS px); ``tone`` a class of report.css (ink, muted,
+    bad: red and bold, white: bold on a red mark)."""
+
+    x: float
+    y: float
+    text: str
+    size: float = 9
+    anchor: str = "start"
+    tone: str = "ink"
+
+
+def labelled(svg: str, labels: list[Label], w: float, h: float) -> Markup:
+    """``svg`` (drawn without text) with its ``labels`` as HTML laid over it, in percentages of its size so they
+    stay on their marks when a browser scales the picture (their size scales with it too: report.css, ``--fs`` and
+    ``--w``). WeasyPrint lays out an SVG ``<text>`` letter by letter (a text layout and a drawing call per character:
+    two thirds of a timeline's drawing time); a line of HTML is one layout. The labels repeat what the picture's
+    ``<title>`` and ``<desc>`` say, so screen readers skip them."""
+    spans = []
+    for lb in labels:
+        top = f"top:{100 * (lb.y - ASCENT * lb.size) / h:.2f}%;font-size:{lb.size}px;--fs:{lb.size}"
+        if lb.anchor == "end":
+            where = f"right:{100 * (w - lb.x) / w:.2f}%"
+        elif lb.anchor == "middle":  # a box of 12 em centred on x
+            where = f"left:{100 * (lb.x - 6 * lb.size) / w:.2f}%;width:{1200 * lb.size / w:.2f}%;text-align:center"
+        else:
+            where = f"left:{100 * lb.x / w:.2f}%"
+        spans.append(f'<span class="pl pl-{lb.tone}" style="{where};{top}">{escape(lb.text)}</span>')
+    return Markup(f'<div class="pictured" style="max-width:{w}px;--w:{w}">{svg}<div class="pl-layer" aria-hidden="true">'
+                  + "".join(spans) + "</div></div>")
 SEVERITY_COLOURS = {"critical": "#7a1109", "high": "#b42318", "medium": "#a15c07", "low": "#475467", "info": "#667085"}
 
 

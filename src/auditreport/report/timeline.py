@@ -12,7 +12,7 @@ from html import escape
 
 from markupsafe import Markup
 
-from .charts import FONT
+from .charts import Label, labelled
 
 W, BAND, RIGHT, ROW = 680, 96, 12, 15
 RED, INK, MUTED = "#b42318", "#1d2433", "#667085"
@@ -85,8 +85,8 @@ def _x(t: datetime, start: datetime, end: datetime) -> float:
 def _marker(kind: str, x: float, y: float, violation: bool) -> str:
     if violation:
         return (f'<path d="M{x:.1f} {y - 6} L{x + 6:.1f} {y} L{x:.1f} {y + 6} L{x - 6:.1f} {y} Z" fill="{RED}"/>'
-                f'<text x="{x:.1f}" y="{y + 3}" text-anchor="middle" font-size="8" font-weight="bold" '
-                f'font-family="DejaVu Sans, Arial, sans-serif" fill="#fff">!</text>')
+                f'<rect x="{x - 0.9:.1f}" y="{y - 3.5}" width="1.8" height="4.5" fill="#fff"/>'
+                f'<rect x="{x - 0.9:.1f}" y="{y + 2}" width="1.8" height="1.8" fill="#fff"/>')  # "!", drawn
     colour = KIND_COLOUR.get(kind, "#475467")
     if kind in ("deployed", "deployed_other", "deleted"):
         fill = colour if kind == "deployed" else "#fff"
@@ -116,17 +116,15 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
                 if card.violations else "; no finding names this model"))
     desc = "; ".join(event_text(e, mlflow) + (" [violation: " + ", ".join(e["violations"]) + "]"
                                               if e.get("violations") else "") for e in events) or "No dated event."
+    labels: list[Label] = []
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-timeline" viewBox="0 0 {W} {h}" '
              f'width="{W}" height="{h}" role="img" aria-labelledby="tl-{uid}-t" aria-describedby="tl-{uid}-d">',
              f'<title id="tl-{uid}-t">{escape(title)}</title><desc id="tl-{uid}-d">{escape(desc)}</desc>']
     for i, line in enumerate(banner):
-        style = f'font-weight="bold" fill="{RED}"' if line.startswith("!") else f'fill="{MUTED}"'
-        parts.append(f'<text x="2" y="{6 + 13 * i + 9}" font-size="9" font-family="DejaVu Sans, Arial, sans-serif" '
-                     f"{style}>{escape(line)}</text>")
+        labels.append(Label(2, 6 + 13 * i + 9, line, 9, tone="bad" if line.startswith("!") else "muted"))
     # the period axis, and the band for what happened before it
     parts.append(f'<rect x="0" y="{axis_y - 12}" width="{BAND}" height="{h - axis_y + 12}" fill="#f2f4f7"/>')
-    parts.append(f'<text x="{BAND / 2}" y="{axis_y - 3}" text-anchor="middle" font-size="8" {FONT}>before '
-                 f"{start:%Y-%m-%d}</text>")
+    labels.append(Label(BAND / 2, axis_y - 3, f"before {start:%Y-%m-%d}", 8, "middle"))
     parts.append(f'<line x1="{BAND + 8}" y1="{axis_y}" x2="{W - RIGHT}" y2="{axis_y}" stroke="{INK}" '
                  'stroke-width="1"/>')
     d = start
@@ -134,11 +132,10 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
         if d.day == 1 or d.day % 5 == 0:
             x = _x(d, start, end)
             parts.append(f'<line x1="{x:.1f}" y1="{axis_y - 3}" x2="{x:.1f}" y2="{axis_y + 3}" stroke="{INK}"/>')
-            parts.append(f'<text x="{x:.1f}" y="{axis_y - 5}" text-anchor="middle" font-size="8" {FONT}>'
-                         f"{d:%m-%d}</text>")
+            labels.append(Label(x, axis_y - 5, f"{d:%m-%d}", 8, "middle"))
         d += timedelta(days=1)
     if not events:
-        parts.append(f'<text x="{BAND + 12}" y="{axis_y + 16}" font-size="9" {FONT}>No dated event recorded.</text>')
+        labels.append(Label(BAND + 12, axis_y + 16, "No dated event recorded.", 9))
     y = axis_y + 16
     for e in events:
         before = e["at"] < start
@@ -160,12 +157,10 @@ def model_timeline(card, start: datetime, end: datetime) -> Markup:
         at = x if right or x0 is None else x0
         lx, anchor = (at + 9, "start") if right else (at - 9, "end")
         for j, line in enumerate(lines):
-            style = f'font-weight="bold" fill="{RED}"' if bad else 'fill="#1d2433"'
-            parts.append(f'<text x="{lx:.1f}" y="{y + 3 + 10 * j}" text-anchor="{anchor}" font-size="8.5" '
-                         f'font-family="DejaVu Sans, Arial, sans-serif" {style}>{escape(_fit(at, right, line))}</text>')
+            labels.append(Label(lx, y + 3 + 10 * j, _fit(at, right, line), 8.5, anchor, "bad" if bad else "ink"))
         y += ROW + (10 if bad else 0)
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return labelled("".join(parts), labels, W, h)
 
 
 def human(t: datetime) -> str:
