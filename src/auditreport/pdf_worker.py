@@ -15,6 +15,21 @@ PDF_SCALE = 0.75  # PDF points per CSS pixel: WeasyPrint's at zoom 1
 _SHEETS: dict[str, object] = {}  # style sheet text -> parsed, for every document this worker renders
 
 
+def pdf_bytes(document) -> bytes:
+    """``document`` written, its streams compressed by qpdf (pikepdf) at zlib's level 6: pydyf, WeasyPrint's writer,
+    compresses every stream at level 9, a third of writing report.pdf's findings (59 pages: 1.55-1.66 s written by
+    WeasyPrint, 1.13-1.15 s uncompressed then compressed here, a file 18% larger). Same document, same bytes."""
+    import io
+
+    import pikepdf
+
+    pikepdf.settings.set_flate_compression_level(6)
+    with pikepdf.open(io.BytesIO(document.write_pdf(uncompressed_pdf=True))) as pdf:
+        buffer = io.BytesIO()
+        pdf.save(buffer, compress_streams=True, deterministic_id=True)
+    return buffer.getvalue()
+
+
 def no_fetch(url: str, *args, **kwargs):
     """The report is self-contained; nothing in it may make WeasyPrint fetch a URL (files or network)."""
     raise ValueError(f"report rendering does not fetch external resources: {url[:80]}")
@@ -49,7 +64,7 @@ def render(task: dict) -> dict:
     named destination again."""
     document = _layout(task["html"], task.get("css", ()))
     if task.get("whole"):
-        return {"pdf": document.write_pdf(), "pages": len(document.pages)}
+        return {"pdf": pdf_bytes(document), "pages": len(document.pages)}
     held = {name for page in document.pages for name in page.anchors}
     pages = []
     for page in document.pages:
@@ -61,12 +76,12 @@ def render(task: dict) -> dict:
             "bookmarks": [(level, label, x * PDF_SCALE, (h - y) * PDF_SCALE, state)
                           for level, label, (x, y), state in page.bookmarks],
         })  # fmt: skip
-    return {"pdf": document.write_pdf(), "pages": pages}
+    return {"pdf": pdf_bytes(document), "pages": pages}
 
 
 def warm_up() -> None:
-    """WeasyPrint imported and its fonts loaded, before the first part."""
+    """WeasyPrint and pikepdf imported and the fonts loaded, before the first part."""
     try:
-        _layout("<p>warm</p>").write_pdf()
+        pdf_bytes(_layout("<p>warm</p>"))
     except Exception:  # noqa: BLE001, S110 - only a head start: the first part reports any real failure
         pass
