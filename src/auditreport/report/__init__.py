@@ -20,6 +20,7 @@ Each output's seconds go to ``timings`` when given (``report.<output>``; the run
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,8 +32,15 @@ from ._io import atomic_write_text
 from .evidence import write_evidence
 from .findings import findings_document, write_findings_document, write_findings_schema
 from .html import SQL_PDF, render_documents, render_html
-from .pdf import write_report_pdfs
+from .pdf import write_pdf
 from .trend import compare, keep
+
+def _timed_call(timings: dict[str, float], name: str, fn, *args):
+    t0 = time.perf_counter()
+    out = fn(*args)
+    timings[name] = round(time.perf_counter() - t0, 3)
+    return out
+
 
 __all__ = ["render_html", "report_frameworks", "write_interchange_formats", "write_reports"]
 
@@ -93,8 +101,6 @@ def write_reports(
         timings[f"report.{name}"] = round(time.perf_counter() - t0, 3)
 
     outputs: dict[str, Path] = {}
-    with timed("evidence"):
-        evidence = write_evidence(result, out_dir)
     with timed("findings.json"):
         trend = compare(result, history_dir)
         if result.masker is not None:  # the earlier runs' findings name their resources as those runs wrote them
@@ -106,8 +112,6 @@ def write_reports(
         outputs["findings_schema"] = write_findings_schema(out_dir)
         if keep_history and history_dir is not None:
             outputs["history_findings"] = keep(outputs["findings_json"], result, history_dir)
-    with timed("interchange"):
-        outputs.update(write_interchange_formats(doc, out_dir, report_frameworks(result)))
     result.integrity.update(inputs_sha256=inputs_digest(result.inputs),
                             findings_sha256=file_sha256(outputs["findings_json"]),
                             report_pdf_signed=bool(pdf and signing is not None))  # fmt: skip
@@ -118,13 +122,23 @@ def write_reports(
         html_path = out_dir / "report.html"
         atomic_write_text(html_path, docs.html)
         outputs["report_html"] = html_path
-    if pdf:
-        pdf_timings: dict[str, float] = {}
-        outputs["report_pdf"], outputs["report_sql_pdf"] = write_report_pdfs(
-            docs.pdf_html, docs.sql, out_dir / "report.pdf", out_dir / SQL_PDF, signing, pdf_timings)
-        timings.update(pdf_timings)  # "report.pdf", "report-sql.pdf"
-    else:
-        (out_dir / SQL_PDF).unlink(missing_ok=True)  # never left from an earlier run beside a report that did not write it
+    # report.pdf first, in a thread that hands its parts to the render workers (:mod:`.pdf`) and waits: the outputs
+    # that do not go into the report (evidence files, interchange formats, report-sql.pdf) are written meanwhile, on
+    # the cores the parts leave free at their start and end. An error in either surfaces once both are done.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report_pdf = pool.submit(_timed_call, timings, "report.pdf", write_pdf, docs.pdf_html,
+                                 out_dir / "report.pdf", signing) if pdf else None  # fmt: skip
+        with timed("evidence"):
+            evidence = write_evidence(result, out_dir)
+        with timed("interchange"):
+            outputs.update(write_interchange_formats(doc, out_dir, report_frameworks(result)))
+        if pdf:
+            from .sql_pdf import write_sql_pdf  # pydyf and fontTools: only the PDFs need them
+
+            outputs["report_sql_pdf"] = _timed_call(timings, "report-sql.pdf", write_sql_pdf, docs.sql, out_dir / SQL_PDF)
+            outputs["report_pdf"] = report_pdf.result()
+        else:
+            (out_dir / SQL_PDF).unlink(missing_ok=True)  # never left from an earlier run beside a report without it
     outputs["evidence_dir"] = out_dir / "evidence"
     for check_id, path in evidence.items():
         kind, _, cid = check_id.rpartition(":")  # "parquet:<id>" is the Parquet twin of evidence:<id>'s CSV

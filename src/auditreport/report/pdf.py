@@ -15,16 +15,12 @@ names each SQL file with its SHA-256 and links into report-sql.pdf.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import EnvironmentFailure
 from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
 from ._io import atomic_write_bytes
 
-if TYPE_CHECKING:
-    from .sql_pdf import SqlDocument
 
 RENDER_TASK = "auditreport.pdf_worker:render"  # top level: a worker imports it, not the report package
 _FRONT_TRIES = 4  # renders of the front document until its contents keep their page count (one, nearly always)
@@ -99,19 +95,3 @@ def write_pdf(html: str, path: Path, signing=None) -> Path:
         pdf = sign_pdf_bytes(pdf, *signing)
     atomic_write_bytes(path, pdf)
     return path
-
-
-def write_report_pdfs(pdf_html: str, sql: SqlDocument, path: Path, sql_path: Path, signing=None,
-                      timings: dict[str, float] | None = None) -> tuple[Path, Path]:
-    """report-sql.pdf from ``sql`` (a few tenths of a second: no second process is worth starting for it), then
-    report.pdf from ``pdf_html`` (signed with ``signing``). ``timings`` gets the seconds each took."""
-    from .sql_pdf import write_sql_pdf  # pydyf and fontTools: only the PDFs need them
-
-    t0 = time.perf_counter()
-    write_sql_pdf(sql, sql_path)
-    t_sql = time.perf_counter() - t0
-    write_pdf(pdf_html, path, signing)
-    if timings is not None:
-        timings["report.pdf"] = round(time.perf_counter() - t0 - t_sql, 3)
-        timings["report-sql.pdf"] = round(t_sql, 3)
-    return path, sql_path
