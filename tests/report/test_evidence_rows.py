@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sample_run import UNAPPROVED, make_result
 
-from auditreport.report.evidence_rows import LISTING_CHARS, evidence_view, layout_columns, wrap_value
+from auditreport.report.evidence_rows import LISTING_CHARS, cited_keys, evidence_view, layout_columns, wrap_value
+from auditreport.report.order import ordered_rows
 
 
 def test_layout_puts_long_values_on_their_own_line():
@@ -73,3 +74,14 @@ def test_when_the_grid_is_too_wide_the_widest_columns_give_way():
     assert _grid_widths([12, 9, 30, 20], 80) == [12, 9, 30, 20]  # fits: as wanted
     widths = _grid_widths([12, 9, 40, 20, 20], 80)
     assert widths[:2] == [12, 9] and sum(widths) + 2 * 4 <= 80  # account id and region stay whole
+
+
+def test_cited_keys_are_the_source_keys_of_the_shown_rows_only():
+    rows = [{"source_key": "a.json", "status": "fail"}, {"source_keys": ["b.json", None, "", "a.json"]},
+            {"source_key": None, "resource": "x"}, {"source_keys": ("c.json",)}]
+    assert cited_keys(rows) == {"a.json", "b.json", "c.json"} and cited_keys([{"resource": "x"}]) == frozenset()
+    cr = next(c for c in make_result().checks if c.check.id == UNAPPROVED)
+    for i, row in enumerate(cr.rows):
+        row["source_key"] = f"k/{i}.json"
+    shown = evidence_view(cr, 2)
+    assert shown.cited_keys == {r["source_key"] for r in ordered_rows(cr)[:2]} and len(cr.rows) > 2

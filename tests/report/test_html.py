@@ -62,21 +62,52 @@ def test_empty_run_renders():
     assert "No check maps to a framework requirement" in shown and "No sources recorded" in shown
 
 
-def test_input_list_is_capped_with_pointer_to_manifest():
+def test_pdf_input_list_is_capped_with_pointer_to_manifest():
     result = make_result()
-    result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100) for i in range(620)]
+    result.inputs = [InputFile("cloudtrail", f"k/{i:04d}.json.gz", f"{i:064x}", 100, status="quarantined")
+                     for i in range(620)]
+    cited = [InputFile("mlflow", f"runs/{i:02d}.json", f"{1000 + i:064x}", 100, 1) for i in range(30)]
+    result.inputs += cited + [InputFile("mlflow", "runs/uncited.json", "e" * 64, 100, 1)]
+    burst = next(cr for cr in result.checks if cr.check.id == BURST)
+    burst.rows[0]["source_keys"] = [i.key for i in cited]
     part = section(render_pdf_html(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
     blocks = re.findall(r"<pre>\n?(.*?)</pre>", part[part.index('<div class="inputs-list">'):], flags=re.DOTALL)
     assert len(blocks) == 1 + 25 and blocks[0].split() == ["#", "source", "status", "records", "size", "SHA-256", "key"]
     listed = "\n".join(blocks[1:])  # the lines, in blocks of 20 inputs
     assert [line.split()[0] for line in listed.splitlines()[0::2]] == [str(n) for n in range(1, 501)]
     assert [line.split()[0] for line in listed.splitlines()[1::2]] == [f"k/{i:04d}.json.gz" for i in range(500)]
-    assert f"{499:064x}" in listed and f"{500:064x}" not in listed
-    assert "120 more in manifest.json" in text(part)
-    # report.html lists the same 500 as a table, which a browser sorts and filters
+    assert f"{499:064x}" in listed and f"{500:064x}" not in listed and "runs/00.json" not in part
+    shown = squash(text(part))
+    assert "the 620 not loaded as read (quarantined or changed), then the 30 others cited by" in shown
+    assert ("Showing the first 500 of these 650 input files. 120 more not loaded as read and 30 more cited are in "
+            "manifest.json") in shown
+    assert "report.html the first 500 by source and key" in shown
+    # report.html lists the first 500 of every input as a table, which a browser sorts and filters
     page = section(render(result, input_row_cap=500), "appendix-inputs", "appendix-lake")
     assert page.count("<tr class=\"input-") == 500 and f"{499:064x}" in page and f"{500:064x}" not in page
-    assert "120 more in manifest.json" in text(page)
+    assert "151 more in manifest.json" in text(page)
+
+
+def test_pdf_input_list_holds_inputs_not_loaded_as_read_then_those_evidence_cites():
+    result = make_result()
+    keys = [i.key for i in result.inputs if i.status == "loaded"]
+    burst = next(cr for cr in result.checks if cr.check.id == BURST)
+    burst.rows[0]["source_key"] = keys[4]
+    part = section(render_pdf_html(result), "appendix-inputs", "appendix-lake")
+    groups = part[part.index('<div class="inputs-list">'):]
+    not_as_read, cited = groups.split("Cited by evidence rows (1)")
+    assert "Not loaded as read (1)" in not_as_read and "AWSLogs/x/broken.json.gz" in not_as_read
+    assert keys[4] in cited and f"{4:064x}" in cited
+    assert keys[0] not in part and f"{0:064x}" not in part  # loaded and cited by no row shown
+    shown = squash(text(part))
+    assert ("The run read 31 input files; the table counts them by source and status. Listed below with their SHA-256 "
+            "as read: the 1 not loaded as read (quarantined or changed), then the 1 other cited by the evidence rows "
+            "section 3 shows") in shown
+    assert "report.html every one in a table" in shown and "name no input" not in shown
+    burst.rows[0]["source_key"] = "AWSLogs/gone.json.gz"
+    shown = squash(text(section(render_pdf_html(result), "appendix-inputs", "appendix-lake")))
+    assert "1 of the 1 keys those rows cite name no input the run recorded." in shown
+    assert "Not loaded as read (1)" in shown and "Cited by evidence rows" not in shown
 
 
 def test_input_list_lines_keep_log_text_as_text():

@@ -24,8 +24,10 @@ from auditreport.report import render_html
 from auditreport.report.view import (
     NOT_ASSESSED_TEXT,
     build_context,
+    select_inputs,
     shared_views,
 )
+from auditreport.results import InputFile
 
 
 def context(result=None, frameworks=None) -> dict:
@@ -177,3 +179,44 @@ def test_a_user_framework_is_shown_with_its_file_and_every_requirement_not_asses
     rows = _rows(part)
     assert set(rows) == {"ML-1", "ML-2"} and all("badge-not_assessed" in r for r in rows.values())
     assert 'href="#fw-acme_ml"' in html  # in the table of contents, after the built-in frameworks
+
+
+def _citing_result():
+    """make_result with evidence rows that cite inputs: the failing burst row one key, the validation rows (one
+    failing, one passing) a list each, the passing versioning check's rows (which the PDF does not show) another."""
+    result = make_result()
+    keys = [i.key for i in result.inputs]
+    by_id = {cr.check.id: cr for cr in result.checks}
+    by_id[BURST].rows[0]["source_key"] = keys[3]
+    fail_row, pass_row = sorted(by_id[VALIDATION].rows, key=lambda r: r["status"] != "fail")
+    fail_row["source_keys"] = [keys[7], keys[5], None]
+    pass_row["source_keys"] = [keys[5], keys[11], "AWSLogs/gone.json.gz"]
+    for row in by_id[VERSIONING].rows:
+        row["source_key"] = keys[9]
+    result.inputs += [InputFile("cloudtrail", "AWSLogs/a/changed.json.gz", "c" * 64, 40, 4, "changed"),
+                      InputFile("mlflow", "runs/skipped.json", "d" * 64, 40, 4, "skipped")]
+    return result, keys
+
+
+def test_pdf_inputs_are_those_not_loaded_as_read_then_those_the_shown_rows_cite():
+    result, keys = _citing_result()
+    sel = context(result)["pdf_inputs"]
+    assert [(i.key, i.status) for i in sel.not_as_read] == [("AWSLogs/a/changed.json.gz", "changed"),
+                                                           ("AWSLogs/x/broken.json.gz", "quarantined")]
+    # cited by the rows of checks the PDF shows (not passing ones), each once, by key; uncited and skipped ones left out
+    assert [i.key for i in sel.cited] == [keys[3], keys[5], keys[7], keys[11]]
+    assert keys[9] not in {i.key for i in sel.cited} and keys[0] not in {i.key for i in sel.cited}
+    assert (sel.not_as_read_total, sel.cited_total, sel.cited_keys, sel.unmatched_keys) == (2, 4, 5, 1)
+
+
+def test_pdf_inputs_follow_the_evidence_cap_and_their_own_cap():
+    result, keys = _citing_result()
+    findings = [f for f in context(result)["findings"] if f.status != "pass"]
+    capped = build_context(result, catalogue().frameworks, NOW, 1, 50, 500)["pdf_inputs"]
+    assert [i.key for i in capped.cited] == [keys[3], keys[5], keys[7]]  # the passing validation row is not shown
+    inputs = sorted(result.inputs, key=lambda i: (i.source, i.key))
+    one = select_inputs(inputs, findings, 1)
+    assert [i.status for i in one.not_as_read] == ["changed"] and one.cited == []
+    assert (one.not_as_read_total, one.cited_total) == (2, 4)
+    three = select_inputs(inputs, findings, 3)
+    assert len(three.not_as_read) == 2 and [i.key for i in three.cited] == [keys[3]]

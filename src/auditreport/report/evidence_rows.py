@@ -24,6 +24,7 @@ LISTING_CHARS = 116  # characters across a listing line: A4 portrait at the list
 LISTING_GAP = 2  # spaces between grid columns
 LABEL_CHARS = 26  # a longer column name has its value on the line below it
 NULL_MARK = "—"
+CITING_COLUMNS = ("source_key", "source_keys")  # the input object key(s) an evidence row came from
 
 
 @dataclass
@@ -63,6 +64,18 @@ class EvidenceView:
     listing: Listing
     total_rows: int
     hidden_rows: int
+    cited_keys: frozenset[str] = frozenset()  # the input keys the shown rows cite (report.pdf's Appendix B lists them)
+
+
+def cited_keys(rows: list[dict]) -> frozenset[str]:
+    """The input object keys ``rows`` cite in ``source_key`` (one key) or ``source_keys`` (a list of them)."""
+    keys = set()
+    for row in rows:
+        for col in CITING_COLUMNS:
+            value = row.get(col)
+            values = value if isinstance(value, (list, tuple)) else [value]
+            keys.update(str(k) for k in values if k is not None and str(k) != "")
+    return frozenset(keys)
 
 
 def layout_columns(columns: list[str], values: list[list[str | None]]) -> tuple[list[int], list[int], list[float]]:
@@ -128,6 +141,7 @@ def evidence_view(cr: CheckResult, cap: int) -> EvidenceView:
         listing=listing(grid_columns, [min(want[j], LONG_VALUE) for j in grid], views),
         total_rows=len(rows),
         hidden_rows=max(0, len(rows) - cap),
+        cited_keys=cited_keys(rows[:cap]),
     )
 
 

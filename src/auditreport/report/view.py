@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from ..checks.frameworks import Framework
 from ..checks.model import SEVERITIES, CheckResult, View
-from ..results import RunResult
+from ..results import InputFile, RunResult
 from .coverage import trail_coverage
 from .evidence_rows import EvidenceView, RowView, evidence_view
 from .order import columns_of, evidence_filename, report_order, severity_rank
@@ -217,6 +217,36 @@ def _count_by(rows: list[dict], *keys: str) -> list[tuple]:
     return [(*k, n) for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+NOT_AS_READ = ("quarantined", "changed")  # statuses report.pdf's Appendix B always lists
+
+
+@dataclass
+class InputSelection:
+    """report.pdf's Appendix B: the inputs not loaded as read, then those the shown evidence rows cite (each input
+    once, in the first list it belongs to; each list by source and key; together at most the cap)."""
+
+    not_as_read: list[InputFile]
+    cited: list[InputFile]
+    not_as_read_total: int
+    cited_total: int
+    cited_keys: int  # distinct keys the shown rows cite
+    unmatched_keys: int  # of those, how many name no input the run recorded
+
+
+def select_inputs(inputs: list[InputFile], findings: list[FindingView], cap: int) -> InputSelection:
+    """From ``inputs`` (sorted by source and key), those report.pdf lists: every input quarantined or changed, and
+    every input whose key an evidence row of ``findings`` (those whose rows the PDF shows) cites; at most ``cap``.
+    Skipped inputs (unchanged since an earlier run loaded them) are listed only when cited: a re-run skips the most
+    of a month, and an unchanged object is no exception."""
+    keys = frozenset().union(*(f.evidence.cited_keys for f in findings))
+    not_as_read = [i for i in inputs if i.status in NOT_AS_READ]
+    cited = [i for i in inputs if i.status not in NOT_AS_READ and i.key in keys]
+    shown = not_as_read[:cap]
+    return InputSelection(not_as_read=shown, cited=cited[:cap - len(shown)], not_as_read_total=len(not_as_read),
+                          cited_total=len(cited), cited_keys=len(keys),
+                          unmatched_keys=len(keys - {i.key for i in inputs}))
+
+
 def _reads(sql: str, name: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", sql) is not None
 
@@ -319,7 +349,8 @@ def build_context(
         "quarantine": [{k: display_text(q.get(k), CELL_LIMIT) for k in QUARANTINE_COLUMNS} for q in quarantine[:quarantine_row_cap]],
         "quarantine_total": len(quarantine),
         "quarantine_by_reason": _count_by(quarantine, "source", "reason"),
-        "inputs": inputs[:input_row_cap],
+        "inputs": inputs[:input_row_cap],  # report.html's table
+        "pdf_inputs": select_inputs(inputs, detailed, input_row_cap),
         "inputs_total": len(inputs),
         "input_status": sorted(input_status.items()),
         "policy": sorted((k, display_text(v)) for k, v in result.policy.items()),
