@@ -122,3 +122,20 @@ def test_a_task_module_s_warm_up_runs_when_its_worker_starts(tmp_path, monkeypat
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
     with WorkerPool("warm_task:task", 1) as pool:
         assert list(pool.run([7])) == [(7, (True, 7))]
+
+
+def test_a_task_that_prints_to_stdout_leaves_the_workers_channel_in_step():
+    """A task's library printing to stdout (here print() of 100 kB, flushed through fd 1 at once) must not reach the
+    pipe the parent reads answers from: the parent would read the text as a message's length and wait for ever."""
+    with WorkerPool("builtins:print", 2) as pool:
+        results = [result for _task, result in pool.run(["x" * 100_000, "y" * 100_000, "z"])]
+    assert results == [None, None, None]
+
+
+def test_a_length_no_worker_sent_is_an_error_not_a_wait_for_ever():
+    import io
+
+    from auditreport.load.worker_pool import _receive
+
+    with pytest.raises(ValueError, match="out of step"):
+        _receive(io.BytesIO(b"xxxxxxxx" + b"more text than any message"))

@@ -24,6 +24,7 @@ from typing import Any
 from ..errors import AuditReportError
 
 _LEN = struct.Struct("<Q")
+_MAX_MESSAGE = 1 << 36  # 64 GiB: a length past it is not one _send wrote (the stream is out of step), never a message
 
 
 class WorkerFailed(AuditReportError):
@@ -45,6 +46,8 @@ def _receive(stream):
     if len(head) < _LEN.size:
         raise EOFError
     (n,) = _LEN.unpack(head)
+    if n > _MAX_MESSAGE:  # reading n bytes would wait for ever: say so instead
+        raise ValueError(f"the worker protocol is out of step (a message of {n} bytes announced)")
     data = stream.read(n)
     if len(data) < n:
         raise EOFError
@@ -193,12 +196,14 @@ class WorkerPool:
                     _send(proc.stdin, task)
                     ok, value = _receive(proc.stdout)
                     done.put((ok, task, value))
-            except (EOFError, OSError, ValueError, pickle.UnpicklingError):  # ValueError: the pool was closed
+            except (EOFError, OSError, ValueError, pickle.UnpicklingError) as exc:  # ValueError: the pool was closed
                 try:
                     code = proc.wait(timeout=5)  # its stdout closed: it has ended, or is ending
-                except subprocess.TimeoutExpired:
+                except subprocess.TimeoutExpired:  # alive, but what it sent was no answer
+                    proc.kill()
                     code = None
-                why = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                why = (f"killed by signal {-code}" if code is not None and code < 0 else
+                       f"exit code {code}" if code is not None else f"its answer was unreadable: {exc}")  # fmt: skip
                 done.put((False, None, WorkerDied(f"a worker process ended without answering ({why})")))
             done.put(None)
 
@@ -240,15 +245,29 @@ def _die_with_parent() -> None:
         sys.exit(0)
 
 
+def _private_channel():
+    """The worker's pipes to the parent on descriptors of their own, and fds 0 and 1 pointed elsewhere (stdin at
+    /dev/null, stdout at stderr, which the parent discards): anything in the task's libraries that prints to stdout
+    (a C library's warning, a stray print) or reads stdin would otherwise put the parent and this worker out of step,
+    each waiting for the other."""
+    stdin = os.fdopen(os.dup(0), "rb")
+    stdout = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    return stdin, stdout
+
+
 def _serve(spec: str) -> None:
     """The worker's loop: run the function ``spec`` (``module:function``) on each task until stdin closes."""
     import importlib
 
+    stdin, stdout = _private_channel()  # first: the imports below may print
     module, _, name = spec.partition(":")
     imported = importlib.import_module(module)
     fn: Callable = getattr(imported, name)
     getattr(imported, "warm_up", lambda: None)()  # what the module would have its workers do before their first task
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while True:
         try:
             task = _receive(stdin)
