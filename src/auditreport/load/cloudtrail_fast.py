@@ -128,6 +128,7 @@ def decode_log_file(content: bytes) -> list[_Record]:
         except UnicodeDecodeError:
             raise Refused("not valid UTF-8") from None
     with _DECODING:
+        _DECODED.clear()  # a _Record made by hand (not by the decoder) is not counted
         try:
             records = _LOG.decode(content).Records
         except (msgspec.DecodeError, msgspec.ValidationError) as e:
