@@ -105,6 +105,11 @@ def _gz(doc) -> bytes:
     return gzip.compress(json.dumps(doc).encode())
 
 
+def _twice(template: str) -> bytes:
+    """A log file written from ``template``, each @ a record (JSON cannot say "a key twice" from a dict)."""
+    return gzip.compress(template.replace("@", json.dumps(_record())).encode())
+
+
 @pytest.mark.parametrize(
     "body, why",
     [
@@ -117,6 +122,11 @@ def _gz(doc) -> bytes:
         (_gz({"Records": [None]}), "a record that is not an object"),
         (_gz({"Records": [_record()]}) + _gz({"Records": [_record()]}), "two gzip members"),
         (gzip.compress(b'{"Records": [], "Records": []}'), "the Records key twice"),
+        (_twice('{"Records": [@], "Records": [@, @]}'), "the Records key twice, the first array not empty"),
+        (_twice('{"Records": [@, @], "Records": []}'), "the Records key twice, the last array empty"),
+        (_twice('{"Records": [], "Records": [@]}'), "the Records key twice, the first array empty"),
+        (_twice('{"Records": [@], "x": 1, "Records": [@]}'), "the Records key twice, another key between"),
+        (_twice('{"Records": [@], "Recor\\u0064s": [@]}'), "the Records key twice, once with an escape"),
         (gzip.compress(b'{"Records": []} {"Records": []}'), "two JSON documents"),
         (gzip.compress(json.dumps({"Records": [_record(eventName="x")]}).encode().replace(b'"x"', b'"\xff"')),
          "bytes that are not UTF-8"),
@@ -131,6 +141,16 @@ def test_what_the_fast_reader_does_not_take_it_refuses(body, why, tmp_path):
     result = load_chunk(task)
     assert result.status == ["refused"], why
     assert result.files == [] and result.rows == 0
+
+
+def test_a_records_key_inside_a_record_is_read_by_the_fast_reader(tmp_path):
+    """Only the top-level Records key counts: a request that names "Records" is an ordinary record."""
+    body = _gz({"Records": [_record(requestParameters={"Records": [{"a": 1}]}), _record()]})
+    task, _ = _chunk(tmp_path, [body])
+    result = load_chunk(task)
+    assert result.status == ["loaded"] and result.records == [2]
+    documents = [json.loads(r["request_parameters"] or "null") for r in _fast_rows(task, result)]
+    assert sorted(documents, key=str) == [None, {"Records": [{"a": 1}]}]
 
 
 def test_string_booleans_true_and_false_are_read_as_booleans(tmp_path):

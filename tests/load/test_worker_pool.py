@@ -113,6 +113,23 @@ def test_the_cloudtrail_loaders_workers_are_started_ahead_only_when_a_run_will_l
         discard_prestarted(CLOUDTRAIL_CHUNK_TASK)
 
 
+def _environment(pool: WorkerPool) -> dict[str, str]:
+    with open(f"/proc/{pool.procs[0].pid}/environ", "rb") as f:
+        return dict(item.decode().partition("=")[::2] for item in f.read().split(b"\0") if item)
+
+
+def test_a_loader_worker_keeps_its_memory_for_the_next_chunk_unless_the_user_says_otherwise(monkeypatch):
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_", raising=False)
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "4096")  # the user's own setting wins
+    with WorkerPool(CLOUDTRAIL_CHUNK_TASK, 1) as pool:
+        env = _environment(pool)
+    assert (env["MALLOC_MMAP_THRESHOLD_"], env["MALLOC_TRIM_THRESHOLD_"]) == (str(1 << 30), "4096")
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+    with WorkerPool("os:getenv", 1) as pool:  # another task's workers keep glibc's defaults
+        env = _environment(pool)
+    assert "MALLOC_MMAP_THRESHOLD_" not in env and "MALLOC_TRIM_THRESHOLD_" not in env
+
+
 def test_a_task_module_s_warm_up_runs_when_its_worker_starts(tmp_path, monkeypatch):
     """report.pdf's render workers load their fonts this way, before the pool hands them a part."""
     import os

@@ -19,6 +19,8 @@ written by CloudTrail, which its digest shows.
 
 from __future__ import annotations
 
+import re
+import threading
 from operator import attrgetter
 
 import msgspec
@@ -53,6 +55,12 @@ class _Identity(Struct, gc=False):
     sessionContext: _SessionContext | None = None
 
 
+_DECODED: list = []  # the records the decoder built for the object being decoded (_Record.__post_init__)
+_DECODING = threading.Lock()  # one object at a time per process counts in _DECODED
+# the document opens with the Records key and a non-empty array: a later Records key would replace decoded records
+_LEADING_RECORDS = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"Records"[ \t\n\r]*:[ \t\n\r]*\[[ \t\n\r]*[^\] \t\n\r]')
+
+
 class _Record(Struct, gc=False):
     eventVersion: str | None = None
     eventTime: str | None = None
@@ -79,6 +87,9 @@ class _Record(Struct, gc=False):
     resources: Raw = _NULL
     serviceEventDetails: Raw = _NULL
     tlsDetails: Raw = _NULL
+    # msgspec calls this with each record it builds, those of a Records array a later Records key replaces included
+    # (it keeps the last): a C method, no Python frame per record (:func:`decode_log_file`)
+    __post_init__ = _DECODED.append
 
 
 class _LogFile(Struct, gc=False):
@@ -116,12 +127,29 @@ def decode_log_file(content: bytes) -> list[_Record]:
             content.decode("utf-8")  # msgspec does not check the text it skips or keeps raw
         except UnicodeDecodeError:
             raise Refused("not valid UTF-8") from None
-    if content.count(b'"Records"') != 1:  # a second Records key would hide records; the careful reader names it
-        raise Refused("Records key not exactly once")
-    try:
-        return _LOG.decode(content).Records
-    except (msgspec.DecodeError, msgspec.ValidationError) as e:
-        raise Refused(str(e)) from None
+    with _DECODING:
+        _DECODED.clear()  # a _Record made by hand (not by the decoder) is not counted
+        try:
+            records = _LOG.decode(content).Records
+        except (msgspec.DecodeError, msgspec.ValidationError) as e:
+            raise Refused(str(e)) from None
+        finally:
+            decoded = len(_DECODED)
+            _DECODED.clear()
+    if not _one_records_key(content, decoded, len(records)):  # a second Records key hides records
+        raise Refused("Records key not exactly once")  # the careful reader names it
+    return records
+
+
+def _one_records_key(content: bytes, decoded: int, kept: int) -> bool:
+    """Whether the (valid) document holds its top-level Records key once, without a scan of its whole text in the
+    usual case: when the document opens with Records and a non-empty array, any later Records key would have
+    replaced records the decoder built (``decoded`` > ``kept``). Otherwise (another key first, an empty first
+    array) the text is searched, as before: a ``"Records"`` anywhere else, even nested, sends it to the careful
+    reader."""
+    if _LEADING_RECORDS.match(content):
+        return decoded == kept
+    return content.count(b'"Records"') == 1
 
 
 def _times(raw: pa.Array) -> tuple[pa.Array, np.ndarray]:
