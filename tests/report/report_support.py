@@ -109,6 +109,13 @@ def whole_render(html: str) -> bytes:
     return HTML(string=html, url_fetcher=no_fetch).render().write_pdf()
 
 
+def page_lines(text: str) -> list[list[str]]:
+    """pdftotext's output page by page, as each page's lines in sorted order with runs of white space as one space:
+    what two renders show alike when the margin lines are in faces of other widths (then pdftotext -layout spaces
+    columns otherwise, and a running head a point higher may be read before another line rather than after)."""
+    return [sorted(" ".join(line.split()) for line in page.splitlines() if line.strip()) for page in text.split("\f")]
+
+
 def pdf_reading(pdf: bytes, tmp_path) -> dict:
     """All that a reader of ``pdf`` gets, to compare two renders: the pages' text (pdftotext raw and -layout), the
     named destinations and link annotations (with their places), the outline (level, title, page, place, closed),
@@ -145,15 +152,21 @@ def pdf_reading(pdf: bytes, tmp_path) -> dict:
     return reading
 
 
-PAGED_CSS = """
-@page { size: A5; margin: 18mm 12mm;
-  @top-left { content: string(org); } @top-right { content: string(period); }
-  @bottom-left { content: "Run " string(runid); }
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); } }
-@page :first { @top-left { content: none; } @top-right { content: none; } }
-.org { string-set: org content(); } .period { string-set: period content(); } .runid { string-set: runid content(); }
+def _report_page_rules() -> str:
+    """report.css's @page rules (A4, the running heads and footer), which report.pdf's margin boxes are drawn after."""
+    import re
+
+    from auditreport.resources import templates_dir
+
+    css = (templates_dir() / "report.css").read_text(encoding="utf-8")
+    return re.search(r"^@page \{.*?^\}\n@page :first \{.*?^\}\n", css, re.S | re.M).group(0)
+
+
+PAGED_CSS = _report_page_rules() + """
+.cover-org { string-set: org content(); } .cover-period { string-set: period content(); }
+.run-id { string-set: runid content(); } .running-head { string-set: completeness content(); }
 .toc-page, section.major { break-before: page; }
-.toc a::before { content: target-counter(attr(href), page); float: right; }
+.toc-l1 a::before, .toc-l2 a::before { content: target-counter(attr(href), page); float: right; }
 .cut { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 30mm; }
 h4 { bookmark-state: closed; }
 """
@@ -168,13 +181,15 @@ def paged_report_html(findings: int = 12, extra_section: str = "") -> str:
                        f'<p>See <a href="#sql-{i}">its SQL</a>.</p>' + ("<h5>Deep</h5>" if i % 4 == 0 else "")
                        + "</article>" for i in range(findings))  # fmt: skip
     sql = "".join(f'<h3 id="sql-{i}">SQL {i}</h3><pre>select {i} from t</pre>' for i in range(findings))
-    toc = "".join(f'<li><a href="#{a}">{label}</a></li>' for a, label in
-                  [("summary", "Summary"), ("findings", "Findings"), ("appendix", "Appendix"), ("f3", "Finding 3")])
+    toc = "".join(f'<li class="toc-l{level}"><a href="#{a}">{label}</a></li>' for a, label, level in
+                  [("summary", "Summary", 1), ("findings", "Findings", 1), ("appendix", "Appendix", 1),
+                   ("f3", "Finding 3", 2)])
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Paged report</title>
 <meta name="author" content="Example Org"><meta name="description" content="A test report">
 <style>{PAGED_CSS}</style></head><body class="is-complete">
-<header><section class="cover" id="cover"><div class="org">Example Org</div><h1>Compliance report</h1>
-<div class="period">October 2026</div><p>Run <code class="runid">r-1</code>; literal … here.</p></section></header>
+<header><section class="cover" id="cover"><div class="cover-org">Example &amp; Org</div><h1>Compliance report</h1>
+<div class="cover-period">October 2026</div><span class="running-head">3 of 12 checks
+  failed</span><p>Run <code class="run-id">r-1</code>; literal … here.</p></section></header>
 <nav><section class="toc-page" id="contents"><h2>Contents</h2><ol class="toc">{toc}</ol></section></nav>
 <main id="main">
 <section class="major" id="summary"><h2>Summary</h2><p>Go to <a href="#f5">finding 5</a>, or

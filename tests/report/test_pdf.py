@@ -105,33 +105,36 @@ def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_has
     assert f"Page {_page_count(sql_pdf)} of {_page_count(sql_pdf)}" in sql_text
 
 
-def test_margin_boxes_are_shared_out_with_a_half_share_for_the_worker_that_lays_out_the_contents():
-    from auditreport.report.pdf import _margin_shares
-
-    assert _margin_shares(105, 2) == [range(0, 35), range(35, 105)]
-    assert _margin_shares(10, 1) == [range(0, 10)]
-    shares = _margin_shares(101, 4)
-    assert [len(s) for s in shares] == [14, 29, 29, 29] and shares[-1].stop == 101
-
-
 def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_html(tmp_path: Path):
-    """The real template: the same pages, text (raw and laid out), named destinations, links with their places,
-    outline, metadata and language as one WeasyPrint render of the same HTML."""
+    """The real template: the same pages, text (every page's lines, the margin lines in DejaVu Sans rather than
+    WeasyPrint's face), named destinations, links with their places, outline, metadata and language as one WeasyPrint
+    render of the same HTML; the contents' page numbers are WeasyPrint's."""
     from datetime import datetime, timezone
 
-    from report_support import pdf_reading, whole_render
+    from report_support import page_lines, pdf_reading, whole_render
 
     from auditreport.report import report_frameworks
     from auditreport.report.html import render_documents
     from auditreport.report.pdf import report_pdf_bytes
+    from auditreport.report.pdf_margins import cover_strings
+    from auditreport.report.pdf_parts import split_report
 
     result = make_result()
     html = render_documents(result, report_frameworks(result), datetime(2026, 11, 1, tzinfo=timezone.utc)).pdf_html
     whole = pdf_reading(whole_render(html), tmp_path)
     joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
     assert joined["pages"] == whole["pages"] > 10
-    for key in ("text", "text-layout", "dests", "links", "outline", "info", "lang"):
+    for key in ("text", "text-layout"):
+        assert page_lines(joined[key]) == page_lines(whole[key]), key
+    for key in ("dests", "links", "outline", "info", "lang"):
         assert joined[key] == whole[key], key
+    n = joined["pages"]
+    org, centre, period, run_id = cover_strings(split_report(html).sections[0].html)
+    lines = [[" ".join(line.split()) for line in page.splitlines() if line.strip()]
+             for page in joined["text-layout"].split("\f")[:n]]
+    assert [page[-1] for page in lines] == [f"Run {run_id} Page {i} of {n}" for i in range(1, n + 1)]
+    assert all(page[0] == f"{org} {centre} {period}" for page in lines[1:])
+    assert not any(centre in line for line in lines[0])  # page 1: no running head
 
 
 def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path):

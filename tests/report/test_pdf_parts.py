@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 from report_support import PAGED_CSS, paged_report_html
 
-from auditreport.report.pdf_parts import (FRONT_CSS, PART_CSS, CannotSplit, front_count, front_section_task, front_task,
-                                         margins_task, split_report)
+from auditreport.report.pdf_margins import STRING_CLASSES
+from auditreport.report.pdf_parts import (CONTENTS_CSS, PART_CSS, CannotSplit, front_count, front_section_task,
+                                         front_task, page_numbers, split_report)
 
 
 def test_the_report_splits_into_its_top_level_sections_each_in_its_landmark():
@@ -30,21 +32,27 @@ def test_a_part_is_its_sections_in_their_landmarks_with_the_style_sheets_apart()
     assert "<script" not in body and 'id="cover"' not in body
 
 
-def test_a_part_draws_no_margin_box_and_a_quiet_front_page_none():
+def test_a_part_draws_no_margin_box():
     for box in ("top-left", "top-center", "bottom-right", "bottom-right-corner", "left-middle"):
-        assert f"@{box} {{ content: none; }}" in PART_CSS and f"@{box} {{ content: none; }}" in FRONT_CSS
-    assert PART_CSS.startswith("@page {") and re.match(r"@page [a-z-]+ \{", FRONT_CSS)
+        assert f"@{box} {{ content: none; }}" in PART_CSS
+    assert PART_CSS.startswith("@page {")
 
 
-def test_the_front_document_has_a_page_per_later_page_holding_its_anchors():
-    split = split_report(paged_report_html())
-    later = [["summary", 'a"b<c'], [], ["appendix", "sql-1"]]
-    task = front_task(split, later, range(1, 3))
-    stubs = re.findall(r'<div style="break-before: page;([^"]*)">(.*?)</div>', task["html"])
-    assert len(stubs) == 3
-    assert "page: auditreport-quiet" in stubs[0][0] and "page:" not in stubs[1][0] + stubs[2][0]
-    assert stubs[0][1] == '<span id="summary"></span><span id="a&quot;b&lt;c"></span>'
-    assert task["css"] == [PAGED_CSS, FRONT_CSS] and 'id="contents"' in task["html"]
+def test_every_anchor_is_numbered_by_the_first_page_holding_it():
+    assert page_numbers([["cover"], [], ["summary", "x"], ["x", "f1"]]) == {"cover": 1, "summary": 3, "x": 3, "f1": 4}
+
+
+def test_the_front_is_the_cover_and_the_contents_with_its_page_numbers_written_in():
+    split = split_report(paged_report_html(extra_section='<section class="major" id="a&quot;b"></section>'))
+    split.sections[1] = replace(split.sections[1], html=split.sections[1].html.replace(
+        "</ol>", '<li class="toc-l2"><a href="#a&quot;b">Quoted</a></li><li><a href="#gone">Gone</a></li></ol>'))
+    task = front_task(split, {"summary": 3, "findings": 4, "appendix": 11, "f3": 5, 'a"b': 9, "cover": 1})
+    assert task["css"] == [PAGED_CSS, PART_CSS + CONTENTS_CSS] and 'id="summary"' not in task["html"]
+    links = re.findall(r'<a [^>]*>', task["html"][task["html"].index('id="contents"'):])
+    assert links == ['<a href="#summary" data-page="3">', '<a href="#findings" data-page="4">',
+                     '<a href="#appendix" data-page="11">', '<a href="#f3" data-page="5">',
+                     '<a href="#a&quot;b" data-page="9">', '<a href="#gone">']  # no anchor: no number, as WeasyPrint
+    assert split.sections[0].html in task["html"]  # the cover's links are not numbered
 
 
 @pytest.mark.parametrize("body, why", [
@@ -68,18 +76,10 @@ def test_a_front_section_alone_points_its_links_at_a_far_page_so_its_numbers_tak
     assert cover["extra_pages"] == 0 and cover["css"] == [PAGED_CSS, PART_CSS]
 
 
-def test_a_margins_document_is_the_cover_then_an_empty_page_for_every_other_page():
-    split = split_report(paged_report_html())
-    task = margins_task(split, cover_pages=1, front_pages=3, later=4, margins=range(2, 4))
-    stubs = re.findall(r'<div style="break-before: page;([^"]*)">', task["html"])
-    assert len(stubs) == 2 + 4  # the rest of the front (the contents' two pages), then the later pages
-    assert ["quiet" in s for s in stubs] == [True, True, True, True, False, False]
-    assert 'id="cover"' in task["html"] and 'id="contents"' not in task["html"]
-
-
 def test_the_template_keeps_what_rendering_in_parts_assumes():
-    """The margin boxes are drawn by documents of the cover and empty pages (pdf_parts.margins_task): that holds
-    while every string the running heads use is set on the cover, and every page has the one @page box."""
+    """The margin boxes are drawn apart (pdf_margins), from the cover's strings, and the contents' page numbers written
+    in where report.css's target-counter() rule puts them (pdf_parts.CONTENTS_CSS): that holds while every string the
+    running heads use is set on the cover, every page has the one @page box, and the contents' rule is that one."""
     from auditreport.resources import templates_dir
 
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
@@ -90,3 +90,16 @@ def test_the_template_keeps_what_rendering_in_parts_assumes():
         uses = {c for c in setters if re.search(rf'class="[^"]*\b{c}\b', partial.read_text(encoding="utf-8"))}
         assert not uses or partial.name == "cover.html.j2", (partial.name, uses)
     assert not re.search(r"@page\s+[\w-]+|[{;]\s*page\s*:", css)  # no named pages
+    counters = re.findall(r"([^{}]+)\{[^}]*target-counter", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    assert [" ".join(c.split()) for c in counters] == [CONTENTS_CSS.split(" {")[0]]
+    # what pdf_margins draws: A4 with report-sql.pdf's margins, these strings in these boxes, no head on page 1
+    named = dict(re.findall(r"\.([\w-]+) \{[^}]*string-set: (\w+) content\(\)", css))
+    assert [named[c] for c in STRING_CLASSES] == ["org", "completeness", "period", "runid"]
+    page = re.search(r"^@page \{(.*?)^\}\n@page :first \{(.*?)^\}", css, re.S | re.M)
+    boxes = dict(re.findall(r"@([\w-]+) \{ content: ([^;]*);", page.group(1)))
+    assert boxes == {"top-left": "string(org)", "top-center": "string(completeness)", "top-right": "string(period)",
+                     "bottom-left": '"Run " string(runid)',
+                     "bottom-right": '"Page " counter(page) " of " counter(pages)'}
+    assert "size: A4;" in page.group(1) and "margin: 19mm 15mm 17mm 15mm;" in page.group(1)
+    assert dict(re.findall(r"@([\w-]+) \{ content: ([^;]*);", page.group(2))) == dict.fromkeys(
+        ("top-left", "top-center", "top-right"), "none")

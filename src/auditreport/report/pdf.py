@@ -5,9 +5,10 @@ listing that needs no layout engine.
 
 report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
 (:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
-rendered largest first (:mod:`auditreport.pdf_worker`), then the front document (the cover, the contents with every
-section's page number) and the margin boxes of every page, and :mod:`.pdf_join` puts them together into the document
-WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks.
+rendered largest first (:mod:`auditreport.pdf_worker`), then the front (the cover, the contents with every section's
+page number written in); the margin boxes of every page are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join`
+puts them together into the document WeasyPrint would have written from the whole HTML: the same pages, text, page
+numbers, links and bookmarks (the margin lines in DejaVu Sans where WeasyPrint's was the machine's Arial, Liberation Sans).
 
 The two documents share no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A
 names each SQL file with its SHA-256 and links into report-sql.pdf.
@@ -42,8 +43,8 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
     """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
     :class:`EnvironmentFailure` naming ``path``."""
     from .pdf_join import join_pdf
-    from .pdf_parts import (PART_CSS, CannotSplit, front_count, front_section_task, front_task, margins_task,
-                            split_report)
+    from .pdf_margins import cover_strings, margins_pdf
+    from .pdf_parts import PART_CSS, CannotSplit, front_count, front_section_task, front_task, page_numbers, split_report
 
     workers = render_workers()
     try:
@@ -62,28 +63,17 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
                 del result["pages"][len(result["pages"]) - task.get("extra_pages", 0):]
             parts = [rendered[i] for i in range(n_front, len(split.sections))]
             later = [[name for name, _x, _y in page["anchors"]] for part in parts for page in part["pages"]]
-            cover_pages = len(rendered[0]["pages"])
-            front_pages = sum(len(rendered[i]["pages"]) for i in range(n_front))  # contents without page numbers
+            front = [[name for name, _x, _y in page["anchors"]]  # the contents without page numbers
+                     for i in range(n_front) for page in rendered[i]["pages"]]  # fmt: skip
             for _ in range(_FRONT_TRIES):
-                shares = _margin_shares(len(later), workers)
-                tail = [dict(front_task(split, later, shares[0]), share=shares[0])]
-                tail += [dict(margins_task(split, cover_pages, front_pages, len(later), share), share=share)
-                         for share in shares[1:]]  # fmt: skip
-                fronts = sorted(((task["share"], front) for task, front in pool.run(tail)), key=lambda f: f[0].start)
-                if {len(front["pages"]) for _share, front in fronts} == {front_pages + len(later)}:
-                    return join_pdf(front_pages, fronts, parts)
-                front_pages = len(fronts[0][1]["pages"]) - len(later)  # page numbers moved the contents' breaks
+                [(_task, result)] = pool.run([front_task(split, page_numbers(front + later))])
+                if len(result["pages"]) == len(front):
+                    margins = margins_pdf(len(front) + len(later), cover_strings(split.sections[0].html))
+                    return join_pdf(result, margins, parts)
+                front = [[name for name, _x, _y in page["anchors"]] for page in result["pages"]]  # numbers moved breaks
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
     raise RuntimeError(f"{path}: the contents change their page count with every render of their page numbers")
-
-
-def _margin_shares(later: int, workers: int) -> list[range]:
-    """The later pages whose margin boxes each worker draws, the first worker's (it also lays out the contents) a half
-    share."""
-    weights = [1] + [2] * (workers - 1)
-    bounds = [later * sum(weights[:w]) // sum(weights) for w in range(workers + 1)]
-    return [range(a, b) for a, b in zip(bounds, bounds[1:])]
 
 
 def write_pdf(html: str, path: Path, signing=None) -> Path:

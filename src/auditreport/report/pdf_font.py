@@ -183,3 +183,13 @@ class EmbeddedFont:
         })
         pdf.add_object(font)
         return font.reference
+
+
+def report_fonts() -> dict[str, EmbeddedFont]:
+    """The fonts of what the project writes as PDF itself (report-sql.pdf, report.pdf's margin boxes), by role:
+    DejaVu Sans Mono and DejaVu Sans, regular and bold."""
+    files = {"mono": ("DejaVuSansMono.ttf", "DejaVu Sans Mono"), "mono-bold": ("DejaVuSansMono-Bold.ttf",
+             "DejaVu Sans Mono:bold"), "sans": ("DejaVuSans.ttf", "DejaVu Sans"),
+             "sans-bold": ("DejaVuSans-Bold.ttf", "DejaVu Sans:bold")}
+    return {role: EmbeddedFont(find_font(name, family), f"F{i}") for i, (role, (name, family)) in
+            enumerate(files.items(), 1)}

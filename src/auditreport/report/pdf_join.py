@@ -1,9 +1,9 @@
 """report.pdf put together from its parts (:mod:`.pdf_parts`, rendered by :mod:`auditreport.pdf_worker`), with
 pikepdf.
 
-The front document's first pages (the cover and the contents) are taken as they are; every later page is a part's
-page with the front document's page of the same number laid over it (its margin boxes: running heads, "Run <id>",
-"Page X of Y"). Then, for the whole document as WeasyPrint would have written it:
+The front's pages (the cover and the contents), then every part's, each with its page of margin boxes (running
+heads, "Run <id>", "Page X of Y": :mod:`.pdf_margins`) laid over it. Then, for the whole document as WeasyPrint would
+have written it:
 
 - one ``/Names /Dests`` tree: every anchor where its page now is (the first of a name wins, as in WeasyPrint);
 - internal links: a part writes a link to an anchor it holds as ``/Dest (name)``, which the tree resolves; a link to
@@ -28,35 +28,25 @@ from pikepdf import Array, Dictionary, Name, String
 from ..pdf_worker import CROSS_PART
 
 
-def join_pdf(front_pages: int, fronts: list[tuple[range, dict]], parts: list[dict]) -> bytes:
-    """``parts`` and ``fronts`` are render results (``{"pdf": bytes, "pages": [{"anchors", "bookmarks"}, ...]}``).
-    Each front document has ``front_pages`` front pages then one for every page of the parts; the first gives the
-    front pages, and each the margin boxes of the later pages whose index (among them) is in its range."""
-    first = fronts[0][1]
-    out = pikepdf.open(io.BytesIO(first["pdf"]))
-    later = sum(len(p["pages"]) for p in parts)
-    for _share, front in fronts:
-        if len(front["pages"]) != front_pages + later:
-            raise ValueError(f"a front document has {len(front['pages'])} pages, not {front_pages} + {later}")
-    others = [pikepdf.open(io.BytesIO(front["pdf"])) for _share, front in fronts[1:]]
-    margins = [None] * later
-    for (share, _front), pdf in zip(fronts, [out, *others]):
-        for k in share:
-            formx = pdf.pages[front_pages + k].as_form_xobject()
-            margins[k] = formx if pdf is out else out.copy_foreign(formx)
-    del out.pages[front_pages:]
+def join_pdf(front: dict, margins: bytes, parts: list[dict]) -> bytes:
+    """``front`` and ``parts`` are render results (``{"pdf": bytes, "pages": [{"anchors", "bookmarks"}, ...]}``), the
+    front's pages first; ``margins`` a PDF with a page of margin boxes for each of their pages (:mod:`.pdf_margins`)."""
+    out = pikepdf.open(io.BytesIO(front["pdf"]))
+    front_pages = len(front["pages"])
+    overlay = pikepdf.open(io.BytesIO(margins))
+    total = front_pages + sum(len(p["pages"]) for p in parts)
+    if len(overlay.pages) != total:
+        raise ValueError(f"the margin boxes are for {len(overlay.pages)} pages, not {total}")
     sources = [pikepdf.open(io.BytesIO(part["pdf"])) for part in parts]
     with warnings.catch_warnings():  # "named destinations are not preserved": they are built below, for all parts
         warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
         for source in sources:
             out.pages.extend(source.pages)
-    for page, formx in zip(out.pages[front_pages:], margins):
-        page.add_overlay(formx)
-
     starts = [front_pages + sum(len(p["pages"]) for p in parts[:i]) for i in range(len(parts))]
-    unify_text_maps([_fonts(out.pages[0].obj), *(_fonts(out.pages[i].obj) for i in starts),
-                     *(_fonts(margins[share.start]) for share, _front in fronts[1:] if share)])  # fmt: skip
-    pages = first["pages"][:front_pages] + [page for part in parts for page in part["pages"]]
+    unify_text_maps([_fonts(out.pages[0].obj), *(_fonts(out.pages[i].obj) for i in starts)])
+    for page, boxes in zip(out.pages, overlay.pages):  # after the maps: the margin boxes' fonts keep their own
+        page.add_overlay(out.copy_foreign(boxes.as_form_xobject()))
+    pages = front["pages"] + [page for part in parts for page in part["pages"]]
     dests = _destinations(out, pages)
     _relink(out, dests)
     _outline(out, pages)
@@ -65,7 +55,7 @@ def join_pdf(front_pages: int, fronts: list[tuple[range, dict]], parts: list[dic
     # object streams: 1,178 -> 966 KB for the sample month (WeasyPrint's whole render: 705 KB, one subset per font)
     out.save(buffer, stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=True,
              object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)  # same parts, same bytes
-    for pdf in [*others, *sources]:
+    for pdf in [overlay, *sources]:
         pdf.close()
     return buffer.getvalue()
 

@@ -7,35 +7,33 @@ as inside the whole document. Text between sections may only be the landmark ele
 page to page, so it is never cut inside.
 
 Each section is a part, rendered without margin boxes (:data:`PART_CSS`); the front sections (the cover up to the
-contents) only to count their pages (:func:`front_section_task`). Then what needs the whole document: the **front**
-document (:func:`front_task`), the cover and the contents laid out for real, followed by one empty page for every
-later page of the report, each holding the anchors that page holds in its part, so that the contents'
-``target-counter()`` finds every section on the page it is on; and **margins** documents (:func:`margins_task`), the
-cover and empty pages. Each has the report's page count, so its margin boxes (running heads from the cover's strings,
-"Run <id>", "Page X of Y") are the whole report's; each draws those of its share of the later pages (the others are
-quiet pages). :mod:`.pdf_join` takes the front document's first pages as they are and lays the margin boxes over the
-parts' pages.
+contents) first only to count their pages (:func:`front_section_task`). Once every part's anchors are known page by
+page, each has its page number (:func:`page_numbers`) and the **front** (:func:`front_task`), the cover and the
+contents, is laid out for real with the contents' page numbers written in as text. The margin boxes of every page
+(running heads, "Run <id>", "Page X of Y") are drawn apart (:mod:`.pdf_margins`); :mod:`.pdf_join` lays them over
+the front's and the parts' pages.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from html import escape
+from dataclasses import dataclass, replace
+from html import unescape
 
 _TAG = re.compile(r"<(/?)(header|nav|main|section)\b[^>]*>", re.I)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.I | re.S)
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _BODY = re.compile(r"<body\b[^>]*>", re.I)
 
-# every margin box CSS Paged Media names: the parts draw none, the front and margins documents those of every page
+# every margin box CSS Paged Media names: no part draws one (:mod:`.pdf_margins` draws them all)
 _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-right-corner", "left-top",
                  "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom", "bottom-left-corner",
                  "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner")  # fmt: skip
 _NONE = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
 PART_CSS = f"@page {{ {_NONE} }}"  # after the report's own CSS: a part's pages have no margin boxes
-_QUIET_PAGE = "auditreport-quiet"  # a later page whose margin boxes another front or margins document draws
-FRONT_CSS = f"@page {_QUIET_PAGE} {{ {_NONE} }}"
+# the contents' page numbers, as text (:func:`front_task`), where report.css's target-counter() rule puts them
+CONTENTS_CSS = ".toc-l1 a::before, .toc-l2 a::before { content: attr(data-page); }"
+_LINK = re.compile(r'(<a\b[^>]*?\bhref="#([^"]+)")([^>]*>)', re.I)
 # the front sections alone: their links to later sections point at a page numbered past 100, so that the contents'
 # page numbers take about the room they will take (the page count of the contents is checked once they are known)
 _FAR_PAGE = "auditreport-far"
@@ -153,29 +151,25 @@ def front_section_task(split: SplitReport, section: Section) -> dict:
     return dict(split.task([section], PART_CSS + _FAR_CSS, after=after), extra_pages=1)
 
 
-def _empty_pages(pages: list[list[str]], margins: range) -> str:
-    """One empty page per item of ``pages``, holding the ids it names; those whose index is not in ``margins`` are
-    quiet pages (no margin boxes)."""
-    out = []
-    for k, names in enumerate(pages):
-        named = "" if k in margins else f" page: {_QUIET_PAGE};"
-        anchors = "".join(f'<span id="{escape(name, quote=True)}"></span>' for name in names)
-        out.append(f'<div style="break-before: page;{named} margin: 0; padding: 0; border: 0">{anchors}</div>')
-    return "".join(out)
+def page_numbers(pages: list[list[str]]) -> dict[str, int]:
+    """Each anchor's page number (from 1) from the names of the anchors on every page of the report, in order; the
+    first page holding a name wins, as WeasyPrint's ``target-counter()`` does."""
+    numbers: dict[str, int] = {}
+    for number, names in enumerate(pages, 1):
+        for name in names:
+            numbers.setdefault(name, number)
+    return numbers
 
 
-def front_task(split: SplitReport, pages_after: list[list[str]], margins: range) -> dict:
-    """The front sections laid out for real, then one empty page per later page of the report, each holding the ids
-    of the anchors that page holds (``pages_after``: their names, page by page), so that the contents'
-    ``target-counter()`` finds them. The later pages whose index among them is in ``margins`` have their margin
-    boxes; the others none (:func:`margins_task` draws theirs)."""
-    return split.task(split.sections[: front_count(split)], FRONT_CSS, after=_empty_pages(pages_after, margins))
+def front_task(split: SplitReport, numbers: dict[str, int]) -> dict:
+    """The front sections as one part, the contents' page numbers written in: each link of the contents to an anchor
+    in ``numbers`` (name -> page number) gets its number as ``data-page``, which :data:`CONTENTS_CSS` shows where
+    report.css's ``target-counter()`` would (a front document of the report's page count laid out to resolve those
+    took about 10 ms an empty page)."""
+    def numbered(m: re.Match) -> str:
+        number = numbers.get(unescape(m.group(2)))
+        return m.group(0) if number is None else f'{m.group(1)} data-page="{number}"{m.group(3)}'
 
-
-def margins_task(split: SplitReport, cover_pages: int, front_pages: int, later: int, margins: range) -> dict:
-    """Margin boxes of the later pages in ``margins`` (their index among the ``later`` pages): the cover (it sets
-    the running heads' strings), empty pages to make up the front's ``front_pages``, then one empty page per later
-    page, so that every page has its number and the document the report's page count."""
-    filler = front_pages - cover_pages
-    pages = _empty_pages([[]] * (filler + later), range(filler + margins.start, filler + margins.stop))
-    return split.task(split.sections[:1], FRONT_CSS, after=pages)
+    sections = [replace(s, html=_LINK.sub(numbered, s.html)) if s.is_contents else s
+                for s in split.sections[: front_count(split)]]  # fmt: skip
+    return split.task(sections, PART_CSS + CONTENTS_CSS)

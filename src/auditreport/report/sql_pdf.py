@@ -28,7 +28,7 @@ from pathlib import Path
 import pydyf
 
 from ._io import atomic_write_bytes
-from .pdf_font import EmbeddedFont, find_font
+from .pdf_font import EmbeddedFont, report_fonts
 from .sql_pdf_layout import INK, MUTED, PALETTE, Layout, Token
 from .values import reveal_invisible, status_label
 
@@ -79,14 +79,6 @@ def sql_document(context: dict) -> SqlDocument:
                        period_long=context["period_long"], running_head=context["outcome"].running_head,
                        run_id=context["run_id"], tool_version=context["tool_version"],
                        generated_at=datetime.fromisoformat(context["generated_at_iso"]), checks=checks, views=views)
-
-
-def _fonts() -> dict[str, EmbeddedFont]:
-    files = {"mono": ("DejaVuSansMono.ttf", "DejaVu Sans Mono"), "mono-bold": ("DejaVuSansMono-Bold.ttf",
-             "DejaVu Sans Mono:bold"), "sans": ("DejaVuSans.ttf", "DejaVu Sans"),
-             "sans-bold": ("DejaVuSans-Bold.ttf", "DejaVu Sans:bold")}
-    return {role: EmbeddedFont(find_font(name, family), f"F{i}") for i, (role, (name, family)) in
-            enumerate(files.items(), 1)}
 
 
 def _code(text: str) -> Token:
@@ -170,7 +162,7 @@ def write_sql_pdf(doc: SqlDocument, path: Path) -> Path:
 
 def render_sql_pdf(doc: SqlDocument) -> bytes:
     """report-sql.pdf's bytes."""
-    fonts = _fonts()
+    fonts = report_fonts()
     layout = _lay_out(doc, fonts)
     pdf = pydyf.PDF()
     layout.write_into(pdf)

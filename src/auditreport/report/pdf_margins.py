@@ -1,0 +1,54 @@
+"""report.pdf's margin boxes, drawn directly: a PDF of blank A4 pages carrying only what report.css's ``@page`` rule
+puts in the margins (the running head: organisation, completeness, period, none on the first page; the footer:
+"Run <id>" and "Page X of Y"), drawn by the same code as report-sql.pdf's (:meth:`.sql_pdf_layout.Layout.decorate`,
+DejaVu Sans and Sans Mono), which :mod:`.pdf_join` lays over report.pdf's pages one by one.
+
+WeasyPrint drew them before, in documents of the cover and one empty page per later page: laying out empty pages
+costs about 10 ms each (report.pdf's tail, 0.9 s for the sample month's 95 pages); this takes a few milliseconds.
+The four strings are those report.css sets with ``string-set`` from the cover (:func:`cover_strings`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+
+import pydyf
+
+from .pdf_font import report_fonts
+from .sql_pdf_layout import Layout
+
+# report.css's string-set elements, all on the cover: (left head, centre head, right head, run id)
+STRING_CLASSES = ("cover-org", "running-head", "cover-period", "run-id")
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _element_text(html: str, cls: str) -> str:
+    """The text of the first element of class ``cls`` (``content()``: its text, tags removed, character references
+    resolved, white space collapsed as CSS's ``white-space: normal`` does); empty when there is none, as
+    ``string()`` of a string never set."""
+    m = re.search(rf'<(\w+)\b[^>]*\bclass="(?:[^"]*\s)?{re.escape(cls)}(?:\s[^"]*)?"[^>]*>(.*?)</\1\s*>', html, re.S)
+    if m is None:
+        return ""
+    return re.sub(r"[ \t\n\r\f]+", " ", unescape(_TAG.sub("", m.group(2)))).strip()
+
+
+def cover_strings(cover_html: str) -> tuple[str, str, str, str]:
+    """The running head's left, centre and right strings and the run id, from the cover section's HTML."""
+    org, completeness, period, run_id = (_element_text(cover_html, cls) for cls in STRING_CLASSES)
+    return org, completeness, period, run_id
+
+
+def margins_pdf(pages: int, strings: tuple[str, str, str, str]) -> bytes:
+    """``pages`` blank A4 pages with report.pdf's running head (from the second page) and footer on each."""
+    org, completeness, period, run_id = strings
+    layout = Layout(report_fonts())
+    for _ in range(pages):
+        layout.new_page()
+    layout.decorate(org, completeness, period, f"Run {run_id}")
+    pdf = pydyf.PDF()
+    layout.write_into(pdf)
+    out = io.BytesIO()
+    pdf.write(out, version=b"1.7", compress=True)
+    return out.getvalue()
