@@ -31,7 +31,7 @@ from ..integrity import file_sha256, inputs_digest
 from ._io import atomic_write_text
 from .evidence import write_evidence
 from .findings import findings_document, write_findings_document, write_findings_schema
-from .html import SQL_PDF, render_documents, render_html
+from .html import SQL_PDF, DocumentRenderer, render_html
 from .pdf import write_pdf
 from .trend import compare, keep
 
@@ -116,18 +116,23 @@ def write_reports(
                             findings_sha256=file_sha256(outputs["findings_json"]),
                             report_pdf_signed=bool(pdf and signing is not None))  # fmt: skip
 
-    with timed("html"):
-        docs = render_documents(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap,
-                                input_row_cap, trend=trend, pdf=pdf)  # fmt: skip
-        html_path = out_dir / "report.html"
-        atomic_write_text(html_path, docs.html)
-        outputs["report_html"] = html_path
-    # report.pdf first, in a thread that hands its parts to the render workers (:mod:`.pdf`) and waits: the outputs
-    # that do not go into the report (evidence files, interchange formats, report-sql.pdf) are written meanwhile, on
-    # the cores the parts leave free at their start and end. An error in either surfaces once both are done.
+    t_html = time.perf_counter()  # report.html's seconds: the view, report.pdf's HTML and report.html's
+    renderer = DocumentRenderer(result, report_frameworks(result), generated_at, evidence_row_cap, quarantine_row_cap,
+                                input_row_cap, trend=trend)  # fmt: skip
+    pdf_html = renderer.pdf_html() if pdf else None
+    seconds_html = time.perf_counter() - t_html
+    # report.pdf first, in a thread that hands its parts to the render workers (:mod:`.pdf`) and waits: report.html
+    # and the outputs that do not go into the report (evidence files, interchange formats, report-sql.pdf) are
+    # written meanwhile, on the cores the parts leave free at their start and end. An error in either surfaces once
+    # both are done.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        report_pdf = pool.submit(_timed_call, timings, "report.pdf", write_pdf, docs.pdf_html,
-                                 out_dir / "report.pdf", signing) if pdf else None  # fmt: skip
+        report_pdf = pool.submit(_timed_call, timings, "report.pdf", write_pdf, pdf_html, out_dir / "report.pdf",
+                                 signing) if pdf else None  # fmt: skip
+        t_html = time.perf_counter()
+        html_path = out_dir / "report.html"
+        atomic_write_text(html_path, renderer.html())
+        outputs["report_html"] = html_path
+        timings["report.html"] = round(seconds_html + time.perf_counter() - t_html, 3)
         with timed("evidence"):
             evidence = write_evidence(result, out_dir)
         with timed("interchange"):
@@ -135,7 +140,8 @@ def write_reports(
         if pdf:
             from .sql_pdf import write_sql_pdf  # pydyf and fontTools: only the PDFs need them
 
-            outputs["report_sql_pdf"] = _timed_call(timings, "report-sql.pdf", write_sql_pdf, docs.sql, out_dir / SQL_PDF)
+            outputs["report_sql_pdf"] = _timed_call(timings, "report-sql.pdf", write_sql_pdf, renderer.sql(),
+                                                    out_dir / SQL_PDF)  # fmt: skip
             outputs["report_pdf"] = report_pdf.result()
         else:
             (out_dir / SQL_PDF).unlink(missing_ok=True)  # never left from an earlier run beside a report without it

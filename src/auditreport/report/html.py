@@ -1,6 +1,6 @@
 """Render the report HTML: one Jinja2 template set, CSS and our one script inlined, no external assets.
 
-``render_documents`` builds the view once and renders from it ``report.html`` (every check's SQL inline in Appendix A)
+:class:`DocumentRenderer` builds the view once and renders from it, each when asked (``render_documents``: all three), ``report.html`` (every check's SQL inline in Appendix A)
 and the HTML report.pdf is rendered from (the same, except that Appendix A lists each SQL file with its SHA-256 and a
 link into ``report-sql.pdf``), and takes from the same view the data of ``report-sql.pdf`` (the SQL texts, which
 :mod:`.sql_pdf` writes without HTML).
@@ -129,6 +129,33 @@ def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: 
     return context
 
 
+class DocumentRenderer:
+    """One view of the run (built once), rendered into each document when asked: report.pdf's HTML first when the
+    PDF's parts are to render while this process goes on with report.html (:func:`auditreport.report.write_reports`)."""
+
+    def __init__(self, result: RunResult, frameworks: dict[str, Framework], generated_at: datetime,
+                 evidence_row_cap: int = 25, quarantine_row_cap: int = 50, input_row_cap: int = 500,
+                 template_dir: Path | None = None, trend=None):  # fmt: skip
+        tdir = template_dir or templates_dir()
+        self.env = environment(tdir)
+        self.context = _context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
+                                tdir, trend)  # fmt: skip
+
+    def html(self) -> str:
+        """report.html."""
+        return self.env.get_template("report.html.j2").render(**self.context)
+
+    def pdf_html(self) -> str:
+        """What report.pdf is rendered from."""
+        return self.env.get_template("report.html.j2").render(**{**self.context, "sql_file": SQL_PDF, "for_pdf": True})
+
+    def sql(self) -> SqlDocument:
+        """What report-sql.pdf is written from."""
+        from .sql_pdf import sql_document  # pydyf and fontTools: only the PDFs need them
+
+        return sql_document(self.context)
+
+
 def render_documents(
     result: RunResult,
     frameworks: dict[str, Framework],
@@ -142,16 +169,11 @@ def render_documents(
 ) -> ReportDocuments:
     """report.html, and with ``pdf`` report.pdf's HTML and report-sql.pdf's data (else "" and None), from one view of
     the run."""
-    tdir = template_dir or templates_dir()
-    env = environment(tdir)
-    context = _context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap, tdir, trend)
-    html = env.get_template("report.html.j2").render(**context)
+    renderer = DocumentRenderer(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
+                                template_dir, trend)  # fmt: skip
     if not pdf:
-        return ReportDocuments(html=html, pdf_html="", sql=None)
-    pdf_html = env.get_template("report.html.j2").render(**{**context, "sql_file": SQL_PDF, "for_pdf": True})
-    from .sql_pdf import sql_document  # pydyf and fontTools: only the PDFs need them
-
-    return ReportDocuments(html=html, pdf_html=pdf_html, sql=sql_document(context))
+        return ReportDocuments(html=renderer.html(), pdf_html="", sql=None)
+    return ReportDocuments(html=renderer.html(), pdf_html=renderer.pdf_html(), sql=renderer.sql())
 
 
 def render_html(result: RunResult, frameworks: dict[str, Framework], generated_at: datetime, *args, **kwargs) -> str:
