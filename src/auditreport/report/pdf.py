@@ -34,8 +34,8 @@ def render_workers() -> int:
 
 
 def prestart_render_workers() -> None:
-    """Start report.pdf's render workers now (the interpreter, WeasyPrint and its fonts: about 0.45 s of CPU each), so
-    that their start is not on the report stage's clock. The report stage's pool takes them."""
+    """Start report.pdf's render workers now (the interpreter, WeasyPrint, pikepdf and the fonts: about 0.5 s of CPU
+    each), so that they load while the caller builds the report's HTML. The report's pool takes them."""
     prestart(RENDER_TASK, render_workers())
 
 
