@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import EnvironmentFailure
+from ..errors import AuditReportError, EnvironmentFailure
 from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
 from ._io import atomic_write_bytes
 
@@ -73,7 +73,7 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
                 front = [[name for name, _x, _y in page["anchors"]] for page in result["pages"]]  # numbers moved breaks
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
-    raise RuntimeError(f"{path}: the contents change their page count with every render of their page numbers")
+    raise AuditReportError(f"{path}: the contents change their page count with every render of their page numbers")
 
 
 def write_pdf(html: str, path: Path, signing=None) -> Path:
