@@ -34,9 +34,11 @@ def _java_options() -> str:
 
 def spark_session(master: str | None = None, app_name: str = "auditreport", conf: dict[str, str] | None = None):
     """A SparkSession on ``master`` (default ``local[2]``); reuses a running one with the same master."""
-    # PySpark 4 warns (when it first builds a DataFrame) that it does not yet fully support pandas 3. The engine uses no
-    # pandas conversion of PySpark's (rows come back through collect()), and tests/engines proves every check's rows
-    # equal DuckDB's, so the warning says nothing about this use: it is silenced, that message only.
+    # PySpark 4 warns (when it first builds a DataFrame, and again in mapInArrow) that it does not yet fully support
+    # pandas 3. The engine converts nothing to or from pandas: check rows come back through collect(), the Spark
+    # ingest's tasks get Arrow batches (mapInArrow, which checks the pandas version on its way); tests/engines proves
+    # the checks' rows and the ingest's equal DuckDB's. So the warning says nothing about this use: it is silenced,
+    # that message only.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     try:
         from pyspark.sql import SparkSession
