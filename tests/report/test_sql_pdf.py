@@ -18,7 +18,7 @@ from sample_run import BURST, UNAPPROVED, catalogue, make_result
 from auditreport.report.html import render_documents
 from auditreport.report.pdf_font import find_font
 from auditreport.report.sql_pdf import render_sql_pdf, write_sql_pdf
-from auditreport.report.sql_pdf_layout import BOTTOM, PAGE_H, TOP
+from auditreport.report.pdf_pages import BOTTOM, PAGE_H, TOP
 from auditreport.report.values import reveal_invisible
 
 NOW = datetime(2026, 11, 1, 2, 3, 30, tzinfo=timezone.utc)

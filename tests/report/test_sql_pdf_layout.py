@@ -1,13 +1,11 @@
-"""sql_pdf_layout.py: report-sql.pdf's listing rows, lossless and within the panel, and report.css's palette."""
+"""sql_pdf_layout.py: report-sql.pdf's listing rows, lossless and within the panel."""
 
 from __future__ import annotations
 
 import pytest
 
-from auditreport.checks.model import CHECK_STATUSES
 from auditreport.report.pdf_font import EmbeddedFont, find_font
-from auditreport.report.sql_pdf import STATUS_COLOURS
-from auditreport.report.sql_pdf_layout import PALETTE, listing_rows
+from auditreport.report.sql_pdf_layout import listing_rows
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +39,3 @@ def test_a_character_the_font_lacks_is_its_code_point_carrying_the_character(mon
 
 def test_tabs_are_columns_as_a_pre_shows_them(mono: EmbeddedFont):
     assert listing_rows("\tx", mono, 20) == [[("        x", None)]]
-
-
-def test_the_palette_is_report_css_s_and_every_status_has_its_badge_colours():
-    assert PALETTE["ink"] == (0x1D, 0x24, 0x33) and PALETTE["paper-tint"] == (0xF6, 0xF7, 0xF9)
-    assert set(STATUS_COLOURS) == set(CHECK_STATUSES)
-    assert STATUS_COLOURS["fail"] == (PALETTE["fail"], PALETTE["fail-bg"])

@@ -29,7 +29,8 @@ import pydyf
 
 from ._io import atomic_write_bytes
 from .pdf_font import EmbeddedFont, report_fonts
-from .sql_pdf_layout import INK, MUTED, PALETTE, Layout, Token
+from .pdf_pages import INK, MUTED, PALETTE
+from .sql_pdf_layout import Layout, Token
 from .values import reveal_invisible, status_label
 
 REPORT_FILE = "report.pdf"
