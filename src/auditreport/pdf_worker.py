@@ -12,6 +12,7 @@ from __future__ import annotations
 
 CROSS_PART = "auditreport-dest:"  # the URI of a link to another part's anchor, from its render to the join
 PDF_SCALE = 0.75  # PDF points per CSS pixel: WeasyPrint's at zoom 1
+SLOT_PREFIX = "lx-"  # an anchor so named is a slot whose text is drawn apart (auditreport.report.pdf_listing)
 _SHEETS: dict[str, object] = {}  # style sheet text -> parsed, for every document this worker renders
 
 
@@ -63,11 +64,12 @@ def render(task: dict) -> dict:
     not hold (WeasyPrint would drop it) becomes a link to ``CROSS_PART + name``, which the join makes a link to the
     named destination again."""
     document = _layout(task["html"], task.get("css", ()))
+    slots = [_slots(page) for page in document.pages]  # before writing: WeasyPrint writes every anchor as a destination
     if task.get("whole"):
-        return {"pdf": pdf_bytes(document), "pages": len(document.pages)}
+        return {"pdf": pdf_bytes(document), "pages": len(document.pages), "slots": slots}
     held = {name for page in document.pages for name in page.anchors}
     pages = []
-    for page in document.pages:
+    for page, page_slots in zip(document.pages, slots):
         page.links[:] = [("external", CROSS_PART + target, *rest) if kind == "internal" and target not in held
                          else (kind, target, *rest) for kind, target, *rest in page.links]  # fmt: skip
         h = page.height
@@ -75,8 +77,21 @@ def render(task: dict) -> dict:
             "anchors": [(name, x * PDF_SCALE, (h - y) * PDF_SCALE) for name, (x, y, *_r) in page.anchors.items()],
             "bookmarks": [(level, label, x * PDF_SCALE, (h - y) * PDF_SCALE, state)
                           for level, label, (x, y), state in page.bookmarks],
+            "slots": page_slots,
         })  # fmt: skip
     return {"pdf": pdf_bytes(document), "pages": pages}
+
+
+def _slots(page) -> list[tuple[str, float, float]]:
+    """The slots on ``page`` (name, left, top in PDF points from the page's bottom left), taken out of its anchors:
+    a slot is a place to draw text, not a destination. A slot repeated on the page after (a listing's header, at the
+    top of every page it runs onto) is on each."""
+    h = page.height
+    slots = [(name, x * PDF_SCALE, (h - y) * PDF_SCALE) for name, (x, y, *_r) in page.anchors.items()
+             if name.startswith(SLOT_PREFIX)]  # fmt: skip
+    for name, _x, _y in slots:
+        del page.anchors[name]
+    return slots
 
 
 def warm_up() -> None:

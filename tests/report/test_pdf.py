@@ -107,7 +107,8 @@ def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_has
 
 def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_html(tmp_path: Path):
     """The real template: the same pages, text (every page's lines, the margin lines in DejaVu Sans rather than
-    WeasyPrint's face), named destinations, links with their places, outline, metadata and language as one WeasyPrint
+    WeasyPrint's face; the evidence listings' lines drawn by :mod:`auditreport.report.pdf_listing` where WeasyPrint
+    laid them out from the HTML's text), named destinations, links with their places, outline, metadata and language as one WeasyPrint
     render of the same HTML; the contents' page numbers are WeasyPrint's."""
     from datetime import datetime, timezone
 
@@ -120,8 +121,10 @@ def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_
     from auditreport.report.pdf_parts import split_report
 
     result = make_result()
-    html = render_documents(result, report_frameworks(result), datetime(2026, 11, 1, tzinfo=timezone.utc)).pdf_html
-    whole = pdf_reading(whole_render(html), tmp_path)
+    args = (result, report_frameworks(result), datetime(2026, 11, 1, tzinfo=timezone.utc))
+    html = render_documents(*args).pdf_html
+    assert 'id="lx-' in html  # the evidence listings' text drawn directly, in slots WeasyPrint laid out empty
+    whole = pdf_reading(whole_render(render_documents(*args, draw_listings=False).pdf_html), tmp_path)
     joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
     assert joined["pages"] == whole["pages"] > 10
     for key in ("text", "text-layout"):

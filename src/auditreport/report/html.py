@@ -126,6 +126,8 @@ def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: 
     context["content_security_policy"] = content_security_policy(script)
     context["sql_file"] = None  # Appendix A holds the SQL texts itself
     context["for_pdf"] = False  # report.pdf's HTML: evidence as a fixed-width listing rather than a table
+    context["drawn_listings"] = {}  # report.pdf's HTML: check id -> its listing's slots (:mod:`.pdf_listing`)
+    context["slots_element"] = None
     return context
 
 
@@ -135,8 +137,11 @@ class DocumentRenderer:
 
     def __init__(self, result: RunResult, frameworks: dict[str, Framework], generated_at: datetime,
                  evidence_row_cap: int = 25, quarantine_row_cap: int = 50, input_row_cap: int = 500,
-                 template_dir: Path | None = None, trend=None):  # fmt: skip
+                 template_dir: Path | None = None, trend=None, draw_listings: bool = True):  # fmt: skip
+        """``draw_listings``: report.pdf's evidence listings as slots whose text :mod:`.pdf_listing` draws (False:
+        as text for WeasyPrint, as a whole render of the HTML needs)."""
         tdir = template_dir or templates_dir()
+        self.draw_listings = draw_listings
         self.env = environment(tdir)
         self.context = _context(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
                                 tdir, trend)  # fmt: skip
@@ -147,7 +152,15 @@ class DocumentRenderer:
 
     def pdf_html(self) -> str:
         """What report.pdf is rendered from."""
-        return self.env.get_template("report.html.j2").render(**{**self.context, "sql_file": SQL_PDF, "for_pdf": True})
+        pdf = {"sql_file": SQL_PDF, "for_pdf": True}
+        if self.draw_listings:
+            from .pdf_listing import plan, slots_element
+
+            # the findings whose evidence the template lists (partials/findings.html.j2); a slot of any other would
+            # be on no page, which report.pdf's render refuses (report.pdf.report_pdf_bytes)
+            drawn, texts = plan({f.id: f.evidence.listing for f in self.context["detailed"] if f.rows})
+            pdf.update(drawn_listings=drawn, slots_element=slots_element(texts) if texts else None)
+        return self.env.get_template("report.html.j2").render(**{**self.context, **pdf})
 
     def sql(self) -> SqlDocument:
         """What report-sql.pdf is written from."""
@@ -166,11 +179,12 @@ def render_documents(
     template_dir: Path | None = None,
     trend=None,
     pdf: bool = True,
+    draw_listings: bool = True,
 ) -> ReportDocuments:
     """report.html, and with ``pdf`` report.pdf's HTML and report-sql.pdf's data (else "" and None), from one view of
     the run."""
     renderer = DocumentRenderer(result, frameworks, generated_at, evidence_row_cap, quarantine_row_cap, input_row_cap,
-                                template_dir, trend)  # fmt: skip
+                                template_dir, trend, draw_listings)  # fmt: skip
     if not pdf:
         return ReportDocuments(html=renderer.html(), pdf_html="", sql=None)
     return ReportDocuments(html=renderer.html(), pdf_html=renderer.pdf_html(), sql=renderer.sql())

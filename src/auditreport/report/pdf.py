@@ -42,10 +42,12 @@ def prestart_render_workers() -> None:
 def report_pdf_bytes(html: str, path: Path) -> bytes:
     """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
     :class:`EnvironmentFailure` naming ``path``."""
-    from .pdf_join import join_pdf
+    from .pdf_join import join_pdf, overlay_pdf
+    from .pdf_listing import Listings, slot_texts
     from .pdf_margins import cover_strings, margins_pdf
     from .pdf_parts import PART_CSS, CannotSplit, front_count, front_section_task, front_task, page_numbers, split_report
 
+    texts = slot_texts(html)
     workers = render_workers()
     try:
         with WorkerPool(RENDER_TASK, workers) as pool:
@@ -53,7 +55,10 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
                 split = split_report(html)
             except CannotSplit:  # not the report's template: rendered whole, as it is
                 [(_task, whole)] = pool.run([{"html": html, "whole": True}])
-                return whole["pdf"]
+                if not texts:
+                    return whole["pdf"]
+                listings = _placed(Listings(texts, whole["slots"]), path)
+                return overlay_pdf(whole["pdf"], margins_pdf(whole["pages"], None, listings))
             n_front = front_count(split)
             tasks = [dict(front_section_task(split, section) if i < n_front else split.task([section], PART_CSS),
                           index=i) for i, section in enumerate(split.sections)]  # fmt: skip
@@ -68,12 +73,23 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
             for _ in range(_FRONT_TRIES):
                 [(_task, result)] = pool.run([front_task(split, page_numbers(front + later))])
                 if len(result["pages"]) == len(front):
-                    margins = margins_pdf(len(front) + len(later), cover_strings(split.sections[0].html))
+                    pages = result["pages"] + [page for part in parts for page in part["pages"]]
+                    listings = _placed(Listings(texts, [page["slots"] for page in pages]), path)
+                    margins = margins_pdf(len(pages), cover_strings(split.sections[0].html), listings)
                     return join_pdf(result, margins, parts)
                 front = [[name for name, _x, _y in page["anchors"]] for page in result["pages"]]  # numbers moved breaks
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
     raise AuditReportError(f"{path}: the contents change their page count with every render of their page numbers")
+
+
+def _placed(listings, path: Path):
+    """``listings`` when the render placed every slot; else the project's error naming report.pdf (their evidence
+    rows would be missing from it)."""
+    if missing := listings.unplaced():
+        raise AuditReportError(f"{path}: {len(missing)} evidence listing rows were laid out on no page "
+                               f"(the first: {missing[0]})")
+    return listings
 
 
 def write_pdf(html: str, path: Path, signing=None) -> Path:

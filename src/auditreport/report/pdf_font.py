@@ -59,6 +59,11 @@ class EmbeddedFont:
         self.used: dict[int, str] = {}  # glyph id -> the character it shows (for ToUnicode)
         self._regular: set[str] = set()  # characters known to be in the font and as wide as a space
 
+    def ascent_descent(self) -> tuple[float, float]:
+        """The ascent and descent (positive) in ems, the ``hhea`` table's, as Pango takes them for a line's box."""
+        hhea = self._tt["hhea"]
+        return hhea.ascent / self._units, -hhea.descent / self._units
+
     def has(self, char: str) -> bool:
         return ord(char) in self._cmap
 

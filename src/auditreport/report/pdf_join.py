@@ -60,6 +60,17 @@ def join_pdf(front: dict, margins: bytes, parts: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
+def overlay_pdf(pdf: bytes, overlay: bytes) -> bytes:
+    """``pdf`` with each page of ``overlay`` laid over its page (a document rendered whole, and its listings' text)."""
+    out = pikepdf.open(io.BytesIO(pdf))
+    with pikepdf.open(io.BytesIO(overlay)) as boxes:
+        for page, over in zip(out.pages, boxes.pages, strict=True):
+            page.add_overlay(out.copy_foreign(over.as_form_xobject()))
+        buffer = io.BytesIO()
+        out.save(buffer, compress_streams=True, deterministic_id=True)
+    return buffer.getvalue()
+
+
 def _destinations(out: pikepdf.Pdf, pages: list[dict]) -> dict[str, Array]:
     dests: dict[str, Array] = {}
     for page, data in zip(out.pages, pages):

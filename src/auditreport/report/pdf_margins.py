@@ -1,6 +1,6 @@
 """report.pdf's margin boxes, drawn directly: a PDF of blank A4 pages carrying only what report.css's ``@page`` rule
 puts in the margins (the running head: organisation, completeness, period, none on the first page; the footer:
-"Run <id>" and "Page X of Y"), drawn by the same code as report-sql.pdf's (:meth:`.pdf_pages.Pages.decorate`,
+"Run <id>" and "Page X of Y") and the text of the evidence listings (:mod:`.pdf_listing`), drawn by the same code as report-sql.pdf's (:meth:`.pdf_pages.Pages.decorate`,
 DejaVu Sans and Sans Mono), which :mod:`.pdf_join` lays over report.pdf's pages one by one.
 
 WeasyPrint drew them before, in documents of the cover and one empty page per later page: laying out empty pages
@@ -17,6 +17,7 @@ from html import unescape
 import pydyf
 
 from .pdf_font import report_fonts
+from .pdf_listing import Listings
 from .pdf_pages import Pages
 
 # report.css's string-set elements, all on the cover: (left head, centre head, right head, run id)
@@ -40,13 +41,18 @@ def cover_strings(cover_html: str) -> tuple[str, str, str, str]:
     return org, completeness, period, run_id
 
 
-def margins_pdf(pages: int, strings: tuple[str, str, str, str]) -> bytes:
-    """``pages`` blank A4 pages with report.pdf's running head (from the second page) and footer on each."""
-    org, completeness, period, run_id = strings
+def margins_pdf(pages: int, strings: tuple[str, str, str, str] | None, listings: Listings | None = None) -> bytes:
+    """``pages`` blank A4 pages with report.pdf's running head (from the second page) and footer on each (none when
+    ``strings`` is None: WeasyPrint drew them); with ``listings``, the text of the evidence listings' slots
+    (:mod:`.pdf_listing`) where the pages have them."""
     layout = Pages(report_fonts())
     for _ in range(pages):
         layout.new_page()
-    layout.decorate(org, completeness, period, f"Run {run_id}")
+    if strings is not None:
+        org, completeness, period, run_id = strings
+        layout.decorate(org, completeness, period, f"Run {run_id}")
+    if listings is not None:
+        listings.draw_on(layout)
     pdf = pydyf.PDF()
     layout.write_into(pdf)
     out = io.BytesIO()
