@@ -60,10 +60,9 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
             rendered: dict[int, dict] = {}
             for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
                 rendered[task["index"]] = result
-                del result["pages"][len(result["pages"]) - task.get("extra_pages", 0):]
             parts = [rendered[i] for i in range(n_front, len(split.sections))]
             later = [[name for name, _x, _y in page["anchors"]] for part in parts for page in part["pages"]]
-            front = [[name for name, _x, _y in page["anchors"]]  # the contents without page numbers
+            front = [[name for name, _x, _y in page["anchors"]]  # the contents with placeholder page numbers
                      for i in range(n_front) for page in rendered[i]["pages"]]  # fmt: skip
             for _ in range(_FRONT_TRIES):
                 [(_task, result)] = pool.run([front_task(split, page_numbers(front + later))])
