@@ -162,6 +162,21 @@ def test_contents_whose_page_count_changes_with_the_real_numbers_are_laid_out_ag
     assert page_lines(joined["text"]) == page_lines(whole["text"]) and joined["links"] == whole["links"]
 
 
+def test_a_report_without_contents_keeps_its_parts_first_renders_and_reads_as_weasyprint_s_whole_render(
+        tmp_path: Path):
+    from report_support import page_lines, paged_report_html, pdf_reading, whole_render
+
+    from auditreport.report.pdf import report_pdf_bytes
+
+    html = re.sub(r"<nav>.*?</nav>", "", paged_report_html(), flags=re.S)
+    assert 'class="toc-page"' not in html
+    whole = pdf_reading(whole_render(html), tmp_path)
+    joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
+    assert joined["pages"] == whole["pages"] > 3 and page_lines(joined["text"]) == page_lines(whole["text"])
+    for key in ("dests", "links", "outline", "info", "lang"):
+        assert joined[key] == whole[key], key
+
+
 def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path):
     """report.pdf's parts render in worker processes; one killed (as the out-of-memory killer would) is one line
     naming report.pdf, exit code 5, and no report.pdf."""

@@ -6,12 +6,11 @@ as inside the whole document. Text between sections may only be the landmark ele
 ``nav``, ``main``), which each part re-opens around its own sections. The findings section flows its articles from
 page to page, so it is never cut inside.
 
-Each section is a part, rendered without margin boxes (:data:`PART_CSS`); the front sections (the cover up to the
-contents) first only to count their pages, the contents' page numbers a placeholder (:func:`front_section_task`). Once
-every part's anchors are known page by page, each has its page number (:func:`page_numbers`) and the **front**
-(:func:`front_task`), the cover and the contents, is laid out for real with the contents' page numbers written in as
-text. The margin boxes of every page (running heads, "Run <id>", "Page X of Y") are drawn apart (:mod:`.pdf_margins`);
-:mod:`.pdf_join` lays them over the front's and the parts' pages.
+Each section is a part, rendered without margin boxes (:data:`PART_CSS`); the contents first with a placeholder for
+each page number, to count its pages (:func:`front_section_task`). Once every part's anchors are known page by page,
+each has its page number (:func:`page_numbers`) and the contents is laid out again with its page numbers written in
+as text (:func:`contents_task`). The margin boxes of every page (running heads, "Run <id>", "Page X of Y") are drawn
+apart (:mod:`.pdf_margins`); :mod:`.pdf_join` lays them over the parts' pages.
 """
 
 from __future__ import annotations
@@ -128,8 +127,8 @@ def _check_gap(text: str) -> None:
 
 
 def front_count(split: SplitReport) -> int:
-    """The sections the front document lays out: the cover and what follows up to the contents, inclusive (just the
-    first section when there is no contents)."""
+    """The front sections: the cover and what follows up to the contents, inclusive (just the first section when
+    there is no contents)."""
     for i, section in enumerate(split.sections):
         if section.is_contents:
             return i + 1
@@ -138,10 +137,10 @@ def front_count(split: SplitReport) -> int:
 
 def front_section_task(split: SplitReport, section: Section) -> dict:
     """A front section alone, to count its pages before the rest of the report is laid out: the contents with every
-    page number :data:`PLACEHOLDER_PAGE`, written in as :func:`front_task` writes the real ones, so that they take about
-    the room the real ones will take. (It was ``target-counter()`` to anchors on a page after the section numbered
-    past 100: WeasyPrint then lays the pages out again once the counters are known, 0.51 s of CPU for the sample
-    month's two pages of contents, 0.29 s with the numbers written in.)"""
+    page number :data:`PLACEHOLDER_PAGE`, written in as :func:`contents_task` writes the real ones, so that they take
+    about the room the real ones will take; any other as it is, for good. (It was ``target-counter()`` to anchors on a
+    page after the section numbered past 100: WeasyPrint then lays the pages out again once the counters are known,
+    0.51 s of CPU for the sample month's two pages of contents, 0.29 s with the numbers written in.)"""
     if not section.is_contents:
         return split.task([section], PART_CSS)
     return split.task([_numbered(section, lambda _name: PLACEHOLDER_PAGE)], PART_CSS + CONTENTS_CSS)
@@ -157,13 +156,14 @@ def page_numbers(pages: list[list[str]]) -> dict[str, int]:
     return numbers
 
 
-def front_task(split: SplitReport, numbers: dict[str, int]) -> dict:
-    """The front sections as one part, the contents' page numbers written in: each link of the contents to an anchor
-    in ``numbers`` (name -> page number) gets its number as ``data-page``, which :data:`CONTENTS_CSS` shows where
-    report.css's ``target-counter()`` would (a front document of the report's page count laid out to resolve those
-    took about 10 ms an empty page)."""
-    sections = [_numbered(s, numbers.get) if s.is_contents else s for s in split.sections[: front_count(split)]]
-    return split.task(sections, PART_CSS + CONTENTS_CSS)
+def contents_task(split: SplitReport, numbers: dict[str, int]) -> dict:
+    """The contents (the last front section, :func:`front_count`) as a part again, its page numbers written in: each
+    of its links to an anchor in ``numbers`` (name -> page number) gets its number as ``data-page``, which
+    :data:`CONTENTS_CSS` shows where report.css's ``target-counter()`` would (a front document of the report's page
+    count laid out to resolve those took about 10 ms an empty page). The other front sections keep their first
+    render (:func:`front_section_task`): laying the cover out again with the contents took 0.13 s of CPU more, last,
+    when every other part was done."""
+    return split.task([_numbered(split.sections[front_count(split) - 1], numbers.get)], PART_CSS + CONTENTS_CSS)
 
 
 def _numbered(section: Section, number_of) -> Section:
