@@ -36,6 +36,13 @@ def test_a_whole_document_is_written_as_weasyprint_writes_it():
     assert whole["pages"] == 1 and "/Annots" not in pdf.pages[0].obj  # dropped, as WeasyPrint does
 
 
+def test_a_layout_only_to_count_pages_writes_no_pdf():
+    task = {"html": '<h2 id="a">A</h2><p style="break-before: page"><a href="#b">b</a></p>', "css": []}
+    counted, written = render(dict(task, pages_only=True)), render(task)
+    assert counted["pdf"] is None and written["pdf"].startswith(b"%PDF")
+    assert counted["pages"] == written["pages"] and len(counted["pages"]) == 2
+
+
 def _sized_types(ffi) -> set:
     return {key for key in ffi._parsed_types if re.fullmatch(r"hb_codepoint_t\[\d+\]", key)}  # cffi's parsed types
 

@@ -92,7 +92,9 @@ def render(task: dict) -> dict:
     A part: its PDF and, page by page, its anchors ``(name, x, y)`` and bookmarks ``(level, label, x, y, state)`` in
     PDF points from the page's bottom left, where WeasyPrint puts them; an internal link to an anchor the part does
     not hold (WeasyPrint would drop it) becomes a link to ``CROSS_PART + name``, which the join makes a link to the
-    named destination again."""
+    named destination again. ``task["pages_only"]``: no PDF (``"pdf"``: None), for a layout that only counts pages
+    (the contents with placeholder page numbers: writing its PDF, for nothing, took it from 0.22-0.29 s of CPU to
+    0.29-0.31 s)."""
     document = _layout(task["html"], task.get("css", ()))
     if task.get("whole"):
         return {"pdf": pdf_bytes(document), "pages": len(document.pages)}
@@ -107,7 +109,7 @@ def render(task: dict) -> dict:
             "bookmarks": [(level, label, x * PDF_SCALE, (h - y) * PDF_SCALE, state)
                           for level, label, (x, y), state in page.bookmarks],
         })  # fmt: skip
-    return {"pdf": pdf_bytes(document), "pages": pages}
+    return {"pdf": None if task.get("pages_only") else pdf_bytes(document), "pages": pages}
 
 
 def warm_up() -> None:

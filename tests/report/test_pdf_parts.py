@@ -72,7 +72,8 @@ def test_a_front_section_alone_has_placeholder_page_numbers_written_in_as_the_re
     assert PLACEHOLDER_PAGE == 100 and contents["css"] == [PAGED_CSS, PART_CSS + CONTENTS_CSS]
     links = re.findall(r"<a [^>]*>", contents["html"])
     assert links == [f'<a href="#{a}" data-page="100">' for a in ("summary", "findings", "appendix", "f3")]
-    assert contents == contents_task(split, dict.fromkeys(["summary", "findings", "appendix", "f3"], 100))
+    assert contents == dict(contents_task(split, dict.fromkeys(["summary", "findings", "appendix", "f3"], 100)),
+                            pages_only=True)  # laid out to count its pages, no PDF written
     assert "target-counter" not in contents["css"][-1] and "auditreport-far" not in contents["html"]
     cover = front_section_task(split, split.sections[0])  # no contents: as it is, its render kept for report.pdf
     assert cover == split.task([split.sections[0]], PART_CSS)
@@ -84,7 +85,7 @@ def test_a_front_section_alone_shows_its_placeholders_where_the_page_numbers_go(
     from auditreport.pdf_worker import render
 
     split = split_report(paged_report_html())
-    part = render(front_section_task(split, split.sections[1]))
+    part = render(dict(front_section_task(split, split.sections[1]), pages_only=False))  # its PDF, to read it
     assert len(part["pages"]) == 1 and [name for name, _x, _y in part["pages"][0]["anchors"]] == ["contents"]
     lines = [" ".join(line.split()) for line in pdf_reading(part["pdf"], tmp_path)["text-layout"].splitlines()]
     assert [line for line in lines if line] == ["Contents", "1. Summary 100", "2. Findings 100", "3. Appendix 100",
