@@ -162,8 +162,8 @@ def contents_task(split: SplitReport, numbers: dict[str, int]) -> dict:
     of its links to an anchor in ``numbers`` (name -> page number) gets its number as ``data-page``, which
     :data:`CONTENTS_CSS` shows where report.css's ``target-counter()`` would (a front document of the report's page
     count laid out to resolve those took about 10 ms an empty page). The other front sections keep their first
-    render (:func:`front_section_task`): laying the cover out again with the contents took 0.13 s of CPU more, last,
-    when every other part was done."""
+    render (:func:`front_section_task`): the cover laid out again with the contents, last, when every other part was
+    done, took 0.38 s of CPU where the contents alone take 0.31 s."""
     return split.task([_numbered(split.sections[front_count(split) - 1], numbers.get)], PART_CSS + CONTENTS_CSS)
 
 
