@@ -138,9 +138,10 @@ def front_count(split: SplitReport) -> int:
 def front_section_task(split: SplitReport, section: Section) -> dict:
     """A front section alone, to count its pages before the rest of the report is laid out: the contents with every
     page number :data:`PLACEHOLDER_PAGE`, written in as :func:`contents_task` writes the real ones, so that they take
-    about the room the real ones will take, and no PDF written (``pages_only``); any other as it is, for good. (It was ``target-counter()`` to anchors on a
-    page after the section numbered past 100: WeasyPrint then lays the pages out again once the counters are known,
-    0.51 s of CPU for the sample month's two pages of contents, 0.29 s with the numbers written in.)"""
+    about the room the real ones will take, and no PDF written (``pages_only``); any other as it is, for good. (It
+    was ``target-counter()`` to anchors on a page after the section numbered past 100: WeasyPrint then lays the pages
+    out again once the counters are known, 0.51 s of CPU for the sample month's two pages of contents, 0.29 s with
+    the numbers written in.)"""
     if not section.is_contents:
         return split.task([section], PART_CSS)
     return dict(split.task([_numbered(section, lambda _name: PLACEHOLDER_PAGE)], PART_CSS + CONTENTS_CSS),
