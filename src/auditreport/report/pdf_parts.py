@@ -30,7 +30,7 @@ _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-
                  "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner")  # fmt: skip
 _NONE = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
 PART_CSS = f"@page {{ {_NONE} }}"  # after the report's own CSS: a part's pages have no margin boxes
-# the contents' page numbers, as text (:func:`front_task`), where report.css's target-counter() rule puts them
+# the contents' page numbers, as text (:func:`contents_task`), where report.css's target-counter() rule puts them
 CONTENTS_CSS = ".toc-l1 a::before, .toc-l2 a::before { content: attr(data-page); }"
 _LINK = re.compile(r'(<a\b[^>]*?\bhref="#([^"]+)")([^>]*>)', re.I)
 # the contents' page numbers before they are known (:func:`front_section_task`): three digits, as wide as the numbers
