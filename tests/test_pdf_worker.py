@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pikepdf
 import pytest
 
+from auditreport import pdf_worker
 from auditreport.pdf_worker import CROSS_PART, no_fetch, render
 
 
@@ -32,3 +34,63 @@ def test_a_whole_document_is_written_as_weasyprint_writes_it():
     whole = render({"html": '<p><a href="#elsewhere">a link to no anchor</a></p>', "whole": True})
     pdf = pikepdf.open(io.BytesIO(whole["pdf"]))
     assert whole["pages"] == 1 and "/Annots" not in pdf.pages[0].obj  # dropped, as WeasyPrint does
+
+
+def test_a_layout_only_to_count_pages_writes_no_pdf():
+    task = {"html": '<h2 id="a">A</h2><p style="break-before: page"><a href="#b">b</a></p>', "css": []}
+    counted, written = render(dict(task, pages_only=True)), render(task)
+    assert counted["pdf"] is None and written["pdf"].startswith(b"%PDF")
+    assert counted["pages"] == written["pages"] and len(counted["pages"]) == 2
+
+
+def _sized_types(ffi) -> set:
+    return {key for key in ffi._parsed_types if re.fullmatch(r"hb_codepoint_t\[\d+\]", key)}  # cffi's parsed types
+
+
+def test_font_subsets_of_new_sizes_parse_no_new_array_type(monkeypatch):
+    from weasyprint.text.ffi import ffi
+
+    texts = ["Жёлтый " * 3, "Съешь же ещё этих мягких", "Эх, чужак, общий съём цен шляп (юфть)", "Щ" * 5]  # new sizes
+    monkeypatch.delitem(vars(ffi), "new", raising=False)  # cffi's own ffi.new: every new size a new parse
+    before = _sized_types(ffi)
+    monkeypatch.setattr(pdf_worker, "_share_sized_array_types", lambda: None)
+    for text in texts:
+        render({"html": f"<p>{text} {len(text)}</p>"})
+    assert len(_sized_types(ffi) - before) >= 2
+    monkeypatch.undo()
+    monkeypatch.delitem(vars(ffi), "new", raising=False)
+    before = _sized_types(ffi)
+    parsed = len(ffi._parsed_types)
+    for text in texts:  # the same sizes shifted by a digit, and more
+        render({"html": f"<p>{text.upper()} {text} 0123456789 {len(text) * 7}</p>"})
+    assert _sized_types(ffi) == before and len(ffi._parsed_types) <= parsed + 1  # "hb_codepoint_t[]", once
+
+
+def test_a_sized_array_is_the_same_array_and_anything_else_passes_through():
+    from weasyprint.text.ffi import ffi
+
+    render({"html": "<p>x</p>"})  # the first document shares the sized array types
+    parsed = len(ffi._parsed_types)
+    arrays = [ffi.new(f"hb_codepoint_t[{n}]", list(range(n))) for n in (9001, 9002)] + [
+        ffi.new("unsigned int [3]", (7, 8, 9))]
+    assert len(ffi._parsed_types) <= parsed + 1  # "unsigned int[]" at most, never a sized one
+    assert [len(a) for a in arrays] == [9001, 9002, 3] and list(arrays[1])[-2:] == [9000, 9001]
+    assert list(arrays[2]) == [7, 8, 9] and ffi.sizeof(arrays[2]) == 3 * ffi.sizeof("unsigned int")
+    short = ffi.new("int[5]", [1, 2])  # fewer items: the rest zero, as cffi does
+    assert ffi.typeof(short) is ffi.typeof("int[5]") and list(short) == [1, 2, 0, 0, 0]
+    text = ffi.new("char[4]", b"abcd")  # bytes: "char[]" would add a NUL
+    assert ffi.typeof(text) is ffi.typeof("char[4]") and ffi.sizeof(text) == 4
+    grid = ffi.new("int[2][2]", [[1, 2], [3, 4]])
+    assert ffi.typeof(grid) is ffi.typeof("int[2][2]") and list(grid[1]) == [3, 4]
+
+
+def test_a_part_is_the_same_pdf_with_sized_array_types_shared_or_not(monkeypatch):
+    from weasyprint.text.ffi import ffi
+
+    task = {"html": '<h2 id="a">Ünïcode ½ — “quotes”</h2><p style="font-family: monospace">mono 0123</p>'
+                    '<p><b>bold</b> <i>italic</i> Ελληνικά</p>', "css": ["@page { size: A6 }"]}
+    shared = render(task)
+    assert "new" in vars(ffi)
+    monkeypatch.delitem(vars(ffi), "new")
+    monkeypatch.setattr(pdf_worker, "_share_sized_array_types", lambda: None)
+    assert render(task) == shared

@@ -140,6 +140,46 @@ def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_
     assert not any(centre in line for line in lines[0])  # page 1: no running head
 
 
+def test_contents_whose_page_count_changes_with_the_real_numbers_are_laid_out_again_to_weasyprint_s_pages(
+        tmp_path: Path):
+    """The contents' pages are counted with three-digit placeholders (pdf_parts.front_section_task): entries that
+    wrap beside "100" but not beside "3" take two pages then and one with the real numbers, which the check after
+    the real numbers catches: the pages and numbers are then WeasyPrint's for the whole HTML."""
+    from report_support import page_lines, paged_report_html, pdf_reading, whole_render
+
+    from auditreport.pdf_worker import render
+    from auditreport.report.pdf import report_pdf_bytes
+    from auditreport.report.pdf_parts import front_section_task, split_report
+
+    # 67 characters of DejaVu Sans Mono at 16 px: 645 px, wider than the 635 px of the line (180 mm less the body's
+    # margins) beside "100", narrower than the 655 px beside "3"
+    label = ("Entry " * 12)[:66] + "y"
+    entries = "".join(f'<li class="toc-l1"><a href="#summary">{label}</a></li>' for _ in range(40))
+    html = paged_report_html().replace(
+        '<ol class="toc">', f'<ol class="toc" style="margin: 0; padding: 0; font-family: DejaVu Sans Mono">{entries}')
+    split = split_report(html)
+    assert len(render(front_section_task(split, split.sections[1]))["pages"]) == 2  # counted with placeholders
+    whole = pdf_reading(whole_render(html), tmp_path)
+    joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
+    assert joined["pages"] == whole["pages"] and squash(joined["text"].split("\f")[1]).count(f"{label} 3") == 40
+    assert page_lines(joined["text"]) == page_lines(whole["text"]) and joined["links"] == whole["links"]
+
+
+def test_a_report_without_contents_keeps_its_parts_first_renders_and_reads_as_weasyprint_s_whole_render(
+        tmp_path: Path):
+    from report_support import page_lines, paged_report_html, pdf_reading, whole_render
+
+    from auditreport.report.pdf import report_pdf_bytes
+
+    html = re.sub(r"<nav>.*?</nav>", "", paged_report_html(), flags=re.S)
+    assert 'class="toc-page"' not in html
+    whole = pdf_reading(whole_render(html), tmp_path)
+    joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
+    assert joined["pages"] == whole["pages"] > 3 and page_lines(joined["text"]) == page_lines(whole["text"])
+    for key in ("dests", "links", "outline", "info", "lang"):
+        assert joined[key] == whole[key], key
+
+
 def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path):
     """report.pdf's parts render in worker processes; one killed (as the out-of-memory killer would) is one line
     naming report.pdf, exit code 5, and no report.pdf."""

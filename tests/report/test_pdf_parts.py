@@ -9,8 +9,8 @@ import pytest
 from report_support import PAGED_CSS, paged_report_html
 
 from auditreport.report.pdf_margins import STRING_CLASSES
-from auditreport.report.pdf_parts import (CONTENTS_CSS, PART_CSS, CannotSplit, front_count, front_section_task,
-                                         front_task, page_numbers, split_report)
+from auditreport.report.pdf_parts import (CONTENTS_CSS, PART_CSS, PLACEHOLDER_PAGE, CannotSplit, contents_task,
+                                         front_count, front_section_task, page_numbers, split_report)
 
 
 def test_the_report_splits_into_its_top_level_sections_each_in_its_landmark():
@@ -42,17 +42,17 @@ def test_every_anchor_is_numbered_by_the_first_page_holding_it():
     assert page_numbers([["cover"], [], ["summary", "x"], ["x", "f1"]]) == {"cover": 1, "summary": 3, "x": 3, "f1": 4}
 
 
-def test_the_front_is_the_cover_and_the_contents_with_its_page_numbers_written_in():
+def test_the_contents_is_laid_out_again_alone_with_its_page_numbers_written_in():
     split = split_report(paged_report_html(extra_section='<section class="major" id="a&quot;b"></section>'))
     split.sections[1] = replace(split.sections[1], html=split.sections[1].html.replace(
         "</ol>", '<li class="toc-l2"><a href="#a&quot;b">Quoted</a></li><li><a href="#gone">Gone</a></li></ol>'))
-    task = front_task(split, {"summary": 3, "findings": 4, "appendix": 11, "f3": 5, 'a"b': 9, "cover": 1})
+    task = contents_task(split, {"summary": 3, "findings": 4, "appendix": 11, "f3": 5, 'a"b': 9, "cover": 1})
     assert task["css"] == [PAGED_CSS, PART_CSS + CONTENTS_CSS] and 'id="summary"' not in task["html"]
+    assert 'id="cover"' not in task["html"]  # the cover keeps its first render (front_section_task)
     links = re.findall(r'<a [^>]*>', task["html"][task["html"].index('id="contents"'):])
     assert links == ['<a href="#summary" data-page="3">', '<a href="#findings" data-page="4">',
                      '<a href="#appendix" data-page="11">', '<a href="#f3" data-page="5">',
                      '<a href="#a&quot;b" data-page="9">', '<a href="#gone">']  # no anchor: no number, as WeasyPrint
-    assert split.sections[0].html in task["html"]  # the cover's links are not numbered
 
 
 @pytest.mark.parametrize("body, why", [
@@ -66,14 +66,30 @@ def test_html_that_is_not_a_run_of_sections_is_not_cut(body, why):
         split_report(f"<html><head></head><body>{body}</body></html>")
 
 
-def test_a_front_section_alone_points_its_links_at_a_far_page_so_its_numbers_take_their_room():
+def test_a_front_section_alone_has_placeholder_page_numbers_written_in_as_the_real_ones_will_be():
     split = split_report(paged_report_html())
     contents = front_section_task(split, split.sections[1])
-    assert contents["extra_pages"] == 1 and "counter-increment: page 100" in contents["css"][-1]
-    far = re.search(r'<div style="break-before: page; page: auditreport-far">(.*?)</div>', contents["html"]).group(1)
-    assert far == "".join(f'<span id="{a}"></span>' for a in sorted(["summary", "findings", "appendix", "f3"]))
-    cover = front_section_task(split, split.sections[0])  # links to nothing outside it
-    assert cover["extra_pages"] == 0 and cover["css"] == [PAGED_CSS, PART_CSS]
+    assert PLACEHOLDER_PAGE == 100 and contents["css"] == [PAGED_CSS, PART_CSS + CONTENTS_CSS]
+    links = re.findall(r"<a [^>]*>", contents["html"])
+    assert links == [f'<a href="#{a}" data-page="100">' for a in ("summary", "findings", "appendix", "f3")]
+    assert contents == dict(contents_task(split, dict.fromkeys(["summary", "findings", "appendix", "f3"], 100)),
+                            pages_only=True)  # laid out to count its pages, no PDF written
+    assert "target-counter" not in contents["css"][-1]  # no counter to resolve: one layout
+    cover = front_section_task(split, split.sections[0])  # no contents: as it is, its render kept for report.pdf
+    assert cover == split.task([split.sections[0]], PART_CSS)
+
+
+def test_a_front_section_alone_shows_its_placeholders_where_the_page_numbers_go(tmp_path):
+    from report_support import pdf_reading
+
+    from auditreport.pdf_worker import render
+
+    split = split_report(paged_report_html())
+    part = render(dict(front_section_task(split, split.sections[1]), pages_only=False))  # its PDF, to read it
+    assert len(part["pages"]) == 1 and [name for name, _x, _y in part["pages"][0]["anchors"]] == ["contents"]
+    lines = [" ".join(line.split()) for line in pdf_reading(part["pdf"], tmp_path)["text-layout"].splitlines()]
+    assert [line for line in lines if line] == ["Contents", "1. Summary 100", "2. Findings 100", "3. Appendix 100",
+                                                "4. Finding 3 100"]
 
 
 def test_the_template_keeps_what_rendering_in_parts_assumes():

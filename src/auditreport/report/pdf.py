@@ -5,8 +5,8 @@ listing that needs no layout engine.
 
 report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
 (:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
-rendered largest first (:mod:`auditreport.pdf_worker`), then the front (the cover, the contents with every section's
-page number written in); the margin boxes of every page are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join`
+rendered largest first (:mod:`auditreport.pdf_worker`), then the contents again with every section's page number
+written in; the margin boxes of every page are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join`
 puts them together into the document WeasyPrint would have written from the whole HTML: the same pages, text, page
 numbers, links and bookmarks (the margin lines in DejaVu Sans where WeasyPrint's was the machine's Arial, Liberation Sans).
 
@@ -16,6 +16,7 @@ names each SQL file with its SHA-256 and links into report-sql.pdf.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import AuditReportError, EnvironmentFailure
@@ -24,7 +25,7 @@ from ._io import atomic_write_bytes
 
 
 RENDER_TASK = "auditreport.pdf_worker:render"  # top level: a worker imports it, not the report package
-_FRONT_TRIES = 4  # renders of the front document until its contents keep their page count (one, nearly always)
+_FRONT_TRIES = 4  # renders of the contents with their page numbers until their page count holds (one, nearly always)
 
 
 def render_workers() -> int:
@@ -45,7 +46,7 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
     from .pdf_join import join_pdf, overlay_pdf
     from .pdf_listing import Listings, slot_texts
     from .pdf_margins import cover_strings, margins_pdf
-    from .pdf_parts import PART_CSS, CannotSplit, front_count, front_section_task, front_task, page_numbers, split_report
+    from .pdf_parts import PART_CSS, CannotSplit, front_count, front_section_task, split_report
 
     texts = slot_texts(html)
     workers = render_workers()
@@ -62,24 +63,41 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
             n_front = front_count(split)
             tasks = [dict(front_section_task(split, section) if i < n_front else split.task([section], PART_CSS),
                           index=i) for i, section in enumerate(split.sections)]  # fmt: skip
-            rendered: dict[int, dict] = {}
+            rendered: list[dict] = [{}] * len(tasks)
             for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
                 rendered[task["index"]] = result
-                del result["pages"][len(result["pages"]) - task.get("extra_pages", 0):]
-            parts = [rendered[i] for i in range(n_front, len(split.sections))]
-            later = [[name for name, _x, _y in page["anchors"]] for part in parts for page in part["pages"]]
-            front = [[name for name, _x, _y in page["anchors"]]  # the contents without page numbers
-                     for i in range(n_front) for page in rendered[i]["pages"]]  # fmt: skip
-            for _ in range(_FRONT_TRIES):
-                [(_task, result)] = pool.run([front_task(split, page_numbers(front + later))])
-                if len(result["pages"]) == len(front):
-                    pages = result["pages"] + [page for part in parts for page in part["pages"]]
-                    listings = _placed(Listings(texts, [page["slots"] for page in pages]), path)
-                    margins = margins_pdf(len(pages), cover_strings(split.sections[0].html), listings)
-                    return join_pdf(result, margins, parts)
-                front = [[name for name, _x, _y in page["anchors"]] for page in result["pages"]]  # numbers moved breaks
+            strings, pages = cover_strings(split.sections[0].html), sum(len(part["pages"]) for part in rendered)
+
+            def margins(parts: list[dict]) -> bytes:  # and the listings' text, where the parts put their slots
+                slots = [page["slots"] for part in parts for page in part["pages"]]
+                return margins_pdf(len(slots), strings, _placed(Listings(texts, slots), path))
+
+            with ThreadPoolExecutor(max_workers=1) as drawing:  # while a worker lays the contents out again (0.09 s)
+                drawn = drawing.submit(margins, list(rendered))
+                if split.sections[n_front - 1].is_contents:
+                    rendered[n_front - 1] = _contents_numbered(pool, split, rendered, n_front - 1, path)
+                drawn = drawn.result()
+            if sum(len(part["pages"]) for part in rendered) != pages:  # the numbers moved the contents' page count
+                drawn = margins(rendered)
+            return join_pdf(rendered[0], drawn, rendered[1:])
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
+
+
+def _contents_numbered(pool: WorkerPool, split, rendered: list[dict], at: int, path: Path) -> dict:
+    """The contents (``rendered[at]``, laid out with placeholder page numbers) laid out again with the numbers they
+    took the room of, until its page count holds (once, nearly always): each anchor's number counted from every
+    part's pages, the contents' own those of its last render."""
+    from .pdf_parts import contents_task, page_numbers
+
+    for _ in range(_FRONT_TRIES):
+        numbers = page_numbers([[name for name, _x, _y in page["anchors"]]
+                                for part in rendered for page in part["pages"]])  # fmt: skip
+        [(_task, contents)] = pool.run([contents_task(split, numbers)])
+        settled = len(contents["pages"]) == len(rendered[at]["pages"])
+        rendered = [*rendered[:at], contents, *rendered[at + 1:]]
+        if settled:
+            return contents
     raise AuditReportError(f"{path}: the contents change their page count with every render of their page numbers")
 
 

@@ -1,7 +1,7 @@
 """report.pdf put together from its parts (:mod:`.pdf_parts`, rendered by :mod:`auditreport.pdf_worker`), with
 pikepdf.
 
-The front's pages (the cover and the contents), then every part's, each with its page of margin boxes (running
+The front's pages (the cover), then every part's (the contents first), each with its page of margin boxes (running
 heads, "Run <id>", "Page X of Y": :mod:`.pdf_margins`) laid over it. Then, for the whole document as WeasyPrint would
 have written it:
 
