@@ -3,6 +3,7 @@ the shared views the checks read."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from report_support import NOW, section, squash, text
@@ -110,11 +111,12 @@ def test_shared_views_are_those_the_run_s_checks_read():
 
 
 def _rows(part: str) -> dict[str, str]:
-    """Requirement id -> the markup of its row, from a framework's section."""
+    """Requirement id -> the markup of its row (a table row, or a line of the list of those not assessed), from a
+    framework's section."""
     rows = {}
-    for row in part.split("<tr class=\"req ")[1:]:
+    for row in re.split(r'<(?:tr|li) class="req ', part)[1:]:
         rid = row[row.index('<span class="req-id">') + len('<span class="req-id">'):]
-        rows[rid[: rid.index("<")]] = row[: row.index("</tr>")]
+        rows[rid[: rid.index("<")].strip()] = row[: re.search(r"</(?:tr|li)>", row).start()]  # the list pads its ids
     return rows
 
 

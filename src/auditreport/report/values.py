@@ -101,8 +101,9 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def plain_text(value: Any) -> str | None:
-    """The text form shared by CSV and display: None stays None; nested values become compact JSON."""
+def plain_text(value: Any, spaced: bool = False) -> str | None:
+    """The text form shared by CSV and display: None stays None; nested values become compact JSON (``spaced``: with a
+    space after each comma and colon)."""
     if value is None:
         return None
     safe = json_safe(value)
@@ -111,7 +112,7 @@ def plain_text(value: Any) -> str | None:
     if isinstance(safe, bool):
         return "true" if safe else "false"
     if isinstance(safe, (dict, list)):
-        return json.dumps(safe, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+        return json.dumps(safe, ensure_ascii=False, separators=(", ", ": ") if spaced else (",", ":"), sort_keys=False)
     return str(safe)
 
 
@@ -145,9 +146,10 @@ def status_label(status: str) -> str:
     return {"no_data": "NO DATA", "not_assessed": "NOT ASSESSED"}.get(status, status.upper())
 
 
-def display_text(value: Any, limit: int | None = None) -> str | None:
-    """Text for a table cell or paragraph; None for null (the template shows a dash)."""
-    text = plain_text(value)
+def display_text(value: Any, limit: int | None = None, spaced: bool = False) -> str | None:
+    """Text for a table cell or paragraph; None for null (the template shows a dash). ``spaced``: nested values with a
+    space after each comma and colon, so that a long list wraps between its items."""
+    text = plain_text(value, spaced)
     if text is None:
         return None
     text = reveal_invisible(text)

@@ -353,7 +353,9 @@ def build_context(
         "pdf_inputs": select_inputs(inputs, detailed, input_row_cap),
         "inputs_total": len(inputs),
         "input_status": sorted(input_status.items()),
-        "policy": sorted((k, display_text(v)) for k, v in result.policy.items()),
+        # spaced: a long list wraps between its items, not anywhere inside one (WeasyPrint breaking a line of 3,000
+        # characters with no space re-measures the rest of it at every line)
+        "policy": sorted((k, display_text(v, spaced=True)) for k, v in result.policy.items()),
         "table_counts": sorted(result.table_counts.items()),
         # the stages before the report: its own outputs are being written (and timed) while it renders
         "timings": [(k, v) for k, v in list(result.timings.items()) if not k.startswith("report")],
