@@ -94,3 +94,20 @@ def test_a_part_is_the_same_pdf_with_sized_array_types_shared_or_not(monkeypatch
     monkeypatch.delitem(vars(ffi), "new")
     monkeypatch.setattr(pdf_worker, "_share_sized_array_types", lambda: None)
     assert render(task) == shared
+
+
+def test_a_part_renders_with_the_collector_paused_and_leaves_it_as_it_found_it(monkeypatch):
+    import gc
+
+    seen = []
+    layout = pdf_worker._layout
+    monkeypatch.setattr(pdf_worker, "_layout", lambda *a, **k: (seen.append(gc.isenabled()), layout(*a, **k))[1])
+    was = gc.isenabled()
+    try:
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            part = render({"html": "<p>one</p>", "css": []})
+            assert gc.isenabled() is enabled and len(part["pages"]) == 1
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False, False]  # paused while laying out, either way

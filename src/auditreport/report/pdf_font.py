@@ -93,18 +93,26 @@ class EmbeddedFont:
         self._regular.update(c for c in chars if self._advance.get(c) == self._advance.get(" "))
         return chars <= self._regular
 
+    def _learn_all(self, text: str, known: dict) -> None:
+        for c in set(text) - known.keys():
+            self._learn(c)
+
     def width(self, text: str, size: float) -> float:
         """How wide ``text`` is at ``size`` points (every character in the font)."""
-        for c in set(text) - self._advance.keys():
-            self._learn(c)
-        return sum(map(self._advance.__getitem__, text)) * size / 1000
+        try:  # nearly always every character is known: the text is not gone over twice
+            return sum(map(self._advance.__getitem__, text)) * size / 1000
+        except KeyError:
+            self._learn_all(text, self._advance)
+            return sum(map(self._advance.__getitem__, text)) * size / 1000
 
     def encode(self, text: str) -> str:
         """``text`` as a PDF literal string of glyph ids (every character in the font), one byte per character of
         the result: the caller encodes the content stream as Latin-1."""
-        for c in set(text) - self._code.keys():
-            self._learn(c)
-        return "(" + "".join(map(self._code.__getitem__, text)) + ")"
+        try:
+            return "(" + "".join(map(self._code.__getitem__, text)) + ")"
+        except KeyError:
+            self._learn_all(text, self._code)
+            return "(" + "".join(map(self._code.__getitem__, text)) + ")"
 
     def _subset(self) -> tuple[bytes, bytes]:
         """The font program holding only the glyphs used, and the CIDToGIDMap from the glyph ids the pages show (the

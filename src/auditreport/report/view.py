@@ -247,22 +247,27 @@ def select_inputs(inputs: list[InputFile], findings: list[FindingView], cap: int
                           unmatched_keys=len(keys - {i.key for i in inputs}))
 
 
-def _reads(sql: str, name: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", sql) is not None
+def _words(sql: str) -> frozenset[str]:
+    """The words of ``sql`` (maximal runs of word characters): a view id (``[a-z][a-z0-9_]*``) is read where it is
+    one of them, as ``\\bid\\b`` would find it, but each text is scanned once, not once per view."""
+    return frozenset(re.findall(r"\w+", sql))
 
 
 def shared_views(result: RunResult) -> list[SharedView]:
     """The catalogue's shared views that the run's checks read, directly or through another view (none without a
     catalogue), in creation order: Appendix A shows them beside the check SQL, since they are part of what ran."""
     views: dict[str, View] = result.catalogue.views if result.catalogue is not None else {}
+    body_words = {v: _words(view.body) for v, view in views.items()}
+    reads_views = {v: [u for u in views if u != v and u in body_words[v]] for v in views}  # view -> views it reads
     readers: dict[str, set[str]] = {v: set() for v in views}
     for cr in result.checks:
-        todo = [v for v in views if _reads(cr.check.sql, v)]
+        words = _words(cr.check.sql)
+        todo = [v for v in views if v in words]
         while todo:
             v = todo.pop()
             if cr.check.id not in readers[v]:
                 readers[v].add(cr.check.id)
-                todo += [u for u in views if u != v and _reads(views[v].body, u)]
+                todo += reads_views[v]
     return [
         SharedView(id=v.id, path=f"queries/_views/{v.id}.sql", description=v.description, sql=v.sql,
                    sql_sha256=hashlib.sha256(v.sql.encode("utf-8")).hexdigest(), read_by=sorted(readers[v.id]))
