@@ -81,3 +81,10 @@ def test_bookmark_tree_follows_weasyprint_s_rule_for_skipped_levels():
     flat = [(0, level, label, 0, 0, "open") for level, label, _xy, _state in document.pages[0].bookmarks]
     assert shape(bookmark_tree(flat), lambda t: t[0]) == expected
     assert len(expected) == 3  # t0 (h2) with children, t3 (h2), t6 (h1) with children
+
+
+def test_the_same_html_gives_the_same_bytes(tmp_path):
+    """Every object named as the content gives it (the page overlay of margin boxes too: pikepdf names one at
+    random), so a re-run on the same inputs writes the same report.pdf outside its run metadata."""
+    html = paged_report_html()
+    assert report_pdf_bytes(html, tmp_path / "a.pdf") == report_pdf_bytes(html, tmp_path / "b.pdf")
