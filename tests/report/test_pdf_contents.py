@@ -57,3 +57,27 @@ def test_the_face_is_the_one_weasyprint_lays_report_css_s_sans_out_in(tmp_path: 
                            text=True).stdout
     family = TTFont(face_path(), lazy=True)["name"].getDebugName(1)
     assert re.search(rf"\+{re.escape(family.replace(' ', '-'))}\s", fonts), (family, fonts)
+
+
+def test_a_number_wider_than_its_box_starts_at_its_left_as_weasyprint_sets_it_and_one_for_no_anchor_is_not_drawn():
+    """Past 999 pages a number overflows its box of three digits to the right (WeasyPrint starts a line too long for
+    its box at the box's left: "1234" at 517.18 pt where the box of 9.5 pt Liberation Sans ends at 533.03 pt)."""
+    import io
+
+    import pikepdf
+
+    from auditreport.report.pdf_contents import LINE_HEIGHT, ContentsNumbers
+    from auditreport.report.pdf_margins import margins_pdf
+
+    size, right = 9.5, 533.03
+    slots = [(f"pn-{i}", 500.0, 700.0 - 20 * i, right, 700.0 - 20 * i - size * LINE_HEIGHT) for i in range(4)]
+    numbers = ContentsNumbers({"pn-0": "a", "pn-1": "b", "pn-2": "c", "pn-3": "gone"}, {"a": 7, "b": 42, "c": 1234},
+                              [slots])  # fmt: skip
+    pdf = pikepdf.open(io.BytesIO(margins_pdf(1, None, None, numbers)))
+    ops = pdf.pages[0].Contents.read_bytes().decode("latin-1")
+    shown = re.findall(r"/F5 ([\d.]+) Tf 1 0 0 1 ([\d.]+) ([\d.]+) Tm", ops)
+    assert [float(s) for s, _x, _y in shown] == [9.5] * 3  # three numbers, at the size the box's height gives
+    lefts = [float(x) for _s, x, _y in shown]
+    digit = 0.556 * size  # Liberation Sans's tabular digits
+    assert all(abs(right - x - n * digit) < 0.05 for x, n in zip(lefts, (1, 2, 3), strict=True))  # 1234: three
+    assert abs(lefts[2] - 517.18) < 0.05

@@ -33,6 +33,7 @@ from .pdf_listing import baseline_offset
 from .pdf_pages import MUTED, Pages
 
 LINE_HEIGHT = 1.42  # report.css: .toc-pg's line height, the body's
+BOX = "000"  # report.css: .toc-pg's width, 3ch
 ROLE = "contents"  # the face's role among the margins' fonts (:class:`.pdf_pages.Pages`)
 Slot = tuple[str, float, float, float, float]  # name, left, top, right, bottom (PDF points)
 
@@ -73,7 +74,9 @@ class ContentsNumbers:
     pages: list[list[Slot]]
 
     def draw_on(self, pages: Pages) -> None:
-        """Each number right-aligned in its box (an anchor on no page: none, as WeasyPrint's ``target-counter()``)."""
+        """Each number right-aligned in its box; one wider than the box (past 999 pages) from the box's left, over its
+        right edge, as WeasyPrint sets a line too long for its box; an anchor on no page: none, as WeasyPrint's
+        ``target-counter()``."""
         font = pages.fonts[ROLE]
         for page, slots in zip(pages.pages, self.pages):
             for name, _left, top, right, bottom in slots:
@@ -82,4 +85,5 @@ class ContentsNumbers:
                     continue
                 size, text = (top - bottom) / LINE_HEIGHT, str(number)
                 baseline = top - baseline_offset(font, size, LINE_HEIGHT)
-                pages.text(right - font.width(text, size), baseline, text, ROLE, size, MUTED, page)
+                x = right - min(font.width(text, size), font.width(BOX, size))
+                pages.text(x, baseline, text, ROLE, size, MUTED, page)
