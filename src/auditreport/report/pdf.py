@@ -42,10 +42,10 @@ def prestart_render_workers() -> None:
 def report_pdf_bytes(html: str, path: Path) -> bytes:
     """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
     :class:`EnvironmentFailure` naming ``path``."""
-    from .pdf_contents import ContentsNumbers, face_path
+    from .pdf_contents import ContentsNumbers
     from .pdf_join import join_pdf, overlay_pdf
     from .pdf_listing import Listings, slot_texts
-    from .pdf_margins import cover_strings, margins_pdf
+    from .pdf_margins import cover_strings, margin_fonts, margins_pdf
     from .pdf_parts import CannotSplit, number_targets, page_numbers, part_task, split_report
 
     texts = slot_texts(html)
@@ -63,16 +63,16 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
             tasks = [dict(part_task(split, section), index=i) for i, section in enumerate(split.sections)]
             targets = number_targets(split)
             rendered: list[dict] = [{}] * len(tasks)
+            fonts = None
             for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
                 rendered[task["index"]] = result
-                if targets:
-                    face_path()  # fontconfig asked (once) while the other parts render
+                fonts = fonts or margin_fonts(bool(targets))  # while the other parts render
             pages = [page for part in rendered for page in part["pages"]]
             slots = [page["slots"] for page in pages]
             numbers = ContentsNumbers(targets, page_numbers([[name for name, _x, _y in page["anchors"]]
                                                              for page in pages]), slots) if targets else None  # fmt: skip
             drawn = margins_pdf(len(pages), cover_strings(split.sections[0].html),
-                                _placed(Listings(texts, slots), path), numbers)
+                                _placed(Listings(texts, slots), path), numbers, fonts)
             return join_pdf(rendered[0], drawn, rendered[1:])
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
