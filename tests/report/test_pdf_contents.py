@@ -1,4 +1,4 @@
-"""report.pdf's contents' page numbers drawn into the boxes its part lays out empty (auditreport.report.pdf_contents)."""
+"""report.pdf's contents' page numbers, drawn into boxes its part lays out empty (auditreport.report.pdf_contents)."""
 
 from __future__ import annotations
 

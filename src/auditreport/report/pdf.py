@@ -7,9 +7,9 @@ report.pdf is rendered in parts on every core (at most four), by worker processe
 (:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
 rendered largest first (:mod:`auditreport.pdf_worker`), the contents with its page numbers' boxes empty; the margin
 boxes of every page, the contents' page numbers (:mod:`.pdf_contents`) and the evidence listings' text
-(:mod:`.pdf_listing`) are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join`
-puts them together into the document WeasyPrint would have written from the whole HTML: the same pages, text, page
-numbers, links and bookmarks (the margin lines in DejaVu Sans where WeasyPrint's was the machine's Arial, Liberation Sans).
+(:mod:`.pdf_listing`) are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join` puts them together into the
+document WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks
+(the margin lines in DejaVu Sans where WeasyPrint's was the machine's Arial, Liberation Sans).
 
 The two documents share no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A
 names each SQL file with its SHA-256 and links into report-sql.pdf.
@@ -69,8 +69,8 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
                 fonts = fonts or margin_fonts(bool(targets))  # while the other parts render
             pages = [page for part in rendered for page in part["pages"]]
             slots = [page["slots"] for page in pages]
-            numbers = ContentsNumbers(targets, page_numbers([[name for name, _x, _y in page["anchors"]]
-                                                             for page in pages]), slots) if targets else None  # fmt: skip
+            numbers = page_numbers([[name for name, _x, _y in page["anchors"]] for page in pages])
+            numbers = ContentsNumbers(targets, numbers, slots) if targets else None
             drawn = margins_pdf(len(pages), cover_strings(split.sections[0].html),
                                 _placed(Listings(texts, slots), path), numbers, fonts)
             return join_pdf(rendered[0], drawn, rendered[1:])

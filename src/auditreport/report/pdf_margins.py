@@ -1,7 +1,7 @@
 """report.pdf's margin boxes, drawn directly: a PDF of blank A4 pages carrying only what report.css's ``@page`` rule
 puts in the margins (the running head: organisation, completeness, period, none on the first page; the footer:
-"Run <id>" and "Page X of Y"), drawn by the same code as report-sql.pdf's (:meth:`.pdf_pages.Pages.decorate`, DejaVu Sans
-and Sans Mono), the text of the evidence listings (:mod:`.pdf_listing`) and the contents' page numbers
+"Run <id>" and "Page X of Y"), drawn by the same code as report-sql.pdf's (:meth:`.pdf_pages.Pages.decorate`,
+DejaVu Sans and Sans Mono), the text of the evidence listings (:mod:`.pdf_listing`) and the contents' page numbers
 (:mod:`.pdf_contents`), which :mod:`.pdf_join` lays over report.pdf's pages one by one.
 
 WeasyPrint drew them before, in documents of the cover and one empty page per later page: laying out empty pages
