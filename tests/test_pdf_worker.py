@@ -36,11 +36,23 @@ def test_a_whole_document_is_written_as_weasyprint_writes_it():
     assert whole["pages"] == 1 and "/Annots" not in pdf.pages[0].obj  # dropped, as WeasyPrint does
 
 
-def test_a_layout_only_to_count_pages_writes_no_pdf():
-    task = {"html": '<h2 id="a">A</h2><p style="break-before: page"><a href="#b">b</a></p>', "css": []}
-    counted, written = render(dict(task, pages_only=True)), render(task)
-    assert counted["pdf"] is None and written["pdf"].startswith(b"%PDF")
-    assert counted["pages"] == written["pages"] and len(counted["pages"]) == 2
+def test_slots_are_taken_out_of_the_anchors_with_their_boxes():
+    """A listing's slot (lx-) and a contents' page number box (pn-): where WeasyPrint lays each out (left, top, right,
+    bottom, in PDF points from the page's bottom left), never a named destination."""
+    html = ('<h2 id="a">A</h2><span id="pn-0" style="float: right; width: 40px; height: 16px"></span>'
+            '<div id="lx-c-0" style="height: 20px; width: 100px"></div>')
+    part = render({"html": html, "css": ["@page { size: A6; margin: 10mm }"]})
+    [page] = part["pages"]
+    assert [name for name, _x, _y in page["anchors"]] == ["a"]
+    boxes = {name: box for name, *box in page["slots"]}
+    left, right = 28.35 + 6, 297.64 - 28.35 - 6  # A6 less 10 mm and the body's 8 px
+    (number_left, number_top, number_right, number_bottom), listing = boxes["pn-0"], boxes["lx-c-0"]
+    assert abs(number_right - right) < 0.05 and abs(number_right - number_left - 30) < 0.01
+    assert abs(number_top - number_bottom - 12) < 0.01 and abs(number_top - listing[1]) < 0.01  # floated beside it
+    assert abs(listing[0] - left) < 0.05 and abs(listing[2] - listing[0] - 75) < 0.01
+    assert abs(listing[1] - listing[3] - 15) < 0.01
+    pdf = pikepdf.open(io.BytesIO(part["pdf"]))
+    assert [str(name) for name in pdf.Root.Names.Dests.Names[::2]] == ["a"]
 
 
 def _sized_types(ffi) -> set:

@@ -153,20 +153,23 @@ def pdf_reading(pdf: bytes, tmp_path) -> dict:
 
 
 def _report_page_rules() -> str:
-    """report.css's @page rules (A4, the running heads and footer), which report.pdf's margin boxes are drawn after."""
+    """report.css's @page rules (A4, the running heads and footer), which report.pdf's margin boxes are drawn after,
+    its contents' page number boxes (.toc-pg), which report.pdf's parts lay out empty, in its face and line height."""
     import re
 
     from auditreport.resources import templates_dir
 
     css = (templates_dir() / "report.css").read_text(encoding="utf-8")
-    return re.search(r"^@page \{.*?^\}\n@page :first \{.*?^\}\n", css, re.S | re.M).group(0)
+    sans = re.search(r"--sans:\s*([^;]+);", css).group(1)
+    return (re.search(r"^@page \{.*?^\}\n@page :first \{.*?^\}\n", css, re.S | re.M).group(0)
+            + "\n".join(re.findall(r"^  (\.toc-pg\b[^}]*\})", css, re.M))
+            + f"\n.toc-page {{ font-family: {sans}; line-height: 1.42; }}\n")
 
 
 PAGED_CSS = _report_page_rules() + """
 .cover-org { string-set: org content(); } .cover-period { string-set: period content(); }
 .run-id { string-set: runid content(); } .running-head { string-set: completeness content(); }
 .toc-page, section.major { break-before: page; }
-.toc-l1 a::before, .toc-l2 a::before { content: target-counter(attr(href), page); float: right; }
 .cut { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; width: 30mm; }
 h4 { bookmark-state: closed; }
 """
@@ -174,14 +177,16 @@ h4 { bookmark-state: closed; }
 
 def paged_report_html(findings: int = 12, extra_section: str = "") -> str:
     """A report shaped as report.html.j2 is for the PDF: a cover that sets the running heads, a contents page whose
-    page numbers are target-counter()s, sections that each start a page in header/nav/main, headings of skipped
-    levels, links across sections, a link to no anchor, a clipped line ending in an ellipsis after a literal one."""
+    page numbers are target-counter()s in report.css's boxes, sections that each start a page in header/nav/main,
+    headings of skipped levels, links across sections, a link to no anchor, a clipped line ending in an ellipsis after
+    a literal one."""
     para = "<p>" + "Evidence of the check, one row per subject, with its reason. " * 12 + "</p>"
     articles = "".join(f'<article id="f{i}"><h3>Finding {i}</h3>{para * (1 + i % 3)}'
                        f'<p>See <a href="#sql-{i}">its SQL</a>.</p>' + ("<h5>Deep</h5>" if i % 4 == 0 else "")
                        + "</article>" for i in range(findings))  # fmt: skip
     sql = "".join(f'<h3 id="sql-{i}">SQL {i}</h3><pre>select {i} from t</pre>' for i in range(findings))
-    toc = "".join(f'<li class="toc-l{level}"><a href="#{a}">{label}</a></li>' for a, label, level in
+    toc = "".join(f'<li class="toc-l{level}"><a href="#{a}"><span class="toc-pg" data-href="#{a}"></span>{label}</a>'
+                  "</li>" for a, label, level in
                   [("summary", "Summary", 1), ("findings", "Findings", 1), ("appendix", "Appendix", 1),
                    ("f3", "Finding 3", 2)])
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Paged report</title>

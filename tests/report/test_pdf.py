@@ -108,8 +108,9 @@ def test_report_sql_pdf_holds_every_check_s_sql_and_report_pdf_names_each_by_has
 def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_html(tmp_path: Path):
     """The real template: the same pages, text (every page's lines, the margin lines in DejaVu Sans rather than
     WeasyPrint's face; the evidence listings' lines drawn by :mod:`auditreport.report.pdf_listing` where WeasyPrint
-    laid them out from the HTML's text), named destinations, links with their places, outline, metadata and language as one WeasyPrint
-    render of the same HTML; the contents' page numbers are WeasyPrint's."""
+    laid them out from the HTML's text; the contents' page numbers drawn by :mod:`auditreport.report.pdf_contents` where
+    WeasyPrint's target-counter() wrote them), named destinations, links with their places, outline, metadata and
+    language as one WeasyPrint render of the same HTML."""
     from datetime import datetime, timezone
 
     from report_support import page_lines, pdf_reading, whole_render
@@ -138,31 +139,6 @@ def test_report_pdf_rendered_in_parts_reads_as_weasyprint_s_render_of_the_whole_
     assert [page[-1] for page in lines] == [f"Run {run_id} Page {i} of {n}" for i in range(1, n + 1)]
     assert all(page[0] == f"{org} {centre} {period}" for page in lines[1:])
     assert not any(centre in line for line in lines[0])  # page 1: no running head
-
-
-def test_contents_whose_page_count_changes_with_the_real_numbers_are_laid_out_again_to_weasyprint_s_pages(
-        tmp_path: Path):
-    """The contents' pages are counted with three-digit placeholders (pdf_parts.front_section_task): entries that
-    wrap beside "100" but not beside "3" take two pages then and one with the real numbers, which the check after
-    the real numbers catches: the pages and numbers are then WeasyPrint's for the whole HTML."""
-    from report_support import page_lines, paged_report_html, pdf_reading, whole_render
-
-    from auditreport.pdf_worker import render
-    from auditreport.report.pdf import report_pdf_bytes
-    from auditreport.report.pdf_parts import front_section_task, split_report
-
-    # 67 characters of DejaVu Sans Mono at 16 px: 645 px, wider than the 635 px of the line (180 mm less the body's
-    # margins) beside "100", narrower than the 655 px beside "3"
-    label = ("Entry " * 12)[:66] + "y"
-    entries = "".join(f'<li class="toc-l1"><a href="#summary">{label}</a></li>' for _ in range(40))
-    html = paged_report_html().replace(
-        '<ol class="toc">', f'<ol class="toc" style="margin: 0; padding: 0; font-family: DejaVu Sans Mono">{entries}')
-    split = split_report(html)
-    assert len(render(front_section_task(split, split.sections[1]))["pages"]) == 2  # counted with placeholders
-    whole = pdf_reading(whole_render(html), tmp_path)
-    joined = pdf_reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
-    assert joined["pages"] == whole["pages"] and squash(joined["text"].split("\f")[1]).count(f"{label} 3") == 40
-    assert page_lines(joined["text"]) == page_lines(whole["text"]) and joined["links"] == whole["links"]
 
 
 def test_a_report_without_contents_keeps_its_parts_first_renders_and_reads_as_weasyprint_s_whole_render(

@@ -5,10 +5,11 @@ listing that needs no layout engine.
 
 report.pdf is rendered in parts on every core (at most four), by worker processes started ahead
 (:func:`prestart_render_workers`): the HTML is cut at its forced page breaks (:mod:`.pdf_parts`), the parts are
-rendered largest first (:mod:`auditreport.pdf_worker`), then the contents again with every section's page number
-written in; the margin boxes of every page are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join`
-puts them together into the document WeasyPrint would have written from the whole HTML: the same pages, text, page
-numbers, links and bookmarks (the margin lines in DejaVu Sans where WeasyPrint's was the machine's Arial, Liberation Sans).
+rendered largest first (:mod:`auditreport.pdf_worker`), the contents with its page numbers' boxes empty; the margin
+boxes of every page, the contents' page numbers (:mod:`.pdf_contents`) and the evidence listings' text
+(:mod:`.pdf_listing`) are drawn directly (:mod:`.pdf_margins`), and :mod:`.pdf_join` puts them together into the
+document WeasyPrint would have written from the whole HTML: the same pages, text, page numbers, links and bookmarks
+(the margin lines in DejaVu Sans where WeasyPrint's was the machine's Arial, Liberation Sans).
 
 The two documents share no page flow: report.pdf's page numbers, contents and bookmarks are its own, and its Appendix A
 names each SQL file with its SHA-256 and links into report-sql.pdf.
@@ -16,7 +17,6 @@ names each SQL file with its SHA-256 and links into report-sql.pdf.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import AuditReportError, EnvironmentFailure
@@ -25,7 +25,6 @@ from ._io import atomic_write_bytes
 
 
 RENDER_TASK = "auditreport.pdf_worker:render"  # top level: a worker imports it, not the report package
-_FRONT_TRIES = 4  # renders of the contents with their page numbers until their page count holds (one, nearly always)
 
 
 def render_workers() -> int:
@@ -43,10 +42,11 @@ def prestart_render_workers() -> None:
 def report_pdf_bytes(html: str, path: Path) -> bytes:
     """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
     :class:`EnvironmentFailure` naming ``path``."""
+    from .pdf_contents import ContentsNumbers
     from .pdf_join import join_pdf, overlay_pdf
     from .pdf_listing import Listings, slot_texts
-    from .pdf_margins import cover_strings, margins_pdf
-    from .pdf_parts import PART_CSS, CannotSplit, front_count, front_section_task, split_report
+    from .pdf_margins import cover_strings, margin_fonts, margins_pdf
+    from .pdf_parts import CannotSplit, number_targets, page_numbers, part_task, split_report
 
     texts = slot_texts(html)
     workers = render_workers()
@@ -60,45 +60,22 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
                     return whole["pdf"]
                 listings = _placed(Listings(texts, whole["slots"]), path)
                 return overlay_pdf(whole["pdf"], margins_pdf(whole["pages"], None, listings))
-            n_front = front_count(split)
-            tasks = [dict(front_section_task(split, section) if i < n_front else split.task([section], PART_CSS),
-                          index=i) for i, section in enumerate(split.sections)]  # fmt: skip
+            tasks = [dict(part_task(split, section), index=i) for i, section in enumerate(split.sections)]
+            targets = number_targets(split)
             rendered: list[dict] = [{}] * len(tasks)
+            fonts = None
             for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
                 rendered[task["index"]] = result
-            strings, pages = cover_strings(split.sections[0].html), sum(len(part["pages"]) for part in rendered)
-
-            def margins(parts: list[dict]) -> bytes:  # and the listings' text, where the parts put their slots
-                slots = [page["slots"] for part in parts for page in part["pages"]]
-                return margins_pdf(len(slots), strings, _placed(Listings(texts, slots), path))
-
-            with ThreadPoolExecutor(max_workers=1) as drawing:  # while a worker lays the contents out again (0.09 s)
-                drawn = drawing.submit(margins, list(rendered))
-                if split.sections[n_front - 1].is_contents:
-                    rendered[n_front - 1] = _contents_numbered(pool, split, rendered, n_front - 1, path)
-                drawn = drawn.result()
-            if sum(len(part["pages"]) for part in rendered) != pages:  # the numbers moved the contents' page count
-                drawn = margins(rendered)
+                fonts = fonts or margin_fonts(bool(targets))  # while the other parts render
+            pages = [page for part in rendered for page in part["pages"]]
+            slots = [page["slots"] for page in pages]
+            numbers = page_numbers([[name for name, _x, _y in page["anchors"]] for page in pages])
+            numbers = ContentsNumbers(targets, numbers, slots) if targets else None
+            drawn = margins_pdf(len(pages), cover_strings(split.sections[0].html),
+                                _placed(Listings(texts, slots), path), numbers, fonts)
             return join_pdf(rendered[0], drawn, rendered[1:])
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
-
-
-def _contents_numbered(pool: WorkerPool, split, rendered: list[dict], at: int, path: Path) -> dict:
-    """The contents (``rendered[at]``, laid out with placeholder page numbers) laid out again with the numbers they
-    took the room of, until its page count holds (once, nearly always): each anchor's number counted from every
-    part's pages, the contents' own those of its last render."""
-    from .pdf_parts import contents_task, page_numbers
-
-    for _ in range(_FRONT_TRIES):
-        numbers = page_numbers([[name for name, _x, _y in page["anchors"]]
-                                for part in rendered for page in part["pages"]])  # fmt: skip
-        [(_task, contents)] = pool.run([contents_task(split, numbers)])
-        settled = len(contents["pages"]) == len(rendered[at]["pages"])
-        rendered = [*rendered[:at], contents, *rendered[at + 1:]]
-        if settled:
-            return contents
-    raise AuditReportError(f"{path}: the contents change their page count with every render of their page numbers")
 
 
 def _placed(listings, path: Path):

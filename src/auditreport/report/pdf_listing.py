@@ -123,10 +123,11 @@ def slot_texts(html: str) -> dict[str, Lines]:
             for slot, lines in json.loads(m.group(1)).items()} if m else {}  # fmt: skip
 
 
-def baseline_offset(font: EmbeddedFont) -> float:
-    """Points from the top of a line box to its baseline: half the leading, then the ascent (hhea, as Pango)."""
+def baseline_offset(font: EmbeddedFont, size: float = SIZE, line_height: float = LINE_HEIGHT) -> float:
+    """Points from the top of a line box to its baseline (a listing's, unless told): half the leading, then the
+    ascent (hhea, as Pango)."""
     ascent, descent = font.ascent_descent()
-    return ((LINE_HEIGHT - (ascent + descent)) / 2 + ascent) * SIZE
+    return ((line_height - (ascent + descent)) / 2 + ascent) * size
 
 
 def draw(pages: Pages, page: Page, x: float, top: float, lines: Lines) -> None:
@@ -150,10 +151,11 @@ class Listings:
 
     def unplaced(self) -> list[str]:
         """The slots no page holds: their text would be lost (the caller fails instead)."""
-        placed = {name for page in self.pages for name, _x, _y in page}
+        placed = {name for page in self.pages for name, *_box in page}
         return sorted(set(self.texts) - placed)
 
     def draw_on(self, pages: Pages) -> None:
         for page, slots in zip(pages.pages, self.pages):
-            for name, x, top in slots:
-                draw(pages, page, x, top, self.texts[name])
+            for name, x, top, *_box in slots:
+                if name.startswith(SLOT_PREFIX):  # not the contents' page numbers (.pdf_contents)
+                    draw(pages, page, x, top, self.texts[name])

@@ -6,11 +6,10 @@ as inside the whole document. Text between sections may only be the landmark ele
 ``nav``, ``main``), which each part re-opens around its own sections. The findings section flows its articles from
 page to page, so it is never cut inside.
 
-Each section is a part, rendered without margin boxes (:data:`PART_CSS`); the contents first with a placeholder for
-each page number, to count its pages (:func:`front_section_task`). Once every part's anchors are known page by page,
-each has its page number (:func:`page_numbers`) and the contents is laid out again with its page numbers written in
-as text (:func:`contents_task`). The margin boxes of every page (running heads, "Run <id>", "Page X of Y") are drawn
-apart (:mod:`.pdf_margins`); :mod:`.pdf_join` lays them over the parts' pages.
+Each section is a part, rendered without margin boxes (:data:`PART_CSS`), the contents with its page numbers' boxes
+empty (:func:`part_task`). Once every part's anchors are known page by page, each has its page number
+(:func:`page_numbers`), drawn into its box with the margin boxes of every page (running heads, "Run <id>", "Page X of
+Y"), apart (:mod:`.pdf_margins`); :mod:`.pdf_join` lays them over the parts' pages.
 """
 
 from __future__ import annotations
@@ -18,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from html import unescape
+from itertools import count
+
+from ..pdf_worker import NUMBER_PREFIX
 
 _TAG = re.compile(r"<(/?)(header|nav|main|section)\b[^>]*>", re.I)
 _SCRIPT = re.compile(r"<script\b.*?</script>", re.I | re.S)
@@ -30,12 +32,10 @@ _MARGIN_BOXES = ("top-left-corner", "top-left", "top-center", "top-right", "top-
                  "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner")  # fmt: skip
 _NONE = " ".join(f"@{box} {{ content: none; }}" for box in _MARGIN_BOXES)
 PART_CSS = f"@page {{ {_NONE} }}"  # after the report's own CSS: a part's pages have no margin boxes
-# the contents' page numbers, as text (:func:`contents_task`), where report.css's target-counter() rule puts them
-CONTENTS_CSS = ".toc-l1 a::before, .toc-l2 a::before { content: attr(data-page); }"
-_LINK = re.compile(r'(<a\b[^>]*?\bhref="#([^"]+)")([^>]*>)', re.I)
-# the contents' page numbers before they are known (:func:`front_section_task`): three digits, as wide as the numbers
-# of a report past 99 pages (the page count of the contents is checked once the real numbers are written in)
-PLACEHOLDER_PAGE = 100
+# the contents' page number boxes (report.css's .toc-pg, whose target-counter() the whole document shows) in a part:
+# empty, a line tall (a no-break space), as a number would make them (:func:`part_task`)
+CONTENTS_CSS = '.toc-pg::before { content: "\\a0"; }'
+_NUMBER_BOX = re.compile(r'<span class="toc-pg" data-href="#([^"]*)"')
 _STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.I | re.S)
 
 
@@ -126,26 +126,23 @@ def _check_gap(text: str) -> None:
         raise CannotSplit(f"text between top-level sections: {text.strip()[:60]!r}")
 
 
-def front_count(split: SplitReport) -> int:
-    """The front sections: the cover and what follows up to the contents, inclusive (just the first section when
-    there is no contents)."""
-    for i, section in enumerate(split.sections):
-        if section.is_contents:
-            return i + 1
-    return 1
-
-
-def front_section_task(split: SplitReport, section: Section) -> dict:
-    """A front section alone, to count its pages before the rest of the report is laid out: the contents with every
-    page number :data:`PLACEHOLDER_PAGE`, written in as :func:`contents_task` writes the real ones, so that they take
-    about the room the real ones will take, and no PDF written (``pages_only``); any other as it is, for good. (It
-    was ``target-counter()`` to anchors on a page after the section numbered past 100: WeasyPrint then lays the pages
-    out again once the counters are known, 0.51 s of CPU for the sample month's two pages of contents, 0.29 s with
-    the numbers written in.)"""
+def part_task(split: SplitReport, section: Section) -> dict:
+    """``section`` as a part (:meth:`SplitReport.task`); the contents with each page number's box (report.css's
+    ``.toc-pg``, as wide as three digits whatever the number) a slot, laid out empty (:data:`CONTENTS_CSS`), named
+    :data:`~auditreport.pdf_worker.NUMBER_PREFIX` and its index in :func:`number_targets`: its number is drawn into
+    the box once every part's pages are known (:mod:`.pdf_contents`). It was written in as text, the contents laid
+    out again at the end of report.pdf's render, after every other part: 0.3 s of CPU, and as long, last."""
     if not section.is_contents:
         return split.task([section], PART_CSS)
-    return dict(split.task([_numbered(section, lambda _name: PLACEHOLDER_PAGE)], PART_CSS + CONTENTS_CSS),
-                pages_only=True)
+    slots = count()
+    html = _NUMBER_BOX.sub(lambda m: f'{m.group(0)} id="{NUMBER_PREFIX}{next(slots)}"', section.html)
+    return split.task([replace(section, html=html)], PART_CSS + CONTENTS_CSS)
+
+
+def number_targets(split: SplitReport) -> dict[str, str]:
+    """Each page number's slot (:func:`part_task`) -> the anchor whose page it shows."""
+    return {f"{NUMBER_PREFIX}{i}": unescape(m.group(1)) for section in split.sections if section.is_contents
+            for i, m in enumerate(_NUMBER_BOX.finditer(section.html))}  # fmt: skip
 
 
 def page_numbers(pages: list[list[str]]) -> dict[str, int]:
@@ -156,22 +153,3 @@ def page_numbers(pages: list[list[str]]) -> dict[str, int]:
         for name in names:
             numbers.setdefault(name, number)
     return numbers
-
-
-def contents_task(split: SplitReport, numbers: dict[str, int]) -> dict:
-    """The contents (the last front section, :func:`front_count`) as a part again, its page numbers written in: each
-    of its links to an anchor in ``numbers`` (name -> page number) gets its number as ``data-page``, which
-    :data:`CONTENTS_CSS` shows where report.css's ``target-counter()`` would (a front document of the report's page
-    count laid out to resolve those took about 10 ms an empty page). The other front sections keep their first
-    render (:func:`front_section_task`): the cover laid out again with the contents, last, when every other part was
-    done, took 0.38 s of CPU where the contents alone take 0.31 s."""
-    return split.task([_numbered(split.sections[front_count(split) - 1], numbers.get)], PART_CSS + CONTENTS_CSS)
-
-
-def _numbered(section: Section, number_of) -> Section:
-    """``section`` with each link to an anchor given ``data-page``: ``number_of(name)``, unless that is None."""
-    def numbered(m: re.Match) -> str:
-        number = number_of(unescape(m.group(2)))
-        return m.group(0) if number is None else f'{m.group(1)} data-page="{number}"{m.group(3)}'
-
-    return replace(section, html=_LINK.sub(numbered, section.html))
