@@ -249,14 +249,15 @@ class Run:
             # the checks use: the sample month's checks went from 0.67 s to 1.34 s.
             prestart_render_workers()
             self.result.finished_at = datetime.now(timezone.utc)
-            # audit.duckdb in a thread beside the reports: DuckDB works without the GIL, the PDF render needs it
+            # audit.duckdb in a thread beside the reports (DuckDB works without the GIL), started once report.pdf's
+            # parts are with the render workers: before, its threads took the cores this process needs to make them
             with ThreadPoolExecutor(max_workers=1) as pool:
-                audit_db = pool.submit(self._audit_database)
-                self.result.outputs.update(write_reports(self.result, self.out_dir, evidence_row_cap,
-                                                         history_dir=self.config.history_dir,
-                                                         keep_history=self.config.keep_history,
-                                                         signing=signing, timings=self.result.timings))  # fmt: skip
-                self.result.outputs.update(audit_db.result())
+                audit_db = []
+                self.result.outputs.update(write_reports(
+                    self.result, self.out_dir, evidence_row_cap, history_dir=self.config.history_dir,
+                    keep_history=self.config.keep_history, signing=signing, timings=self.result.timings,
+                    on_handed_out=lambda: audit_db.append(pool.submit(self._audit_database))))
+                self.result.outputs.update(audit_db[0].result())
         self.notify("run")
         self.result.outputs.update(write_manifest(self.result, self.out_dir))
 

@@ -21,9 +21,12 @@ def report_dir(tmp_path_factory) -> Path:
     # a stale CSV from an earlier run must not survive
     (out / "evidence").mkdir()
     (out / "evidence" / "old_check.csv").write_text("x\n")
+    handed_out = []  # what was written when write_reports gave its cue (test_report.py reads it)
     outputs = write_reports(make_result(), out, evidence_row_cap=25,
-                            generated_at=datetime(2026, 11, 1, 2, 3, 30, tzinfo=timezone.utc))
+                            generated_at=datetime(2026, 11, 1, 2, 3, 30, tzinfo=timezone.utc),
+                            on_handed_out=lambda: handed_out.append(sorted(p.name for p in out.iterdir())))
     (out / "_outputs.txt").write_text("\n".join(f"{k}={v}" for k, v in outputs.items()))
+    (out / "_handed_out.json").write_text(json.dumps(handed_out))
     return out
 
 

@@ -21,7 +21,22 @@ def test_every_output_is_written_and_returned(report_dir: Path):
     assert not list(report_dir.glob(".*tmp*")), "temporary files left behind"
 
 
+def test_the_cue_comes_once_report_pdf_s_parts_are_handed_out_before_the_other_outputs(report_dir: Path):
+    """``on_handed_out`` is called once, when report.pdf's parts are with the render workers: findings.json is
+    written (the HTML is built from it), report.html, the evidence and report.pdf not yet."""
+    import json
+
+    [written] = json.loads((report_dir / "_handed_out.json").read_text())
+    assert "findings.json" in written
+    assert not {"report.html", "report.pdf", "findings.sarif"} & set(written)
+    assert written == sorted(["evidence", "findings.json", "findings.schema.json"])  # evidence/: the stale CSV's
+
+
 def test_write_reports_without_pdf(tmp_path):
+    cues = []
+    write_reports(make_result(), tmp_path, pdf=False, generated_at=NOW, on_handed_out=lambda: cues.append(1))
+    assert cues == [1]  # once, without a PDF too
+
     (tmp_path / "report-sql.pdf").write_bytes(b"%PDF- from an earlier run")
     outputs = write_reports(make_result(), tmp_path, evidence_row_cap=5, pdf=False, generated_at=NOW)
     assert "report_pdf" not in outputs and not (tmp_path / "report.pdf").exists()

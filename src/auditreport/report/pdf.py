@@ -17,6 +17,7 @@ names each SQL file with its SHA-256 and links into report-sql.pdf.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from ..errors import AuditReportError, EnvironmentFailure
@@ -39,9 +40,18 @@ def prestart_render_workers() -> None:
     prestart(RENDER_TASK, render_workers())
 
 
-def report_pdf_bytes(html: str, path: Path) -> bytes:
+def report_pdf_bytes(html: str, path: Path, handed_out: threading.Event | None = None) -> bytes:
     """report.pdf from ``html``, rendered in parts and joined (see the module's note); a dead worker is an
-    :class:`EnvironmentFailure` naming ``path``."""
+    :class:`EnvironmentFailure` naming ``path``. ``handed_out`` is set once the workers have every part (or the
+    render has failed): what the caller does in this process from then on no longer delays their start."""
+    try:
+        return _report_pdf_bytes(html, path, handed_out or threading.Event())
+    finally:
+        if handed_out is not None:
+            handed_out.set()
+
+
+def _report_pdf_bytes(html: str, path: Path, handed_out: threading.Event) -> bytes:
     from .pdf_contents import ContentsNumbers
     from .pdf_join import join_pdf, overlay_pdf
     from .pdf_listing import Listings, slot_texts
@@ -55,6 +65,7 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
             try:
                 split = split_report(html)
             except CannotSplit:  # not the report's template: rendered whole, as it is
+                handed_out.set()
                 [(_task, whole)] = pool.run([{"html": html, "whole": True}])
                 if not texts:
                     return whole["pdf"]
@@ -64,6 +75,7 @@ def report_pdf_bytes(html: str, path: Path) -> bytes:
             targets = number_targets(split)
             rendered: list[dict] = [{}] * len(tasks)
             fonts = None
+            handed_out.set()  # the parts are made; sending them is the pool's threads' (a few ms)
             for task, result in pool.run(sorted(tasks, key=lambda t: -len(t["html"]))):  # largest first
                 rendered[task["index"]] = result
                 fonts = fonts or margin_fonts(bool(targets))  # while the other parts render
@@ -87,9 +99,10 @@ def _placed(listings, path: Path):
     return listings
 
 
-def write_pdf(html: str, path: Path, signing=None) -> Path:
-    """report.pdf; ``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written."""
-    pdf = report_pdf_bytes(html, path)
+def write_pdf(html: str, path: Path, signing=None, handed_out: threading.Event | None = None) -> Path:
+    """report.pdf; ``signing``: None, or (signer, SigningSettings) to sign the PDF before it is written;
+    ``handed_out``: :func:`report_pdf_bytes`'s."""
+    pdf = report_pdf_bytes(html, path, handed_out)
     if signing is not None:
         from ..signing import sign_pdf_bytes
 
