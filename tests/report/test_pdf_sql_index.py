@@ -100,11 +100,13 @@ def test_drawn_text_and_links_are_where_weasyprint_lays_out_the_same_text(tmp_pa
     findings = [_finding(f"check_{i:03d}", ("fail", "pass", "info", "no_data", "error")[i % 5]) for i in range(110)]
     findings.insert(7, _finding("check_007_\u540d"))  # WeasyPrint's, amid the drawn ones
     findings.insert(9, _finding("check_008_\u00e9"))  # drawn, its link to report-sql.pdf %-encoded as WeasyPrint's
+    findings[30] = _finding("check_028_\u540d")  # WeasyPrint's, its two lines on two pages
     html = _document(findings, draw=True)
-    assert html.count('id="sx-') == 2 * len(findings) + 2 - 2  # head, two per row but the CJK one's, one for the last
+    assert html.count('id="sx-') == 2 * len(findings) + 2 - 4  # head, two per row but the CJK ones', one for the last
     laid_out = _reading(whole_render(_document(findings, draw=False)), tmp_path)
     drawn = _reading(report_pdf_bytes(html, tmp_path / "report.pdf"), tmp_path)
     assert len(drawn["words"]) == len(laid_out["words"]) >= 3
+    assert drawn["words"][1][0][0] == findings[30].sql_sha256  # the page breaks in the row, as in one pre
     for page, (ours, theirs) in enumerate(zip(drawn["words"], laid_out["words"])):
         assert [w for w, *_ in ours] == [w for w, *_ in theirs], page
         for (word, *a), (_w, *b) in zip(ours, theirs):

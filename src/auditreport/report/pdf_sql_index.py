@@ -17,7 +17,7 @@ Lines are drawn where WeasyPrint draws them: DejaVu Sans Mono at report.css's si
 ``pre.sql-index``, a glyph's advance rounded as Pango rounds it (to 1/1024 of a CSS pixel), the baseline half the
 leading then the ascent below the line's top. A link's rectangle is its run's width by the line's height, as
 WeasyPrint's for an inline ``a`` in a line of one font. A row with a character DejaVu Sans Mono lacks, or too long for
-one line, stays text for WeasyPrint.
+one line, stays text for WeasyPrint, a block per line.
 """
 
 from __future__ import annotations
