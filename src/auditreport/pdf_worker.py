@@ -16,6 +16,7 @@ CROSS_PART = "auditreport-dest:"  # the URI of a link to another part's anchor, 
 PDF_SCALE = 0.75  # PDF points per CSS pixel: WeasyPrint's at zoom 1
 SLOT_PREFIX = "lx-"  # an anchor so named is a slot whose text is drawn apart (auditreport.report.pdf_listing)
 NUMBER_PREFIX = "pn-"  # ... and one whose page number is (the contents': auditreport.report.pdf_contents)
+INDEX_PREFIX = "sx-"  # ... and one holding a line of Appendix A's index (auditreport.report.pdf_sql_index)
 _SHEETS: dict[str, object] = {}  # style sheet text -> parsed, for every document this worker renders
 _SIZED_ARRAY = re.compile(r"([\w *]+)\[(\d+)\]")  # a C array type of one dimension and a size: "T[N]"
 
@@ -136,7 +137,8 @@ def _slots(page) -> list[tuple[str, float, float, float, float]]:
     after (a listing's header, at the top of every page it runs onto) is on each."""
     h = page.height
     slots = [(name, x * PDF_SCALE, (h - y) * PDF_SCALE, x2 * PDF_SCALE, (h - y2) * PDF_SCALE)
-             for name, (x, y, x2, y2) in page.anchors.items() if name.startswith((SLOT_PREFIX, NUMBER_PREFIX))]
+             for name, (x, y, x2, y2) in page.anchors.items()
+             if name.startswith((SLOT_PREFIX, NUMBER_PREFIX, INDEX_PREFIX))]  # fmt: skip
     for name, *_box in slots:
         del page.anchors[name]
     return slots

@@ -132,6 +132,8 @@ def _context(result: RunResult, frameworks: dict[str, Framework], generated_at: 
     context["for_pdf"] = False  # report.pdf's HTML: evidence as a fixed-width listing rather than a table
     context["drawn_listings"] = {}  # report.pdf's HTML: check id -> its listing's slots (:mod:`.pdf_listing`)
     context["slots_element"] = None
+    context["sql_index"] = None  # report.pdf's HTML: Appendix A's index (:mod:`.pdf_sql_index`)
+    context["sql_index_element"] = None
     return context
 
 
@@ -142,8 +144,9 @@ class DocumentRenderer:
     def __init__(self, result: RunResult, frameworks: dict[str, Framework], generated_at: datetime,
                  evidence_row_cap: int = 25, quarantine_row_cap: int = 50, input_row_cap: int = 500,
                  template_dir: Path | None = None, trend=None, draw_listings: bool = True):  # fmt: skip
-        """``draw_listings``: report.pdf's evidence listings as slots whose text :mod:`.pdf_listing` draws (False:
-        as text for WeasyPrint, as a whole render of the HTML needs)."""
+        """``draw_listings``: report.pdf's evidence listings and Appendix A's index as slots whose text
+        :mod:`.pdf_listing` and :mod:`.pdf_sql_index` draw (False: as text for WeasyPrint, as a whole render of the
+        HTML needs)."""
         tdir = template_dir or templates_dir()
         self.draw_listings = draw_listings
         self.env = environment(tdir)
@@ -156,7 +159,12 @@ class DocumentRenderer:
 
     def pdf_html(self) -> str:
         """What report.pdf is rendered from."""
-        pdf = {"sql_file": SQL_PDF, "for_pdf": True}
+        from .pdf_sql_index import index
+        from .pdf_sql_index import slots_element as index_element
+
+        sql_index = index(self.context["findings"], self.context["shared_views"], SQL_PDF, self.draw_listings)
+        pdf = {"sql_file": SQL_PDF, "for_pdf": True, "sql_index": sql_index,
+               "sql_index_element": index_element(sql_index)}  # fmt: skip
         if self.draw_listings:
             from .pdf_listing import plan, slots_element
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ..errors import AuditReportError, EnvironmentFailure
 from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
+from ..pdf_worker import SLOT_PREFIX
 from ._io import atomic_write_bytes
 
 
@@ -57,8 +58,10 @@ def _report_pdf_bytes(html: str, path: Path, handed_out: threading.Event) -> byt
     from .pdf_listing import Listings, slot_texts
     from .pdf_margins import cover_strings, margin_fonts, margins_pdf
     from .pdf_parts import CannotSplit, number_targets, page_numbers, part_task, split_report
+    from .pdf_sql_index import IndexLines
+    from .pdf_sql_index import slot_texts as index_texts
 
-    texts = slot_texts(html)
+    texts, index = slot_texts(html), index_texts(html)
     workers = render_workers()
     try:
         with WorkerPool(RENDER_TASK, workers) as pool:
@@ -67,10 +70,11 @@ def _report_pdf_bytes(html: str, path: Path, handed_out: threading.Event) -> byt
             except CannotSplit:  # not the report's template: rendered whole, as it is
                 handed_out.set()
                 [(_task, whole)] = pool.run([{"html": html, "whole": True}])
-                if not texts:
+                if not texts and not index:
                     return whole["pdf"]
                 listings = _placed(Listings(texts, whole["slots"]), path)
-                return overlay_pdf(whole["pdf"], margins_pdf(whole["pages"], None, listings))
+                lines = _placed(IndexLines(index, whole["slots"]), path)
+                return overlay_pdf(whole["pdf"], margins_pdf(whole["pages"], None, listings, index=lines))
             tasks = [dict(part_task(split, section), index=i) for i, section in enumerate(split.sections)]
             targets = number_targets(split)
             rendered: list[dict] = [{}] * len(tasks)
@@ -84,18 +88,19 @@ def _report_pdf_bytes(html: str, path: Path, handed_out: threading.Event) -> byt
             numbers = page_numbers([[name for name, _x, _y in page["anchors"]] for page in pages])
             numbers = ContentsNumbers(targets, numbers, slots) if targets else None
             drawn = margins_pdf(len(pages), cover_strings(split.sections[0].html),
-                                _placed(Listings(texts, slots), path), numbers, fonts)
+                                _placed(Listings(texts, slots), path), numbers, fonts,
+                                _placed(IndexLines(index, slots), path))
             return join_pdf(rendered[0], drawn, rendered[1:])
     except WorkerDied as e:  # killed (out of memory, a signal): the machine's doing
         raise EnvironmentFailure(path, f"a process rendering it ended abnormally ({e})") from e
 
 
 def _placed(listings, path: Path):
-    """``listings`` when the render placed every slot; else the project's error naming report.pdf (their evidence
-    rows would be missing from it)."""
+    """``listings`` (an evidence listing's or Appendix A's index's lines) when the render placed every slot; else the
+    project's error naming report.pdf (their lines would be missing from it)."""
     if missing := listings.unplaced():
-        raise AuditReportError(f"{path}: {len(missing)} evidence listing rows were laid out on no page "
-                               f"(the first: {missing[0]})")
+        what = "evidence listing rows" if missing[0].startswith(SLOT_PREFIX) else "lines of Appendix A's index"
+        raise AuditReportError(f"{path}: {len(missing)} {what} were laid out on no page (the first: {missing[0]})")
     return listings
 
 

@@ -6,6 +6,7 @@ heads, "Run <id>", "Page X of Y": :mod:`.pdf_margins`) laid over it. Then, for t
 have written it:
 
 - one ``/Names /Dests`` tree: every anchor where its page now is (the first of a name wins, as in WeasyPrint);
+- the links of the text drawn over the pages (:mod:`.pdf_sql_index`), as annotations of the page they lay over;
 - internal links: a part writes a link to an anchor it holds as ``/Dest (name)``, which the tree resolves; a link to
   another part's anchor came as a URI ``CROSS_PART + name`` and becomes ``/Dest (name)``; one whose anchor is
   nowhere is removed (WeasyPrint drops it too);
@@ -46,6 +47,7 @@ def join_pdf(front: dict, margins: bytes, parts: list[dict]) -> bytes:
     unify_text_maps([_fonts(out.pages[0].obj), *(_fonts(out.pages[i].obj) for i in starts)])
     for i, (page, boxes) in enumerate(zip(out.pages, overlay.pages)):  # after the maps: the margin boxes' fonts
         _lay_over(page, i, out.copy_foreign(boxes.as_form_xobject()))  # keep their own
+        _add_links(out, page, boxes)
     pages = front["pages"] + [page for part in parts for page in part["pages"]]
     dests = _destinations(out, pages)
     _relink(out, dests)
@@ -66,6 +68,12 @@ def overlay_pdf(pdf: bytes, overlay: bytes) -> bytes:
     with pikepdf.open(io.BytesIO(overlay)) as boxes:
         for i, (page, over) in enumerate(zip(out.pages, boxes.pages, strict=True)):
             _lay_over(page, i, out.copy_foreign(over.as_form_xobject()))
+            _add_links(out, page, over)
+        if Name.Names in out.Root and Name.Dests in out.Root.Names:  # the overlay's links to anchors nowhere: dropped
+            names = out.Root.Names.Dests.get(Name.Names) or Array()
+            _relink(out, {str(names[i]): names[i + 1] for i in range(0, len(names), 2)})
+        else:
+            _relink(out, {})
         buffer = io.BytesIO()
         out.save(buffer, compress_streams=True, deterministic_id=True)
     return buffer.getvalue()
@@ -80,6 +88,18 @@ def _lay_over(page: pikepdf.Page, index: int, form: pikepdf.Object) -> None:
     page.contents_add(b"Q\n", prepend=False)
     page.contents_add(page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox)), prepend=False)
     page.contents_coalesce()
+
+
+def _add_links(out: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page) -> None:
+    """The link annotations of ``over`` (drawn text's: :mod:`.pdf_sql_index`) made annotations of ``page``, after its
+    own: the overlay lays over the page as it is, so their rectangles are the page's."""
+    annots = over.obj.get(Name.Annots)
+    if not annots:
+        return
+    if Name.Annots not in page.obj:
+        page.obj.Annots = Array()
+    for annot in annots:
+        page.obj.Annots.append(out.copy_foreign(annot))
 
 
 def _destinations(out: pikepdf.Pdf, pages: list[dict]) -> dict[str, Array]:

@@ -1,8 +1,9 @@
 """report.pdf's margin boxes, drawn directly: a PDF of blank A4 pages carrying only what report.css's ``@page`` rule
 puts in the margins (the running head: organisation, completeness, period, none on the first page; the footer:
 "Run <id>" and "Page X of Y"), drawn by the same code as report-sql.pdf's (:meth:`.pdf_pages.Pages.decorate`,
-DejaVu Sans and Sans Mono), the text of the evidence listings (:mod:`.pdf_listing`) and the contents' page numbers
-(:mod:`.pdf_contents`), which :mod:`.pdf_join` lays over report.pdf's pages one by one.
+DejaVu Sans and Sans Mono), the text of the evidence listings (:mod:`.pdf_listing`), of Appendix A's index with its
+links (:mod:`.pdf_sql_index`) and the contents' page numbers (:mod:`.pdf_contents`), which :mod:`.pdf_join` lays over
+report.pdf's pages one by one.
 
 WeasyPrint drew them before, in documents of the cover and one empty page per later page: laying out empty pages
 costs about 10 ms each (report.pdf's tail, 0.9 s for the sample month's 95 pages); this takes a few milliseconds.
@@ -21,6 +22,7 @@ from .pdf_contents import ROLE, ContentsNumbers, face
 from .pdf_font import EmbeddedFont, report_fonts
 from .pdf_listing import Listings
 from .pdf_pages import Pages
+from .pdf_sql_index import IndexLines
 
 # report.css's string-set elements, all on the cover: (left head, centre head, right head, run id)
 STRING_CLASSES = ("cover-org", "running-head", "cover-period", "run-id")
@@ -54,11 +56,13 @@ def margin_fonts(contents: bool) -> dict[str, EmbeddedFont]:
 
 
 def margins_pdf(pages: int, strings: tuple[str, str, str, str] | None, listings: Listings | None = None,
-                numbers: ContentsNumbers | None = None, fonts: dict[str, EmbeddedFont] | None = None) -> bytes:
+                numbers: ContentsNumbers | None = None, fonts: dict[str, EmbeddedFont] | None = None,
+                index: IndexLines | None = None) -> bytes:
     """``pages`` blank A4 pages with report.pdf's running head (from the second page) and footer on each (none when
     ``strings`` is None: WeasyPrint drew them); with ``listings``, the text of the evidence listings' slots
     (:mod:`.pdf_listing`) where the pages have them; with ``numbers``, the contents' page numbers
-    (:mod:`.pdf_contents`). ``fonts``: :func:`margin_fonts`' (for this document alone), unless loaded here."""
+    (:mod:`.pdf_contents`); with ``index``, Appendix A's index's lines and their links (:mod:`.pdf_sql_index`), the
+    links as the pages' annotations. ``fonts``: :func:`margin_fonts`' (for this document alone), unless loaded here."""
     layout = Pages(fonts or margin_fonts(numbers is not None))
     for _ in range(pages):
         layout.new_page()
@@ -69,6 +73,8 @@ def margins_pdf(pages: int, strings: tuple[str, str, str, str] | None, listings:
         listings.draw_on(layout)
     if numbers is not None:
         numbers.draw_on(layout)
+    if index is not None:
+        index.draw_on(layout)
     pdf = pydyf.PDF()
     layout.write_into(pdf)
     out = io.BytesIO()
