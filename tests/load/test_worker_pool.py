@@ -114,7 +114,15 @@ def test_the_cloudtrail_loaders_workers_are_started_ahead_only_when_a_run_will_l
 
 
 def _environment(pool: WorkerPool) -> dict[str, str]:
-    with open(f"/proc/{pool.procs[0].pid}/environ", "rb") as f:
+    """The first worker's environment, once it runs the worker (until its exec, /proc shows the parent's copy)."""
+    import time
+
+    pid = pool.procs[0].pid
+    deadline = time.monotonic() + 30
+    while b"auditreport.load.worker_pool" not in open(f"/proc/{pid}/cmdline", "rb").read():
+        assert time.monotonic() < deadline, "the worker never started"
+        time.sleep(0.01)
+    with open(f"/proc/{pid}/environ", "rb") as f:
         return dict(item.decode().partition("=")[::2] for item in f.read().split(b"\0") if item)
 
 
