@@ -84,11 +84,14 @@ _TASK_ENV = {CLOUDTRAIL_CHUNK_TASK: WORKER_MEMORY_ENV}  # task -> what its worke
 def _spawn(fn: str, pass_fds: tuple[int, ...] = (), siblings: str = "") -> subprocess.Popen:
     """One worker process for ``fn``; it imports ``fn``'s module at once, then waits for tasks (``siblings``: the
     workers it forks then, :mod:`.worker_fork`)."""
+    # no BLAS thread per core (workers are the parallelism), the task's own settings; the user's own win
+    env = {"OPENBLAS_NUM_THREADS": "1", **_TASK_ENV.get(fn, {}), **os.environ}
+    env.pop(SIBLINGS_ENV, None)  # only the pipes made here for this worker
+    if siblings:
+        env[SIBLINGS_ENV] = siblings
     return subprocess.Popen(
         [sys.executable, "-m", __name__, fn], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, close_fds=True, pass_fds=pass_fds,
-        # no BLAS thread per core (workers are the parallelism), the task's own settings; the user's own win
-        env={"OPENBLAS_NUM_THREADS": "1", **_TASK_ENV.get(fn, {}), **os.environ, SIBLINGS_ENV: siblings},
+        stderr=subprocess.DEVNULL, close_fds=True, pass_fds=pass_fds, env=env,
     )  # fmt: skip
 
 
