@@ -156,4 +156,3 @@ def test_a_length_no_worker_sent_is_an_error_not_a_wait_for_ever():
 
     with pytest.raises(ValueError, match="out of step"):
         _receive(io.BytesIO(b"xxxxxxxx" + b"more text than any message"))
-
