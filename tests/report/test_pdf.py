@@ -156,9 +156,34 @@ def test_a_report_without_contents_keeps_its_parts_first_renders_and_reads_as_we
         assert joined[key] == whole[key], key
 
 
-def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path):
+def test_the_second_render_worker_is_forked_from_the_first_and_renders(monkeypatch):
+    """One WeasyPrint import for both workers: the second is a fork of the first once it has warmed up."""
+    import io
+
+    import pikepdf
+
+    from auditreport.load import worker_pool
+    from auditreport.report.pdf import RENDER_TASK, prestart_render_workers
+
+    monkeypatch.setenv("AUDITREPORT_LOAD_WORKERS", "2")
+    prestart_render_workers()
+    first, forked = worker_pool._PRESTARTED[RENDER_TASK]
+    try:
+        assert type(forked).__name__ == "ForkedWorker"
+        with open(f"/proc/{forked.pid}/stat") as f:
+            assert int(f.read().rsplit(")", 1)[1].split()[1]) == first.pid  # its parent: the first worker
+        worker_pool._send(forked.stdin, {"html": "<p>forked</p>", "whole": True})
+        ok, part = worker_pool._receive(forked.stdout)
+        assert ok and part["pages"] == 1 and len(pikepdf.open(io.BytesIO(part["pdf"])).pages) == 1
+    finally:
+        worker_pool.discard_prestarted(RENDER_TASK)
+    assert first.returncode == forked.returncode == -9
+
+
+def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_path: Path, monkeypatch):
     """report.pdf's parts render in worker processes; one killed (as the out-of-memory killer would) is one line
-    naming report.pdf, exit code 5, and no report.pdf."""
+    naming report.pdf, exit code 5, and no report.pdf. The one killed is the forked one (the first's death takes its
+    forks with it; a fork's alone is the case to prove)."""
     import os
     import signal
     import threading
@@ -170,8 +195,10 @@ def test_a_killed_render_worker_is_an_environment_failure_naming_report_pdf(tmp_
     from auditreport.load import worker_pool
     from auditreport.report.pdf import RENDER_TASK, prestart_render_workers, write_pdf
 
+    monkeypatch.setenv("AUDITREPORT_LOAD_WORKERS", "2")
     prestart_render_workers()
-    workers = list(worker_pool._PRESTARTED[RENDER_TASK])
+    workers = list(worker_pool._PRESTARTED[RENDER_TASK])[1:]
+    assert [type(proc).__name__ for proc in workers] == ["ForkedWorker"]
     outcome: dict = {}
 
     def render():

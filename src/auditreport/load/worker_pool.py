@@ -13,7 +13,6 @@ import atexit
 import os
 import pickle
 import queue
-import signal
 import struct
 import subprocess
 import sys
@@ -22,6 +21,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from ..errors import AuditReportError
+from .worker_fork import (
+    SIBLINGS_ENV,
+    ForkedWorker,
+    die_with_parent,
+    end_siblings,
+    sibling_pipes,
+    start_siblings,
+)
 
 _LEN = struct.Struct("<Q")
 _MAX_MESSAGE = 1 << 36  # 64 GiB: a length past it is not one _send wrote (the stream is out of step), never a message
@@ -74,14 +81,37 @@ CLOUDTRAIL_CHUNK_TASK = "auditreport.load.cloudtrail_chunk:load_chunk"  # the Cl
 _TASK_ENV = {CLOUDTRAIL_CHUNK_TASK: WORKER_MEMORY_ENV}  # task -> what its workers' environment adds
 
 
-def _spawn(fn: str) -> subprocess.Popen:
-    """One worker process for ``fn``; it imports ``fn``'s module at once, then waits for tasks."""
+def _spawn(fn: str, pass_fds: tuple[int, ...] = (), siblings: str = "") -> subprocess.Popen:
+    """One worker process for ``fn``; it imports ``fn``'s module at once, then waits for tasks (``siblings``: the
+    workers it forks then, :mod:`.worker_fork`)."""
+    # no BLAS thread per core (workers are the parallelism), the task's own settings; the user's own win
+    env = {"OPENBLAS_NUM_THREADS": "1", **_TASK_ENV.get(fn, {}), **os.environ}
+    env.pop(SIBLINGS_ENV, None)  # only the pipes made here for this worker
+    if siblings:
+        env[SIBLINGS_ENV] = siblings
     return subprocess.Popen(
         [sys.executable, "-m", __name__, fn], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, close_fds=True,
-        # no BLAS thread per core (workers are the parallelism), the task's own settings; the user's own win
-        env={"OPENBLAS_NUM_THREADS": "1", **_TASK_ENV.get(fn, {}), **os.environ},
+        stderr=subprocess.DEVNULL, close_fds=True, pass_fds=pass_fds, env=env,
     )  # fmt: skip
+
+
+def _start(fn: str, workers: int, fork: bool) -> list[subprocess.Popen | ForkedWorker]:
+    """``workers`` worker processes for ``fn``: each spawned, or (``fork``) the first spawned and the others forked
+    from it once it has imported ``fn``'s module and warmed up (:mod:`.worker_fork`)."""
+    if not fork or workers < 2:
+        return [_spawn(fn) for _ in range(workers)]
+    forked, passed, named = sibling_pipes(workers - 1)
+    try:
+        first = _spawn(fn, tuple(passed), named)
+    except BaseException:
+        for handle in forked:
+            handle.kill()
+            handle.stdout.close()
+        raise
+    finally:
+        for fd in passed:  # the first worker's now (the forked ones' pipes' ends it writes and reads)
+            os.close(fd)
+    return [first, *forked]
 
 
 def _end(proc: subprocess.Popen) -> None:
@@ -98,7 +128,7 @@ def _end(proc: subprocess.Popen) -> None:
     proc.stdout.close()
 
 
-_PRESTARTED: dict[str, list[subprocess.Popen]] = {}  # fn -> workers started ahead, not yet taken by a pool
+_PRESTARTED: dict[str, list[subprocess.Popen | ForkedWorker]] = {}  # fn -> workers started ahead, not yet taken by a pool
 
 
 def _discard(proc: subprocess.Popen) -> None:
@@ -113,17 +143,18 @@ def _discard(proc: subprocess.Popen) -> None:
             pass
 
 
-def prestart(fn: str, workers: int) -> None:
+def prestart(fn: str, workers: int, fork: bool = False) -> None:
     """Start ``workers`` worker processes for ``fn`` now, before any pool needs them: a worker's start (the
     interpreter and the imports of ``fn``'s module, about 0.3 s of CPU each) then runs beside the caller's own
     start-up (its imports, the configuration, the catalogue), when the other cores are idle, instead of beside the
     first tasks; a module may define ``warm_up()``, which a worker runs then too (report.pdf's renderer loads its
     fonts). The next :class:`WorkerPool` of ``fn`` takes them; those no pool takes are ended at exit (or by
-    :func:`discard_prestarted`)."""
+    :func:`discard_prestarted`). ``fork``: all but the first forked from the first once it has warmed up
+    (:mod:`.worker_fork`)."""
     ready = _PRESTARTED.setdefault(fn, [])
     if not ready:
         atexit.register(discard_prestarted)
-    ready += [_spawn(fn) for _ in range(workers - len(ready))]
+    ready += _start(fn, workers - len(ready), fork)
 
 
 def discard_prestarted(fn: str | None = None) -> None:
@@ -146,19 +177,19 @@ def prestart_cloudtrail_workers(config, fetch: bool = True) -> None:
 
 class WorkerPool:
     """``workers`` processes running ``fn`` (a module-level function, named ``module:function``) on tasks: those
-    :func:`prestart` started ahead for ``fn`` first, then new ones.
+    :func:`prestart` started ahead for ``fn`` first, then new ones (``fork``: as :func:`prestart`'s).
 
     :meth:`run` hands out tasks as workers free up, so at most one task per worker is in flight, and yields
     (task, result) in the order they finish. A task that raises in its worker is re-raised here (an ``OSError``
     as an ``OSError``, so a full disk still reads as one); a worker that dies ends the run with :class:`WorkerDied`.
     """
 
-    def __init__(self, fn: str, workers: int):
+    def __init__(self, fn: str, workers: int, fork: bool = False):
         self.fn = fn
         ready = [p for p in _PRESTARTED.pop(fn, []) if p.poll() is None]  # one that ended meanwhile is not taken
         for extra in ready[workers:]:
             _discard(extra)
-        self.procs = ready[:workers] + [_spawn(fn) for _ in range(workers - len(ready[:workers]))]
+        self.procs = ready[:workers] + _start(fn, workers - len(ready[:workers]), fork)
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -201,7 +232,7 @@ class WorkerPool:
             for _ in self.procs:
                 put(ready, end)
 
-        def feed(proc: subprocess.Popen) -> None:
+        def feed(proc: subprocess.Popen | ForkedWorker) -> None:
             try:
                 while not stop.is_set() and (task := ready.get()) is not end:
                     _send(proc.stdin, task)
@@ -244,18 +275,6 @@ def _failure(exc: BaseException) -> BaseException:
     return WorkerFailed(f"{type(exc).__name__}: {exc}".splitlines()[0][:500])
 
 
-def _die_with_parent() -> None:
-    """Linux: this process gets SIGKILL when its parent ends, so it never writes on after a killed run."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() == 1:  # the parent is already gone
-        sys.exit(0)
-
-
 def _private_channel():
     """The worker's pipes to the parent on descriptors of their own, and fds 0 and 1 pointed elsewhere (stdin at
     /dev/null, stdout at stderr, which the parent discards): anything in the task's libraries that prints to stdout
@@ -279,10 +298,13 @@ def _serve(spec: str) -> None:
     imported = importlib.import_module(module)
     fn: Callable = getattr(imported, name)
     getattr(imported, "warm_up", lambda: None)()  # what the module would have its workers do before their first task
+    if forked := start_siblings(spec, (stdin, stdout)):  # this process is a worker forked from the first one
+        stdin, stdout = forked
     while True:
         try:
             task = _receive(stdin)
         except EOFError:
+            end_siblings()
             return
         try:
             answer = (True, fn(task))
@@ -292,7 +314,7 @@ def _serve(spec: str) -> None:
 
 
 if __name__ == "__main__":
-    _die_with_parent()
+    die_with_parent()
     from auditreport.load import worker_pool  # this module under its own name, so what it pickles unpickles
 
     worker_pool._serve(sys.argv[1])

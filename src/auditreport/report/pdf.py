@@ -36,9 +36,10 @@ def render_workers() -> int:
 
 
 def prestart_render_workers() -> None:
-    """Start report.pdf's render workers now (the interpreter, WeasyPrint, pikepdf and the fonts: about 0.5 s of CPU
-    each), so that they load while the caller builds the report's HTML. The report's pool takes them."""
-    prestart(RENDER_TASK, render_workers())
+    """Start report.pdf's render workers now (the interpreter, WeasyPrint, pikepdf and the fonts: about 0.6 s of CPU),
+    so that they load while the caller builds the report's HTML: the first loads them, the others are its forks once
+    it has (:mod:`auditreport.load.worker_fork`). The report's pool takes them."""
+    prestart(RENDER_TASK, render_workers(), fork=True)
 
 
 def report_pdf_bytes(html: str, path: Path, handed_out: threading.Event | None = None) -> bytes:
@@ -64,7 +65,7 @@ def _report_pdf_bytes(html: str, path: Path, handed_out: threading.Event) -> byt
     texts, index = slot_texts(html), index_texts(html)
     workers = render_workers()
     try:
-        with WorkerPool(RENDER_TASK, workers) as pool:
+        with WorkerPool(RENDER_TASK, workers, fork=True) as pool:
             try:
                 split = split_report(html)
             except CannotSplit:  # not the report's template: rendered whole, as it is
