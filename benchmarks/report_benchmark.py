@@ -138,7 +138,8 @@ def main() -> None:
         pdf_s = best["outputs_s"].get("report.pdf")
         if pdf_s:
             print(f"  text floor ({best['pages']} pages of plain text, same process): {best['floor_s']:.2f} s; "
-                  f"report.pdf / floor = {pdf_s / best['floor_s']:.2f}")
+                  f"report.pdf / floor = {pdf_s / best['floor_s']:.2f}; the stage / floor = "
+                  f"{best['report_s'] / best['floor_s']:.2f} (the host's speed drifts: read this with the seconds)")
         if month == "large":
             print(f"  {best['check']}: {best['rows']:,} failing rows; CSV {best['csv_rows']:,}, Parquet "
                   f"{best['parquet_rows']:,}; the PDF names the file with the rest: {best['pdf_names_the_rest']}")
