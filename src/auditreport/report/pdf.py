@@ -22,7 +22,6 @@ from pathlib import Path
 
 from ..errors import AuditReportError, EnvironmentFailure
 from ..load.worker_pool import WorkerDied, WorkerPool, load_workers, prestart
-from ..pdf_worker import SLOT_PREFIX
 from ._io import atomic_write_bytes
 
 
@@ -100,8 +99,8 @@ def _placed(listings, path: Path):
     """``listings`` (an evidence listing's or Appendix A's index's lines) when the render placed every slot; else the
     project's error naming report.pdf (their lines would be missing from it)."""
     if missing := listings.unplaced():
-        what = "evidence listing rows" if missing[0].startswith(SLOT_PREFIX) else "lines of Appendix A's index"
-        raise AuditReportError(f"{path}: {len(missing)} {what} were laid out on no page (the first: {missing[0]})")
+        raise AuditReportError(f"{path}: {len(missing)} {listings.what} were laid out on no page "
+                               f"(the first: {missing[0]})")
     return listings
 
 

@@ -35,7 +35,6 @@ SIZE = 6.8  # pt: report.css, table.listing pre
 LINE_HEIGHT = 1.28  # em
 LINE = SIZE * LINE_HEIGHT  # pt between baselines, and a line box's height
 SLOTS_ELEMENT = "auditreport-listings"  # the id of the script element holding every slot's text
-_SLOTS = re.compile(rf'<script type="application/json" id="{SLOTS_ELEMENT}">(.*?)</script>', re.S)
 
 # a run's style -> (font role, colour); report.css's rules for .lst and .lr, by the row's status
 _STYLES = {"n": ("mono", INK), "b": ("mono-bold", INK), "m": ("mono", MUTED),
@@ -109,18 +108,25 @@ def plan(listings: dict[str, Listing]) -> tuple[dict[str, DrawnListing], dict[st
     return drawn, texts
 
 
-def slots_element(texts: dict[str, Lines]) -> Markup:
-    """The script element carrying every slot's text in report.pdf's HTML (JSON, ``<`` escaped, so no text can
-    end the element)."""
+def slots_element(texts: dict, element: str = SLOTS_ELEMENT) -> Markup:
+    """The script element (id ``element``) carrying every slot's text in report.pdf's HTML (JSON, ``<`` escaped, so
+    no text can end the element); the slots' runs are tuples of any arity (Appendix A's index adds a link)."""
     data = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return Markup(f'<script type="application/json" id="{SLOTS_ELEMENT}">{data}</script>')
+    return Markup(f'<script type="application/json" id="{element}">{data}</script>')
 
 
-def slot_texts(html: str) -> dict[str, Lines]:
-    """The slots' text that :func:`slots_element` put in ``html`` (none: an empty mapping)."""
-    m = _SLOTS.search(html)
-    return {slot: [[(text, style) for text, style in line] for line in lines]
+def slot_texts(html: str, element: str = SLOTS_ELEMENT) -> dict:
+    """The slots' text that :func:`slots_element` put in ``html`` under ``element`` (none: an empty mapping), each
+    run a tuple again."""
+    m = re.search(rf'<script type="application/json" id="{re.escape(element)}">(.*?)</script>', html, re.S)
+    return {slot: [[tuple(run) for run in line] for line in lines]
             for slot, lines in json.loads(m.group(1)).items()} if m else {}  # fmt: skip
+
+
+def unplaced(texts: dict, pages: list[list[tuple]]) -> list[str]:
+    """The slots of ``texts`` no page holds (``pages``: each page's slots, name first): their text would be lost."""
+    placed = {name for page in pages for name, *_box in page}
+    return sorted(set(texts) - placed)
 
 
 def baseline_offset(font: EmbeddedFont, size: float = SIZE, line_height: float = LINE_HEIGHT) -> float:
@@ -148,11 +154,10 @@ class Listings:
 
     texts: dict[str, Lines]
     pages: list[list[tuple[str, float, float]]]
+    what = "evidence listing rows"  # what a slot holds, for the error naming one laid out on no page
 
     def unplaced(self) -> list[str]:
-        """The slots no page holds: their text would be lost (the caller fails instead)."""
-        placed = {name for page in self.pages for name, *_box in page}
-        return sorted(set(self.texts) - placed)
+        return unplaced(self.texts, self.pages)
 
     def draw_on(self, pages: Pages) -> None:
         for page, slots in zip(pages.pages, self.pages):

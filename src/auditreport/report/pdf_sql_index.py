@@ -22,14 +22,13 @@ one line, stays text for WeasyPrint, a block per line.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from markupsafe import Markup
 
 from ..pdf_worker import INDEX_PREFIX, PDF_SCALE
+from . import pdf_listing as listing
 from .pdf_listing import baseline_offset, drawable
 from .pdf_pages import INK, MUTED, PALETTE, WIDTH, Pages
 from .values import reveal_invisible, status_label
@@ -41,7 +40,6 @@ LINE = SIZE * LINE_HEIGHT
 ADVANCE = round(0.60205078125 * SIZE / PDF_SCALE * 1024) / 1024 * PDF_SCALE  # 1233/2048 em, as Pango rounds it
 COLUMNS = int(WIDTH // ADVANCE)  # the characters a line holds
 SLOTS_ELEMENT = "auditreport-sql-index"
-_SLOTS = re.compile(rf'<script type="application/json" id="{SLOTS_ELEMENT}">(.*?)</script>', re.S)
 
 # a run's class (report.css) -> (font role, colour)
 _STYLES = {"": ("mono", INK), "sql-index-head": ("mono-bold", MUTED), "hash": ("mono", MUTED),
@@ -127,16 +125,11 @@ def _fits(line: Line) -> bool:
 def slots_element(sql_index: SqlIndex) -> Markup | None:
     """The script element carrying the index's slots' text in report.pdf's HTML (None: no slot)."""
     texts = sql_index.texts()
-    if not texts:
-        return None
-    data = json.dumps(texts, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    return Markup(f'<script type="application/json" id="{SLOTS_ELEMENT}">{data}</script>')
+    return listing.slots_element(texts, SLOTS_ELEMENT) if texts else None
 
 
 def slot_texts(html: str) -> dict[str, list[list[tuple[str, str, str]]]]:
-    m = _SLOTS.search(html)
-    return {slot: [[tuple(run) for run in line] for line in lines]
-            for slot, lines in json.loads(m.group(1)).items()} if m else {}  # fmt: skip
+    return listing.slot_texts(html, SLOTS_ELEMENT)
 
 
 def link_target(href: str) -> tuple[str | None, str | None]:
@@ -155,9 +148,10 @@ class IndexLines:
     texts: dict[str, list[list[tuple[str, str, str]]]]
     pages: list[list[tuple[str, float, float, float, float]]]
 
+    what = "lines of Appendix A's index"  # what a slot holds, for the error naming one laid out on no page
+
     def unplaced(self) -> list[str]:
-        placed = {name for page in self.pages for name, *_box in page}
-        return sorted(set(self.texts) - placed)
+        return listing.unplaced(self.texts, self.pages)
 
     def draw_on(self, pages: Pages) -> None:
         """Each slot's lines, and their links as the page's annotations (an internal one to the named destination)."""
