@@ -71,9 +71,9 @@ def load_workers() -> int:
 
 
 # A CloudTrail loader worker's memory is kept for its next chunk, not handed back to the kernel and faulted in again
-# page by page (the other tasks, report.pdf's renderers, keep glibc's defaults): a chunk allocates the same large buffers every time (each object's text, ~40 MB of joined nested documents), which
-# glibc otherwise maps and unmaps (allocations above its 32 MiB mmap ceiling, and the heap's top trimmed past
-# 128 KiB): ~12,000 page faults a bulk chunk, a tenth of a worker's CPU. The peak is what a chunk needs either way
+# page by page (the other tasks, report.pdf's renderers, keep glibc's defaults): a chunk allocates the same large
+# buffers every time (each object's text, ~40 MB of joined nested documents), which glibc otherwise maps and unmaps
+# (allocations above its 32 MiB mmap ceiling, and the heap's top trimmed past 128 KiB): ~12,000 page faults a bulk chunk, a tenth of a worker's CPU. The peak is what a chunk needs either way
 # (bounded by the chunk's size); it is reached, then reused. Arrow's own pool (mimalloc) is left as it is: keeping
 # its pages too (MIMALLOC_PURGE_DELAY=-1) saved a few more faults but raised the bulk workload's peak by 146 MiB.
 WORKER_MEMORY_ENV = {"MALLOC_MMAP_THRESHOLD_": str(1 << 30), "MALLOC_TRIM_THRESHOLD_": str(1 << 30)}  # glibc's
@@ -128,7 +128,8 @@ def _end(proc: subprocess.Popen) -> None:
     proc.stdout.close()
 
 
-_PRESTARTED: dict[str, list[subprocess.Popen | ForkedWorker]] = {}  # fn -> workers started ahead, not yet taken by a pool
+# fn -> workers started ahead, not yet taken by a pool
+_PRESTARTED: dict[str, list[subprocess.Popen | ForkedWorker]] = {}
 
 
 def _discard(proc: subprocess.Popen) -> None:
