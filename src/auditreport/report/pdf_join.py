@@ -45,9 +45,7 @@ def join_pdf(front: dict, margins: bytes, parts: list[dict]) -> bytes:
             out.pages.extend(source.pages)
     starts = [front_pages + sum(len(p["pages"]) for p in parts[:i]) for i in range(len(parts))]
     unify_text_maps([_fonts(out.pages[0].obj), *(_fonts(out.pages[i].obj) for i in starts)])
-    for i, (page, boxes) in enumerate(zip(out.pages, overlay.pages)):  # after the maps: the margin boxes' fonts
-        _lay_over(page, i, out.copy_foreign(boxes.as_form_xobject()))  # keep their own
-        _add_links(out, page, boxes)
+    _lay_over(out, overlay)  # after the maps: the margin boxes' fonts keep their own
     pages = front["pages"] + [page for part in parts for page in part["pages"]]
     dests = _destinations(out, pages)
     _relink(out, dests)
@@ -66,9 +64,7 @@ def overlay_pdf(pdf: bytes, overlay: bytes) -> bytes:
     """``pdf`` with each page of ``overlay`` laid over its page (a document rendered whole, and its listings' text)."""
     out = pikepdf.open(io.BytesIO(pdf))
     with pikepdf.open(io.BytesIO(overlay)) as boxes:
-        for i, (page, over) in enumerate(zip(out.pages, boxes.pages, strict=True)):
-            _lay_over(page, i, out.copy_foreign(over.as_form_xobject()))
-            _add_links(out, page, over)
+        _lay_over(out, boxes)
         if Name.Names in out.Root and Name.Dests in out.Root.Names:  # the overlay's links to anchors nowhere: dropped
             names = out.Root.Names.Dests.get(Name.Names) or Array()
             _relink(out, {str(names[i]): names[i + 1] for i in range(0, len(names), 2)})
@@ -79,15 +75,19 @@ def overlay_pdf(pdf: bytes, overlay: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def _lay_over(page: pikepdf.Page, index: int, form: pikepdf.Object) -> None:
-    """``form`` drawn over page ``index``, as ``Page.add_overlay`` does, under a name of our own: pikepdf names the
-    form at random, and the same report would not be the same bytes twice. One name per page: a part's pages share
-    one resource dictionary (WeasyPrint's), where each page's form is one more entry."""
-    name = page.add_resource(form, Name.XObject, Name(f"/AuditreportOverlay{index}"))
-    page.contents_add(b"q\n", prepend=True)
-    page.contents_add(b"Q\n", prepend=False)
-    page.contents_add(page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox)), prepend=False)
-    page.contents_coalesce()
+def _lay_over(out: pikepdf.Pdf, overlay: pikepdf.Pdf) -> None:
+    """Each page of ``overlay`` drawn over ``out``'s page of the same number, as ``Page.add_overlay`` does but under
+    a name of our own (pikepdf names the form at random, and the same report would not be the same bytes twice; one
+    name per page: a part's pages share one resource dictionary, WeasyPrint's, where each page's form is one more
+    entry), and its link annotations made that page's."""
+    for index, (page, over) in enumerate(zip(out.pages, overlay.pages, strict=True)):
+        form = out.copy_foreign(over.as_form_xobject())
+        name = page.add_resource(form, Name.XObject, Name(f"/AuditreportOverlay{index}"))
+        page.contents_add(b"q\n", prepend=True)
+        page.contents_add(b"Q\n", prepend=False)
+        page.contents_add(page.calc_form_xobject_placement(form, name, pikepdf.Rectangle(page.trimbox)), prepend=False)
+        page.contents_coalesce()
+        _add_links(out, page, over)
 
 
 def _add_links(out: pikepdf.Pdf, page: pikepdf.Page, over: pikepdf.Page) -> None:
